@@ -1,0 +1,291 @@
+"""One typed settings object, read from ``newsmirror.toml`` and ``NEWSMIRROR_<SECTION>_<KEY>``.
+
+Each setting is declared once, as a dataclass field whose metadata holds its help text; the
+defaults, the environment-variable names, the commented template that ``init`` writes and the
+README's settings table all come from these declarations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, UnknownSource
+
+CONFIG_FILE = "newsmirror.toml"
+ENV_PREFIX = "NEWSMIRROR_"
+ABBR_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+IMAGE_POLICIES = ("proxy", "local", "original")
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def setting(default: Any, help: str) -> Any:
+    """A settings field: its default and the one line of help shown in the template and README."""
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+def parse_duration(value: str | int | float, name: str = "duration") -> float:
+    """Seconds from ``90``, ``"90s"``, ``"30m"``, ``"1h"``, ``"2d"`` or ``"1w"``."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{name}: expected a duration such as 30m or 1h, got {value!r}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", value.lower())
+        if not match:
+            raise ConfigError(f"{name}: expected a duration such as 30m or 1h, got {value!r}")
+        seconds = float(match[1]) * DURATION_UNITS.get(match[2] or "s", 1)
+    if seconds <= 0:
+        raise ConfigError(f"{name}: must be more than zero, got {value!r}")
+    return seconds
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    user_agent: str = setting(
+        "newsmirror/0.1 (+https://github.com/newsmirror/newsmirror)",
+        "User-Agent header sent with every request",
+    )
+    timeout: float = setting(30.0, "total deadline of one request in seconds, body included")
+    connect_timeout: float = setting(10.0, "deadline for opening one connection, in seconds")
+    max_bytes: int = setting(20_000_000, "largest response body accepted, after decompression")
+    max_redirects: int = setting(5, "redirects followed before a request fails")
+    retries: int = setting(2, "retries after a timeout, connection failure, 429 or 5xx")
+    backoff: float = setting(1.0, "first retry delay in seconds; doubles with each retry")
+    retry_after_max: float = setting(60.0, "longest Retry-After delay honoured, in seconds")
+    concurrency: int = setting(16, "requests in flight at once, all hosts together")
+    per_host_concurrency: int = setting(2, "requests in flight at once to one host")
+    proxy: str = setting("", "proxy URL for every request: http://, https://, socks5://")
+    allow_private_networks: bool = setting(
+        False, "allow requests to private, loopback and link-local addresses"
+    )
+    allowed_networks: list[str] = setting(
+        [], "networks (CIDR) allowed although not public, e.g. [\"10.1.0.0/16\"]"
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    interval: str = setting("1h", "how often a source is fetched, unless it sets its own")
+    jitter: float = setting(0.1, "random share of the interval added or taken, to spread load")
+    max_backoff: str = setting("24h", "longest wait after repeated failures of one source")
+
+
+@dataclass(frozen=True)
+class MirrorSettings:
+    image_policy: str = setting("proxy", "image URLs in article files: proxy, local or original")
+    image_proxy: str = setting(
+        "https://images.weserv.nl?url={host}{path}",
+        "image proxy template; {host} and {path} (with query) of the original URL",
+    )
+    list_size: int = setting(300, "items per lists/{NAME}.md, newest first")
+    utc_offset: str = setting("+08:00", "time zone of list dates and article folders")
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    commit: bool = setting(True, "commit the archive to git after each run")
+    remotes: list[str] = setting([], "git remotes that `run --push` pushes to, e.g. [\"origin\"]")
+    branch: str = setting("", "branch to push; empty means the current branch")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    abbr: str
+    url: str
+    interval: float | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    mirror: MirrorSettings = field(default_factory=MirrorSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
+    sources: tuple[Source, ...] = ()
+
+    def source(self, abbr: str) -> Source:
+        for source in self.sources:
+            if source.abbr == abbr:
+                return source
+        known = ", ".join(s.abbr for s in self.sources) or "none"
+        raise UnknownSource(f"unknown source {abbr!r} (known: {known}); see `newsmirror sources list`")
+
+    @property
+    def interval_seconds(self) -> float:
+        return parse_duration(self.schedule.interval, "schedule.interval")
+
+    @property
+    def max_backoff_seconds(self) -> float:
+        return parse_duration(self.schedule.max_backoff, "schedule.max_backoff")
+
+
+SECTIONS: dict[str, type] = {
+    "fetch": FetchSettings,
+    "schedule": ScheduleSettings,
+    "mirror": MirrorSettings,
+    "publish": PublishSettings,
+}
+
+
+def env_name(section: str, key: str) -> str:
+    return f"{ENV_PREFIX}{section.upper()}_{key.upper()}"
+
+
+def _coerce(value: Any, kind: Any, where: str) -> Any:
+    """Convert a TOML or environment value to the field's type, or say what is wrong."""
+    text = isinstance(value, str)
+    if kind in (bool, "bool"):
+        if isinstance(value, bool):
+            return value
+        if text and value.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if text and value.strip().lower() in ("0", "false", "no", "off", ""):
+            return False
+    elif kind in (int, "int"):
+        try:
+            if not isinstance(value, bool) and (isinstance(value, int) or text):
+                return int(value)
+        except ValueError:
+            pass
+    elif kind in (float, "float"):
+        try:
+            if not isinstance(value, bool) and (isinstance(value, int | float) or text):
+                return float(value)
+        except ValueError:
+            pass
+    elif kind in (str, "str"):
+        if text:
+            return value
+    elif str(kind).startswith("list"):
+        if text:
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+    raise ConfigError(f"{where}: {value!r} is not a valid {getattr(kind, '__name__', kind)}")
+
+
+def _section(name: str, table: Mapping[str, Any], env: Mapping[str, str]) -> Any:
+    cls = SECTIONS[name]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(table) - set(fields)
+    if unknown:
+        raise ConfigError(
+            f"{CONFIG_FILE}: unknown setting [{name}] {sorted(unknown)[0]}; "
+            f"known: {', '.join(fields)}"
+        )
+    values = {key: _coerce(v, fields[key].type, f"{CONFIG_FILE} [{name}] {key}")
+              for key, v in table.items()}
+    for key, f in fields.items():
+        variable = env_name(name, key)
+        if variable in env:
+            values[key] = _coerce(env[variable], f.type, variable)
+    return cls(**values)
+
+
+def _source(entry: Any, index: int) -> Source:
+    where = f"{CONFIG_FILE}: sources[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: expected a table with name, abbr and url")
+    missing = [k for k in ("name", "abbr", "url") if not isinstance(entry.get(k), str)]
+    if missing:
+        raise ConfigError(f"{where}: missing {', '.join(missing)}")
+    unknown = set(entry) - {"name", "abbr", "url", "interval", "enabled"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    abbr = entry["abbr"]
+    if not ABBR_PATTERN.fullmatch(abbr):
+        raise ConfigError(f"{where}: abbr {abbr!r} must be 1-32 of a-z, 0-9, - and _")
+    name = entry["name"].strip()
+    if not name or "/" in name or "\\" in name or name in (".", "..") or len(name.encode()) > 200:
+        raise ConfigError(f"{where}: name {entry['name']!r} cannot be a file name in lists/")
+    url = entry["url"].strip()
+    if url and not re.match(r"https?://", url, re.I):
+        raise ConfigError(f"{where}: url {url!r} must start with http:// or https://")
+    interval = entry.get("interval")
+    return Source(
+        name=name,
+        abbr=abbr,
+        url=url,
+        interval=None if interval is None else parse_duration(interval, f"{where} interval"),
+        enabled=_coerce(entry.get("enabled", True), bool, f"{where} enabled"),
+    )
+
+
+def validate(settings: Settings) -> Settings:
+    """Checks across fields; returns the settings unchanged when they hold."""
+    abbrs = [s.abbr for s in settings.sources]
+    names = [s.name for s in settings.sources]
+    for values, what in ((abbrs, "abbr"), (names, "name")):
+        repeated = {v for v in values if values.count(v) > 1}
+        if repeated:
+            raise ConfigError(f"{CONFIG_FILE}: two sources share the {what} {sorted(repeated)[0]!r}")
+    if settings.mirror.image_policy not in IMAGE_POLICIES:
+        raise ConfigError(
+            f"[mirror] image_policy {settings.mirror.image_policy!r}: use one of "
+            + ", ".join(IMAGE_POLICIES)
+        )
+    if not re.fullmatch(r"[+-]\d\d:\d\d", settings.mirror.utc_offset):
+        raise ConfigError(f"[mirror] utc_offset {settings.mirror.utc_offset!r}: use the form +08:00")
+    for section in (settings.fetch,):
+        for f in dataclasses.fields(section):
+            value = getattr(section, f.name)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+                raise ConfigError(f"[fetch] {f.name} must not be negative, got {value}")
+    settings.interval_seconds  # noqa: B018 - parses, raising ConfigError when invalid
+    settings.max_backoff_seconds  # noqa: B018
+    return settings
+
+
+def parse_settings(document: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    unknown = set(document) - set(SECTIONS) - {"sources"}
+    if unknown:
+        raise ConfigError(
+            f"{CONFIG_FILE}: unknown section [{sorted(unknown)[0]}]; "
+            f"known: {', '.join(SECTIONS)}, sources"
+        )
+    sections = {}
+    for name in SECTIONS:
+        table = document.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{CONFIG_FILE}: [{name}] must be a table")
+        sections[name] = _section(name, table, env)
+    entries = document.get("sources", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{CONFIG_FILE}: sources must be an array of [[sources]] tables")
+    sources = tuple(_source(entry, i) for i, entry in enumerate(entries))
+    return validate(Settings(sources=sources, **sections))
+
+
+def load_settings(root: Path, env: Mapping[str, str] | None = None) -> Settings:
+    path = root / CONFIG_FILE
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no archive here; run `newsmirror init` or pass -C DIR"
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}; fix the file and run again") from None
+    return parse_settings(document, env)
+
+
+def documented_settings() -> list[tuple[str, str, Any, str]]:
+    """(section, key, default, help) for every setting, in declaration order."""
+    rows = []
+    for section, cls in SECTIONS.items():
+        defaults = cls()
+        for f in dataclasses.fields(cls):
+            rows.append((section, f.name, getattr(defaults, f.name), f.metadata["help"]))
+    return rows
