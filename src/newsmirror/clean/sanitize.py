@@ -1,0 +1,81 @@
+"""The allow-list sanitizer (nh3) and the plain-text view of a body."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import nh3
+from lxml import etree
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "target", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "small": {"style"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "ol": {"start"},
+}
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "form", "noscript", "template", "object"}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# The mirror format's caption colour is the only style kept; anything else could hide or
+# overlay content.
+CAPTION_STYLE = re.compile(r"\s*color:\s*#[0-9a-fA-F]{3,6}\s*;?\s*")
+BLOCK_TAGS = {
+    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "figure",
+    "figcaption", "pre", "table", "ul", "ol", "dl", "dd", "dt", "hr",
+}  # fmt: skip
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "style":
+        return value if CAPTION_STYLE.fullmatch(value) else None
+    if attribute == "target":
+        return "_blank"
+    return value
+
+
+def sanitize(html: str, base_url: str | None = None) -> str:
+    """``html`` with only allowed tags and attributes, relative URLs made absolute."""
+    return str(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            clean_content_tags=DROPPED_WITH_CONTENT,
+            attributes=ALLOWED_ATTRIBUTES,
+            attribute_filter=_keep_attribute,
+            link_rel=None,
+            url_schemes=URL_SCHEMES,
+            url_relative=("rewrite_with_base", base_url) if base_url else "deny",
+        )
+    )
+
+
+def flatten(html: str) -> str:
+    """Each line stripped of surrounding white space and all joined: the mirror's one-line body."""
+    return "".join(line.strip() for line in html.splitlines())
+
+
+def plain_text(html: str) -> str:
+    """The readable text of a body: one line per block, white space folded."""
+    if not html.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag in BLOCK_TAGS:
+            element.tail = "\n" + (element.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,247 @@
+"""The ``newsmirror`` command: parse arguments, call the library, print. Errors are one line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__
+from .adopt import adopt
+from .archive import Archive
+from .config import Source, parse_duration
+from .configfile import ConfigEditor, derive_abbr, init_archive
+from .errors import ConfigError, NewsmirrorError
+from .feeds import Outline, read_opml, write_opml
+from .project.projector import project_pending, rebuild
+from .publish.git import commit_all, push
+from .report import RunProgress, commit_message, console, errors, status_table
+from .fetch import Fetcher, Validators
+from .run import fetch_feed, run_pass
+
+
+def root_of(args: argparse.Namespace) -> Path:
+    return Path(args.directory or os.getcwd())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    root = Path(args.path) if args.path else root_of(args)
+    if init_archive(root):
+        console.print(f"created an archive in {root.resolve()}; next: newsmirror -C {root} run")
+    else:
+        console.print(f"{root.resolve()} is an archive already; left as it is")
+    return 0
+
+
+def run_once(args: argparse.Namespace) -> int:
+    with Archive(root_of(args), wait=args.wait) as archive:
+        settings = archive.settings
+        sources = [settings.source(a) for a in args.source] if args.source else \
+            [s for s in settings.sources if s.enabled]
+        with RunProgress(len(sources)) as progress:
+            outcomes = run_pass(archive, sources, force=args.all or bool(args.source),
+                                on_outcome=progress)
+        projected = project_pending(archive)
+        attempted = [o for o in outcomes if not o.skipped]
+        if settings.publish.commit and commit_all(archive.root, commit_message(outcomes)):
+            console.print(f"committed: {commit_message(outcomes).splitlines()[0]}")
+        elif projected.files_changed == 0:
+            console.print("nothing changed")
+        if args.push:
+            for result in push(archive.root, settings.publish.remotes, settings.publish.branch):
+                console.print(f"push {result.remote}: {result.message}", markup=False)
+            if not settings.publish.remotes:
+                errors.print("--push: no remotes; set [publish] remotes = [\"origin\"]")
+    return 1 if attempted and all(o.error for o in attempted) else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if not args.every:
+        return run_once(args)
+    interval = parse_duration(args.every, "--every")
+    while True:
+        started = time.monotonic()
+        try:
+            run_once(args)
+        except NewsmirrorError as error:  # a bad pass must not end an unattended loop
+            errors.print(f"newsmirror: {error}", markup=False)
+        time.sleep(max(0.0, interval - (time.monotonic() - started)))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with Archive(root_of(args), write=False) as archive:
+        counts = archive.store.article_counts()
+        rows = [(s, archive.store.source_state(s.abbr), counts.get(s.abbr, 0))
+                for s in archive.settings.sources]
+    console.print(status_table(rows, datetime.now(UTC)))
+    tried = [state for source, state, _ in rows if source.enabled and state.last_attempt]
+    return 1 if tried and all(state.errors for state in tried) else 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    with Archive(root_of(args), wait=args.wait) as archive:
+        result = rebuild(archive)
+    console.print(f"rebuilt {result.articles} articles; {result.files_changed} files changed")
+    return 0
+
+
+def cmd_adopt(args: argparse.Namespace) -> int:
+    with Archive(root_of(args)) as archive:
+        result = adopt(archive, Path(args.path))
+        editor = ConfigEditor(archive.root)
+        known = {s.abbr for s in archive.settings.sources}
+        for abbr, name in result.sources.items():
+            if abbr not in known:
+                editor.add(Source(name, abbr, "", enabled=False))
+                errors.print(f"{abbr}: added as a disabled source; set its feed with "
+                             f"`newsmirror sources add URL --abbr {abbr}` after removing it")
+        archive.settings = editor.save()
+        project_pending(archive)
+    for path in result.unreadable:
+        errors.print(f"{path}: not in the mirror format; skipped", markup=False)
+    console.print(f"adopted {result.adopted} articles ({result.already} already in the record)")
+    return 0
+
+
+async def _resolve(root: Path, url: str) -> tuple[str, str]:
+    """(feed URL, feed title) of ``url``, resolving a page through autodiscovery."""
+    with Archive(root, write=False) as archive:
+        settings = archive.settings.fetch
+    async with Fetcher(settings) as fetcher:
+        feed, feed_url, _ = await fetch_feed(fetcher, url, Validators())
+    assert feed is not None
+    return feed_url, feed.title
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    if args.action == "list":
+        with Archive(root, write=False) as archive:
+            for s in archive.settings.sources:
+                flag = "" if s.enabled else "  (disabled)"
+                console.print(f"{s.abbr}\t{s.name}\t{s.url}{flag}", markup=False)
+        return 0
+    if args.action == "export":
+        with Archive(root, write=False) as archive:
+            outlines = [Outline(s.name, s.url, None, s.abbr) for s in archive.settings.sources]
+        data = write_opml("newsmirror sources", outlines)
+        if args.output:
+            Path(args.output).write_bytes(data)
+        else:
+            sys.stdout.buffer.write(data)
+        return 0
+    editor = ConfigEditor(root)
+    with Archive(root, write=False) as archive:
+        existing = list(archive.settings.sources)
+    if args.action == "remove":
+        removed = editor.remove(args.abbr)
+        editor.save()
+        console.print(f"removed {removed.abbr} ({removed.name}); its articles stay in the record")
+        return 0
+    if args.action == "add":
+        url, title = args.url, ""
+        if not args.no_fetch:
+            url, title = asyncio.run(_resolve(root, args.url))
+        abbr = args.abbr or derive_abbr(url, {s.abbr for s in existing})
+        source = Source(args.name or title.strip() or abbr, abbr, url)
+        editor.add(source)
+        editor.save()
+        console.print(f"added {source.abbr} ({source.name}): {source.url}", markup=False)
+        return 0
+    # import
+    path = Path(args.file)
+    try:
+        outlines = read_opml(path.read_bytes(), str(path))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    abbrs = {s.abbr for s in existing}
+    urls = {s.url for s in existing}
+    added = 0
+    for outline in outlines:
+        if outline.xml_url in urls:
+            continue
+        abbr = outline.abbr if outline.abbr and outline.abbr not in abbrs else \
+            derive_abbr(outline.xml_url, abbrs)
+        try:
+            editor.add(Source(outline.title or abbr, abbr, outline.xml_url))
+        except ConfigError as error:
+            errors.print(f"{outline.xml_url}: skipped: {error}", markup=False)
+            continue
+        abbrs.add(abbr)
+        urls.add(outline.xml_url)
+        added += 1
+    editor.save()
+    console.print(f"imported {added} of {len(outlines)} feeds from {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="newsmirror", description="Follow news feeds and keep a complete, revisioned mirror."
+    )
+    top.add_argument("-C", dest="directory", metavar="DIR", help="the archive (default: here)")
+    top.add_argument("--version", action="version", version=f"newsmirror {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], text: str
+                ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    init = command("init", cmd_init, "create an archive with the default sources")
+    init.add_argument("path", nargs="?", metavar="DIR")
+
+    run = command("run", cmd_run, "fetch due sources, record, project, commit")
+    run.add_argument("--source", action="append", metavar="ABBR", help="only this source (repeat)")
+    run.add_argument("--all", action="store_true", help="fetch every source, due or not")
+    run.add_argument("--push", action="store_true", help="push to [publish] remotes afterwards")
+    run.add_argument("--every", metavar="DURATION", help="repeat every DURATION (e.g. 1h)")
+    run.add_argument("--wait", action="store_true", help="wait for a running pass to finish")
+
+    command("status", cmd_status, "one row per source: successes, errors, schedule")
+    rebuild_cmd = command("rebuild", cmd_rebuild, "regenerate every projection from the record")
+    rebuild_cmd.add_argument("--wait", action="store_true", help="wait for a running pass")
+    adopt_cmd = command("adopt", cmd_adopt, "import an archive written by the old mirror scripts")
+    adopt_cmd.add_argument("path", metavar="PATH")
+
+    sources = command("sources", cmd_sources, "list, add, remove, import or export sources")
+    actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", help="the configured sources")
+    add = actions.add_parser("add", help="add a feed, or a page that links to one")
+    add.add_argument("url")
+    add.add_argument("--name", help="the list's name (default: the feed's title)")
+    add.add_argument("--abbr", help="folder under articles/ (default: from the host name)")
+    add.add_argument("--no-fetch", action="store_true", help="add without fetching the URL")
+    remove = actions.add_parser("remove", help="stop following a source")
+    remove.add_argument("abbr")
+    imp = actions.add_parser("import", help="add the feeds of an OPML file")
+    imp.add_argument("file")
+    export = actions.add_parser("export", help="write the sources as OPML 2.0")
+    export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+        return code
+    except ConfigError as error:
+        errors.print(f"newsmirror: {error}", markup=False)
+        return 2
+    except NewsmirrorError as error:
+        errors.print(f"newsmirror: {error}", markup=False)
+        return 1
+    except KeyboardInterrupt:
+        errors.print("newsmirror: interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

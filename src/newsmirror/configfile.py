@@ -1,0 +1,156 @@
+"""Creating an archive and editing its source list (``newsmirror.toml`` kept with its comments)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import tomlkit
+from tomlkit.items import AoT, Table
+
+from .config import (
+    ABBR_PATTERN,
+    CONFIG_FILE,
+    Settings,
+    Source,
+    documented_settings,
+    env_name,
+    parse_settings,
+)
+from .errors import ArchiveError, ConfigError, UnknownSource
+from .publish.git import init_repository
+
+# The publishers' own feeds; where no stable feed URL is known, the home page, resolved by
+# feed autodiscovery on the first run and remembered in the state.
+DEFAULT_SOURCES = (
+    Source("美国之音", "voa", "https://www.voachinese.com/"),
+    Source("自由亚洲电台", "rfa", "https://www.rfa.org/mandarin/"),
+    Source("BBC中文网", "bbc", "https://feeds.bbci.co.uk/zhongwen/simp/rss.xml"),
+    Source("德国之声", "dw", "https://rss.dw.com/rdf/rss-chi-all"),
+    Source("法广", "rfi", "https://www.rfi.fr/cn/rss"),
+    Source("纽约时报中文网", "nyt", "https://cn.nytimes.com/rss/"),
+    Source("FT中文网", "ft", "https://www.ftchinese.com/rss/news"),
+    Source("路透中文网", "reuters", "https://cn.reuters.com/"),
+    Source("中国数字时代", "cdt", "https://chinadigitaltimes.net/chinese/feed/"),
+)
+
+GITIGNORE = """\
+# newsmirror's caches: rebuilt from the record, never the only copy of anything
+.newsmirror/
+# unfinished atomic writes
+.tmp-*
+"""
+
+
+def template(sources: tuple[Source, ...] = DEFAULT_SOURCES) -> str:
+    """The commented ``newsmirror.toml`` that ``init`` writes: every setting at its default."""
+    lines = ["# newsmirror archive settings. Every setting can also be given as an environment",
+             "# variable NEWSMIRROR_<SECTION>_<KEY>, e.g. NEWSMIRROR_FETCH_ALLOW_PRIVATE_NETWORKS=1."]
+    section = ""
+    for name, key, default, help_text in documented_settings():
+        if name != section:
+            lines += ["", f"[{name}]"]
+            section = name
+        lines.append(f"# {help_text} ({env_name(name, key)})")
+        value = tomlkit.item(default).as_string()
+        lines.append(f"# {key} = {value}")
+    document = "\n".join(lines) + "\n"
+    sources_doc = tomlkit.document()
+    sources_doc.add("sources", _sources_array(sources))
+    return f"{document}\n# Sources: name (the list's name), abbr (folder under articles/), url\n" \
+           f"# (a feed, or a page that links to one); optional interval and enabled.\n" \
+           f"{tomlkit.dumps(sources_doc)}"
+
+
+def _source_table(source: Source) -> Table:
+    table = tomlkit.table()
+    table.add("name", source.name)
+    table.add("abbr", source.abbr)
+    table.add("url", source.url)
+    if not source.enabled:
+        table.add("enabled", False)
+    return table
+
+
+def _sources_array(sources: tuple[Source, ...]) -> AoT:
+    array = tomlkit.aot()
+    for source in sources:
+        array.append(_source_table(source))
+    return array
+
+
+def init_archive(root: Path, sources: tuple[Source, ...] = DEFAULT_SOURCES) -> bool:
+    """Create the archive at ``root``; False when one is there already (left as it is)."""
+    root.mkdir(parents=True, exist_ok=True)
+    config = root / CONFIG_FILE
+    if config.exists():
+        return False
+    config.write_text(template(sources), encoding="utf-8")
+    gitignore = root / ".gitignore"
+    existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+    if ".newsmirror/" not in existing:
+        gitignore.write_text(existing + ("\n" if existing and not existing.endswith("\n") else "")
+                             + GITIGNORE, encoding="utf-8")
+    init_repository(root)
+    return True
+
+
+class ConfigEditor:
+    """Edits the sources of ``newsmirror.toml`` in place; saves only a valid result."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / CONFIG_FILE
+        try:
+            self.document = tomlkit.parse(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ArchiveError(f"{root}: not a newsmirror archive; run `newsmirror init`") from None
+        except Exception as error:  # tomlkit raises several unrelated types
+            raise ConfigError(f"{self.path}: {error}; fix the file and run again") from None
+
+    def _array(self) -> AoT:
+        if "sources" not in self.document:
+            self.document.add("sources", tomlkit.aot())
+        array = self.document["sources"]
+        if not isinstance(array, AoT):
+            raise ConfigError(f"{self.path}: sources must be written as [[sources]] tables")
+        return array
+
+    def add(self, source: Source) -> None:
+        if not ABBR_PATTERN.fullmatch(source.abbr):
+            raise ConfigError(f"abbr {source.abbr!r} must be 1-32 of a-z, 0-9, - and _")
+        for table in self._array():
+            if table.get("abbr") == source.abbr:
+                raise ConfigError(f"a source with abbr {source.abbr!r} exists already")
+            if table.get("name") == source.name:
+                raise ConfigError(f"a source named {source.name!r} exists already; pass --name")
+            if table.get("url") == source.url:
+                raise ConfigError(f"{source.url} is already the source {table.get('abbr')!r}")
+        self._array().append(_source_table(source))
+
+    def remove(self, abbr: str) -> Source:
+        array = self._array()
+        for index, table in enumerate(array):
+            if table.get("abbr") == abbr:
+                removed = Source(str(table["name"]), abbr, str(table.get("url", "")))
+                del array[index]
+                return removed
+        raise UnknownSource(f"unknown source {abbr!r}; see `newsmirror sources list`")
+
+    def save(self) -> Settings:
+        text = tomlkit.dumps(self.document)
+        settings = parse_settings(tomlkit.parse(text).unwrap(), env={})
+        temporary = self.path.with_suffix(".toml.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(self.path)
+        return settings
+
+
+def derive_abbr(url: str, taken: set[str]) -> str:
+    """A free abbreviation from the URL's host: ``https://www.voachinese.com/`` gives ``voachinese``."""
+    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0].split(":", 1)[0]
+    labels = [p for p in host.split(".") if p not in ("www", "feeds", "rss", "m", "cn")]
+    base = re.sub(r"[^a-z0-9-]+", "-", labels[0] if labels else "source").strip("-")[:28] or "source"
+    abbr, number = base, 2
+    while abbr in taken:
+        abbr, number = f"{base}{number}", number + 1
+    return abbr

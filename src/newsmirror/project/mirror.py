@@ -1,0 +1,108 @@
+"""The mirror projection: article files, ``lists/{NAME}.md`` and ``README.md`` (mirror-format.md)."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+from ..clean import ImagePolicy, flatten, map_image_sources
+from ..record.model import Revision, epoch_ms
+from ..store.sqlite import Listed
+
+ARTICLES_DIR = "articles"
+LISTS_DIR = "lists"
+SLUG_LIMIT = 64
+
+
+def escape_title(title: str) -> str:
+    """Fold white space and escape what would break the Markdown link."""
+    folded = " ".join(title.split())
+    return re.sub(r"([\\\[\]])", r"\\\1", folded)
+
+
+def render_article(revision: Revision, policy: ImagePolicy) -> str:
+    body = flatten(map_image_sources(revision.html, policy.rewrite))
+    return (
+        f"<!--{epoch_ms(revision.time)}-->\n"
+        f"[{escape_title(revision.title)}]({revision.url or ''})\n"
+        f"------\n\n{body}\n"
+    )
+
+
+def zone(utc_offset: str) -> timezone:
+    sign = -1 if utc_offset.startswith("-") else 1
+    hours, minutes = utc_offset[1:].split(":")
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+
+
+def slug(url: str | None, fallback: str) -> str:
+    """A file-name-safe stem from the URL's last path segment, or ``fallback``."""
+    if url:
+        segment = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        segment = re.sub(r"\.(s?html?|php|aspx?|jsp)$", "", segment, flags=re.IGNORECASE)
+        segment = re.sub(r"%[0-9A-Fa-f]{2}", "", segment)
+        segment = re.sub(r"[^A-Za-z0-9_-]+", "-", segment).strip("-_").lower()[:SLUG_LIMIT]
+        if len(segment) >= 3 and segment.strip("-_"):
+            return segment.strip("-_")
+    return fallback
+
+
+def article_path(
+    abbr: str,
+    url: str | None,
+    article: str,
+    moment: datetime,
+    tz: timezone,
+    taken: Callable[[str], bool],
+) -> str:
+    """``articles/{abbr}/{YYYY}/{MM}/{DD}-{slug}.md``: dated so names sort by time, unique."""
+    local = moment.astimezone(tz)
+    stem = f"{ARTICLES_DIR}/{abbr}/{local:%Y/%m/%d}-{slug(url, article[:12])}"
+    path = f"{stem}.md"
+    if taken(path):
+        path = f"{stem}-{article[:8]}.md"
+    return path
+
+
+def list_item(entry: Listed, tz: timezone) -> str:
+    local = datetime.fromtimestamp(entry.time_ms / 1000, tz)
+    return f"{local.month}-{local.day} [{escape_title(entry.title)}](/{entry.path})"
+
+
+def render_list(name: str, entries: Sequence[Listed], tz: timezone) -> str:
+    items = "".join(f"{list_item(entry, tz)}\n\n" for entry in entries)
+    return f"{name}\n------\n\n{items}".removesuffix("\n") if items else f"{name}\n------\n\n"
+
+
+def list_file(name: str) -> str:
+    return f"{LISTS_DIR}/{name}.md"
+
+
+def render_readme(names: Sequence[str]) -> str:
+    links = "".join(f"- [{escape_title(name)}]({quote(list_file(name))})\n" for name in names)
+    return f"# News mirror\n\nArticles by source, newest first:\n\n{links}"
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write atomically (temporary file, then rename); True when the content changed."""
+    data = text.encode()
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True

@@ -1,0 +1,150 @@
+"""The record on disk: append-only JSON Lines, one file per source and month.
+
+``record/{abbr}/{YYYY-MM}.jsonl`` holds one ``Revision`` per line, in the order they were
+recorded (the month is when a revision was fetched). Plain text files diff and merge well in git
+and can be read with any tool.
+
+Crash safety: a batch is written with one ``write`` and made durable with ``fsync`` before
+anything derived from it (index, mirror files, git) is touched. A process killed mid-write can
+leave at most one torn line at the end of one file; readers skip it and the next append cuts it
+off before writing, so a torn line is never followed by good ones and nothing recorded is lost.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import RecordError
+from .model import Revision, parse_iso
+
+RECORD_DIR = "record"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A revision and where its line sits in the record."""
+
+    revision: Revision
+    file: str  # relative to the archive root
+    offset: int  # byte offset of the line
+    end: int  # byte offset after the line's newline
+
+
+def _fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class RecordLog:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.directory = root / RECORD_DIR
+
+    def file_for(self, revision: Revision) -> str:
+        month = parse_iso(revision.fetched).strftime("%Y-%m")
+        return f"{RECORD_DIR}/{revision.source}/{month}.jsonl"
+
+    def files(self) -> list[str]:
+        """Every record file, in a stable order (source, then month)."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(
+            path.relative_to(self.root).as_posix() for path in self.directory.glob("*/*.jsonl")
+        )
+
+    def size(self, file: str) -> int:
+        try:
+            return (self.root / file).stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def append(self, revisions: Iterable[Revision]) -> list[Entry]:
+        """Append revisions durably; returns where each one landed."""
+        by_file: dict[str, list[Revision]] = {}
+        for revision in revisions:
+            by_file.setdefault(self.file_for(revision), []).append(revision)
+        entries: list[Entry] = []
+        for file, batch in by_file.items():
+            entries.extend(self._append_file(file, batch))
+        return entries
+
+    def _append_file(self, file: str, batch: list[Revision]) -> list[Entry]:
+        path = self.root / file
+        created = not path.exists()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = [(revision, (revision.to_json() + "\n").encode()) for revision in batch]
+        try:
+            with open(path, "ab+") as handle:
+                offset = self._cut_torn_tail(handle)
+                handle.write(b"".join(line for _, line in lines))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise RecordError(f"{path}: cannot append to the record: {error.strerror}") from None
+        if created:
+            _fsync_dir(path.parent)
+        entries = []
+        for revision, line in lines:
+            entries.append(Entry(revision, file, offset, offset + len(line)))
+            offset += len(line)
+        return entries
+
+    @staticmethod
+    def _cut_torn_tail(handle: BinaryIO) -> int:
+        """Truncate a line left unfinished by a crash; returns the end of the good data."""
+        size = handle.seek(0, os.SEEK_END)
+        if size == 0:
+            return 0
+        chunk = 1 << 16
+        position = size
+        while position > 0:
+            start = max(0, position - chunk)
+            handle.seek(start)
+            data = handle.read(position - start)
+            if position == size and data.endswith(b"\n"):
+                return size
+            newline = data.rfind(b"\n")
+            if newline >= 0:
+                good = start + newline + 1
+                handle.truncate(good)
+                return good
+            position = start
+        handle.truncate(0)
+        return 0
+
+    def read(self, file: str, offset: int = 0) -> Iterator[Entry]:
+        """The revisions of ``file`` from byte ``offset``; a torn last line is skipped."""
+        path = self.root / file
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(offset)
+                position = offset
+                for line in handle:
+                    end = position + len(line)
+                    if not line.endswith(b"\n"):
+                        return  # torn by a crash; the next append removes it
+                    try:
+                        revision = Revision.from_json(line)
+                    except RecordError as error:
+                        raise RecordError(f"{file} at byte {position}: {error}") from None
+                    yield Entry(revision, file, position, end)
+                    position = end
+        except FileNotFoundError:
+            return
+
+    def read_at(self, file: str, offset: int) -> Revision:
+        """The one revision whose line starts at ``offset``."""
+        with open(self.root / file, "rb") as handle:
+            handle.seek(offset)
+            return Revision.from_json(handle.readline())
+
+    def read_all(self) -> Iterator[Entry]:
+        for file in self.files():
+            yield from self.read(file)

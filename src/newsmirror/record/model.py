@@ -1,0 +1,79 @@
+"""One revision of one article: the unit the record is made of."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import RecordError
+
+SCHEMA = 1
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO 8601 with a ``Z``; milliseconds only when there are some."""
+    moment = moment.astimezone(UTC)
+    if moment.microsecond // 1000:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def epoch_ms(moment: datetime) -> int:
+    return int(round(moment.timestamp() * 1000))
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What the archive knows of an article at one time; the record appends these."""
+
+    article: str  # stable id of the article
+    rev: int  # 1 for the first version, then 2, 3, ...
+    source: str  # abbr of the source that first carried it
+    path: str  # the mirror file, relative to the archive root; never changes
+    url: str | None
+    guid: str | None
+    title: str
+    published: str | None  # the publisher's time (ISO 8601 UTC), None when unknown
+    updated: str | None
+    first_seen: str  # when the archive first saw the article
+    fetched: str  # when this revision was fetched
+    html: str  # the cleaned body, image URLs as published
+    text: str
+    hash: str  # content hash (record.fingerprint), equal for insignificant differences
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()  # identity keys (url and guid) that lead to this article
+    origin: str = "feed"  # feed | adopted
+    extra: dict[str, Any] = field(default_factory=dict)  # fields of later schema versions
+
+    @property
+    def time(self) -> datetime:
+        """The article's time in the mirror: publication, else first seen."""
+        return parse_iso(self.published or self.first_seen)
+
+    def to_json(self) -> str:
+        data = dataclasses.asdict(self)
+        extra = data.pop("extra")
+        data = {"schema": SCHEMA, **data, **extra}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, line: str | bytes) -> Revision:
+        try:
+            data = json.loads(line)
+            data.pop("schema", None)
+            names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+            known = {k: v for k, v in data.items() if k in names}
+            for name in ("authors", "categories", "keys"):
+                known[name] = tuple(known.get(name, ()))
+            extra = {k: v for k, v in data.items() if k not in names}
+            return cls(**known, extra=extra)
+        except (ValueError, TypeError) as error:
+            raise RecordError(f"unreadable record line: {error}") from None

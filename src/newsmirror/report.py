@@ -1,0 +1,104 @@
+"""What the commands print: run progress, outcome lines, the status table, commit messages."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import Source
+from .run import Outcome
+from .store.sqlite import SourceState
+
+# Off a terminal (cron, CI logs, pipes) lines are not wrapped at 80 columns: they are read later.
+_WIDTH = None if sys.stdout.isatty() else 240
+console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+errors = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+
+
+def outcome_line(outcome: Outcome) -> str:
+    abbr = outcome.source.abbr
+    if outcome.error:
+        return f"{abbr}: failed: {outcome.error}"
+    if outcome.skipped:
+        return f"{abbr}: not due"
+    if outcome.not_modified:
+        return f"{abbr}: not modified"
+    tally = outcome.tally
+    assert tally is not None
+    return f"{abbr}: {tally.new} new, {tally.revised} revised ({tally.seen} items)"
+
+
+class RunProgress:
+    """A progress bar on a terminal; one plain line per source otherwise (cron, CI logs)."""
+
+    def __init__(self, total: int) -> None:
+        self.live = sys.stdout.isatty()
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=console, transient=True,
+        )
+        self.task = self.progress.add_task("fetching", total=total)
+
+    def __enter__(self) -> RunProgress:
+        if self.live:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live:
+            self.progress.stop()
+
+    def __call__(self, outcome: Outcome) -> None:
+        if self.live:
+            self.progress.advance(self.task)
+            if not outcome.skipped:
+                self.progress.console.print(outcome_line(outcome), markup=False)
+        elif not outcome.skipped:
+            console.print(outcome_line(outcome), markup=False)
+
+
+def commit_message(outcomes: Sequence[Outcome]) -> str:
+    new = sum(o.tally.new for o in outcomes if o.tally)
+    revised = sum(o.tally.revised for o in outcomes if o.tally)
+    failed = [o for o in outcomes if o.error]
+    subject = f"newsmirror: {new} new, {revised} revised"
+    if failed:
+        subject += f", {len(failed)} source{'s' if len(failed) > 1 else ''} failed"
+    body = [outcome_line(o) for o in outcomes if not o.skipped and (o.error or
+            (o.tally and (o.tally.new or o.tally.revised)))]
+    return subject + ("\n\n" + "\n".join(body) if body else "")
+
+
+def _when(value: str | float | None, now: datetime) -> str:
+    if value is None:
+        return "-"
+    moment = (datetime.fromtimestamp(value, UTC) if isinstance(value, float | int)
+              else datetime.fromisoformat(value.replace("Z", "+00:00")))
+    seconds = (moment - now).total_seconds()
+    span = abs(seconds)
+    text = (f"{span:.0f}s" if span < 90 else f"{span / 60:.0f}m" if span < 5400
+            else f"{span / 3600:.1f}h" if span < 172800 else f"{span / 86400:.0f}d")
+    return f"in {text}" if seconds > 0 else f"{text} ago"
+
+
+def status_table(rows: Sequence[tuple[Source, SourceState, int]], now: datetime) -> Table:
+    table = Table(title="newsmirror status")
+    for column in ("source", "last success", "last error", "failures", "items seen",
+                   "articles", "next due"):
+        table.add_column(column, overflow="fold")
+    for source, state, articles in rows:
+        table.add_row(
+            source.abbr + ("" if source.enabled else " (disabled)"),
+            _when(state.last_success, now),
+            state.last_error or "-",
+            str(state.errors),
+            str(state.items_seen),
+            str(articles),
+            _when(state.next_due, now) if state.next_due else "now",
+        )
+    return table

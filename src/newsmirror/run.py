@@ -1,0 +1,142 @@
+"""One pass: fetch every due source, record what changed, project, commit.
+
+Each source is fetched and recorded on its own; its failure is written to its state and the
+pass goes on. Feeds are fetched concurrently (the fetcher bounds it); recording runs on the
+event loop between awaits, so two sources never interleave inside one batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from .archive import Archive
+from .config import Source
+from .errors import FeedError, FetchError, NewsmirrorError, NotAFeed
+from .feeds import Feed, discover_feeds, looks_like_html, parse_feed
+from .fetch import Fetcher, Validators
+from .ingest import Tally, record_feed
+from .record.model import iso
+from .store.sqlite import SourceState
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, text/html;q=0.5, */*;q=0.1"
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one source fared in a pass."""
+
+    source: Source
+    tally: Tally | None = None  # None when skipped or failed
+    error: str | None = None
+    skipped: bool = False  # not due
+    not_modified: bool = False
+
+
+def is_due(state: SourceState, now: datetime) -> bool:
+    return state.next_due is None or state.next_due <= now.timestamp()
+
+
+def next_due(archive: Archive, source: Source, state: SourceState, now: datetime) -> float:
+    settings = archive.settings
+    interval = source.interval or settings.interval_seconds
+    if state.errors:
+        # Back off while a source keeps failing: interval, 2x, 4x ... up to max_backoff.
+        wait = min(settings.max_backoff_seconds, interval * 2 ** (state.errors - 1))
+    else:
+        wait = interval
+    jitter = settings.schedule.jitter
+    return now.timestamp() + wait * (1 + random.uniform(-jitter, jitter))
+
+
+async def fetch_feed(
+    fetcher: Fetcher, url: str, validators: Validators
+) -> tuple[Feed | None, str, Validators]:
+    """The feed at ``url`` (None when not modified), the feed URL used, and its validators.
+
+    A web page that is not a feed is resolved through autodiscovery.
+    """
+    response = await fetcher.get(url, validators, accept=FEED_ACCEPT)
+    if response.not_modified:
+        return None, url, validators
+    try:
+        return parse_feed(response.content, response.url, response.content_type), url, \
+            response.validators
+    except NotAFeed:
+        if not looks_like_html(response.content):
+            raise
+        found = discover_feeds(response.content, response.url)
+        if not found:
+            raise NotAFeed(url, "a web page that links to no feed; add the feed's own URL") from None
+    response = await fetcher.get(found[0], accept=FEED_ACCEPT)
+    feed = parse_feed(response.content, response.url, response.content_type)
+    return feed, found[0], response.validators
+
+
+async def pass_source(archive: Archive, fetcher: Fetcher, source: Source, now: datetime) -> Outcome:
+    store = archive.store
+    state = store.source_state(source.abbr)
+    if state.config_url != source.url:  # the configured URL changed: what was found is stale
+        state = replace(state, config_url=source.url, feed_url=None, etag=None, last_modified=None)
+    url = state.feed_url or source.url
+    validators = Validators(state.etag, state.last_modified)
+    state = replace(state, last_attempt=iso(now))
+    try:
+        feed, feed_url, validators = await fetch_feed(fetcher, url, validators)
+        tally = record_feed(archive, source.abbr, feed, now) if feed else Tally()
+    except (FetchError, FeedError, NewsmirrorError) as error:
+        state = replace(state, last_error=str(error), errors=state.errors + 1)
+        store.save_source_state(replace(state, next_due=next_due(archive, source, state, now)))
+        return Outcome(source, error=str(error))
+    # Validators are saved only now, after the items are in the record: a crash before this
+    # point makes the next run fetch the whole feed again instead of skipping it.
+    state = replace(
+        state,
+        feed_url=feed_url,
+        etag=validators.etag,
+        last_modified=validators.last_modified,
+        last_success=iso(now),
+        last_error=None,
+        errors=0,
+        items_seen=state.items_seen + tally.seen,
+    )
+    store.save_source_state(replace(state, next_due=next_due(archive, source, state, now)))
+    return Outcome(source, tally=tally, not_modified=feed is None)
+
+
+async def fetch_all(
+    archive: Archive,
+    sources: Sequence[Source],
+    force: bool,
+    on_outcome: Callable[[Outcome], None],
+    now: datetime,
+) -> list[Outcome]:
+    async with Fetcher(archive.settings.fetch) as fetcher:
+
+        async def one(source: Source) -> Outcome:
+            if not force and not is_due(archive.store.source_state(source.abbr), now):
+                outcome = Outcome(source, skipped=True)
+            elif not source.url:
+                outcome = Outcome(source, error=f"{source.abbr}: no feed URL; set `url` in the config")
+            else:
+                outcome = await pass_source(archive, fetcher, source, now)
+            on_outcome(outcome)
+            return outcome
+
+        return list(await asyncio.gather(*(one(source) for source in sources)))
+
+
+def run_pass(
+    archive: Archive,
+    sources: Sequence[Source],
+    force: bool = False,
+    on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+    now: datetime | None = None,
+) -> list[Outcome]:
+    return asyncio.run(fetch_all(archive, sources, force, on_outcome, now or datetime.now(UTC)))

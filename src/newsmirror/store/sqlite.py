@@ -1,0 +1,213 @@
+"""State and article index in SQLite: a cache of the record, rebuilt from it at will.
+
+What is here: per-source fetch state (validators, schedule, errors), and an index of the record
+(articles, their identity keys, where each latest revision sits in the record, which revision
+the mirror file shows). Deleting the database loses nothing: the index is rebuilt from the
+record, and lost validators only cost one unconditional fetch.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..decide import Known
+from ..record.log import Entry, RecordLog
+from ..record.model import epoch_ms
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles(
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
+    rev INTEGER NOT NULL, hash TEXT NOT NULL, title TEXT NOT NULL, url TEXT,
+    time_ms INTEGER NOT NULL, first_seen TEXT NOT NULL,
+    record_file TEXT NOT NULL, record_offset INTEGER NOT NULL,
+    projected_rev INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS articles_by_source_time ON articles(source, time_ms DESC);
+CREATE TABLE IF NOT EXISTS keys(key TEXT PRIMARY KEY, article TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_files(file TEXT PRIMARY KEY, indexed_to INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sources(
+    abbr TEXT PRIMARY KEY, config_url TEXT, feed_url TEXT, etag TEXT, last_modified TEXT,
+    last_attempt TEXT, last_success TEXT, last_error TEXT, errors INTEGER NOT NULL DEFAULT 0,
+    next_due REAL, items_seen INTEGER NOT NULL DEFAULT 0);
+"""
+
+
+@dataclass(frozen=True)
+class SourceState:
+    abbr: str
+    config_url: str | None = None  # the configured URL that feed_url was found from
+    feed_url: str | None = None  # the feed fetched: config_url itself, or what it links to
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    errors: int = 0
+    next_due: float | None = None
+    items_seen: int = 0
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An article as lists and the README show it."""
+
+    source: str
+    path: str
+    title: str
+    time_ms: int
+
+
+class StateStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # The index of the record
+
+    def catch_up(self, log: RecordLog) -> int:
+        """Index what the record has and the index lacks; returns revisions indexed.
+
+        Runs at every start, so a crash between appending to the record and indexing it is
+        repaired before anything reads the index.
+        """
+        indexed = dict(self.db.execute("SELECT file, indexed_to FROM record_files"))
+        files = log.files()
+        if any(indexed.get(f, 0) > log.size(f) for f in files) or set(indexed) - set(files):
+            # A record file shrank or went away (replaced from git, for example): start over.
+            self.db.executescript("DELETE FROM articles; DELETE FROM keys; DELETE FROM record_files;")
+            indexed = {}
+        count = 0
+        for file in files:
+            start = indexed.get(file, 0)
+            if log.size(file) > start:
+                entries = list(log.read(file, start))
+                self.index(entries)
+                count += len(entries)
+        return count
+
+    def index(self, entries: Iterable[Entry]) -> None:
+        """Add appended revisions to the index, in one transaction."""
+        ends: dict[str, int] = {}
+        with self.transaction():
+            for entry in entries:
+                r = entry.revision
+                self.db.execute(
+                    """INSERT INTO articles(id, source, path, rev, hash, title, url, time_ms,
+                           first_seen, record_file, record_offset)
+                       VALUES(?,?,?,?,?,?,?,?,?,?,?)
+                       ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, hash=excluded.hash,
+                           title=excluded.title, url=excluded.url, time_ms=excluded.time_ms,
+                           record_file=excluded.record_file,
+                           record_offset=excluded.record_offset
+                       WHERE excluded.rev >= articles.rev""",
+                    (r.article, r.source, r.path, r.rev, r.hash, r.title, r.url,
+                     epoch_ms(r.time), r.first_seen, entry.file, entry.offset),
+                )
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO keys(key, article) VALUES(?, ?)",
+                    [(key, r.article) for key in r.keys],
+                )
+                ends[entry.file] = max(ends.get(entry.file, 0), entry.end)
+            self.db.executemany(
+                """INSERT INTO record_files(file, indexed_to) VALUES(?, ?)
+                   ON CONFLICT(file) DO UPDATE SET indexed_to=max(indexed_to, excluded.indexed_to)""",
+                ends.items(),
+            )
+
+    def find(self, keys: Iterable[str]) -> Known | None:
+        for key in keys:
+            row = self.db.execute(
+                """SELECT a.id, a.rev, a.hash, a.source, a.path, a.first_seen
+                   FROM keys k JOIN articles a ON a.id = k.article WHERE k.key = ?""",
+                (key,),
+            ).fetchone()
+            if row:
+                return Known(*row)
+        return None
+
+    def path_taken(self, path: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE path = ?", (path,)).fetchone() is not None
+
+    def latest_location(self, article: str) -> tuple[str, int] | None:
+        row = self.db.execute(
+            "SELECT record_file, record_offset FROM articles WHERE id = ?", (article,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    # Projection bookkeeping
+
+    def unprojected(self) -> list[tuple[str, str, int]]:
+        """(article, record file, offset) of every article whose mirror file is behind."""
+        return self.db.execute(
+            """SELECT id, record_file, record_offset FROM articles
+               WHERE projected_rev < rev ORDER BY record_file, record_offset"""
+        ).fetchall()
+
+    def mark_projected(self, articles: Iterable[str]) -> None:
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE articles SET projected_rev = rev WHERE id = ?", [(a,) for a in articles]
+            )
+
+    def mark_all_unprojected(self) -> None:
+        self.db.execute("UPDATE articles SET projected_rev = 0")
+
+    def listed(self, source: str, limit: int) -> list[Listed]:
+        rows = self.db.execute(
+            """SELECT source, path, title, time_ms FROM articles WHERE source = ?
+               ORDER BY time_ms DESC, path DESC LIMIT ?""",
+            (source, limit),
+        )
+        return [Listed(*row) for row in rows]
+
+    def sources_with_articles(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT DISTINCT source FROM articles ORDER BY 1")]
+
+    def article_counts(self) -> dict[str, int]:
+        return dict(self.db.execute("SELECT source, count(*) FROM articles GROUP BY source"))
+
+    # Per-source fetch state
+
+    def source_state(self, abbr: str) -> SourceState:
+        row = self.db.execute(
+            """SELECT abbr, config_url, feed_url, etag, last_modified, last_attempt, last_success,
+                      last_error, errors, next_due, items_seen FROM sources WHERE abbr = ?""",
+            (abbr,),
+        ).fetchone()
+        return SourceState(*row) if row else SourceState(abbr)
+
+    def save_source_state(self, state: SourceState) -> None:
+        self.db.execute(
+            """INSERT OR REPLACE INTO sources(abbr, config_url, feed_url, etag, last_modified,
+                   last_attempt, last_success, last_error, errors, next_due, items_seen)
+               VALUES(?,?,?,?,?,?,?,?,?,?,?)""",
+            (state.abbr, state.config_url, state.feed_url, state.etag, state.last_modified, state.last_attempt,
+             state.last_success, state.last_error, state.errors, state.next_due,
+             state.items_seen),
+        )
+
+    def forget_source(self, abbr: str) -> None:
+        self.db.execute("DELETE FROM sources WHERE abbr = ?", (abbr,))
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if kind else "COMMIT")
+

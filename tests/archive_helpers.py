@@ -1,0 +1,50 @@
+"""Archives for tests: made by the real `init`, driven through the real command line."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from newsmirror.cli import main
+from newsmirror.config import Source
+from newsmirror.configfile import init_archive
+
+
+def make_archive(root: Path, sources: list[Source], monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NEWSMIRROR_FETCH_ALLOW_PRIVATE_NETWORKS", "1")
+    monkeypatch.setenv("NEWSMIRROR_FETCH_BACKOFF", "0.01")
+    monkeypatch.setenv("NEWSMIRROR_FETCH_TIMEOUT", "5")
+    init_archive(root, tuple(sources))
+    return root
+
+
+def nm(root: Path, *args: str) -> int:
+    return main(["-C", str(root), *args])
+
+
+def articles(root: Path) -> dict[str, str]:
+    """Every article file of the archive, by path relative to the root."""
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted((root / "articles").rglob("*.md"))
+    }
+
+
+def git_log(root: Path) -> list[str]:
+    done = subprocess.run(["git", "log", "--format=%s"], cwd=root, capture_output=True, text=True)
+    return done.stdout.splitlines()
+
+
+def rss(items: list[dict[str, str]], title: str = "Feed") -> bytes:
+    """A small RSS 2.0 feed; each item's keys become child elements (values are raw XML)."""
+    body = "".join(
+        "<item>" + "".join(f"<{k}>{v}</{k}>" for k, v in item.items()) + "</item>"
+        for item in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"<title>{title}</title><link>https://example.com/</link>{body}</channel></rss>"
+    ).encode()

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsmirror.clean import ImagePolicy, sanitize
+from newsmirror.project.mirror import article_path, escape_title, render_list, slug, zone
+from newsmirror.record.fingerprint import content_hash
+from newsmirror.store.sqlite import Listed
+
+TZ = zone("+08:00")
+PROXY = ImagePolicy()
+
+
+def test_title_escaping_keeps_the_link_intact() -> None:
+    assert escape_title("  中俄\n加深  关系 ") == "中俄 加深 关系"
+    assert escape_title(r"a [b] \ c") == r"a \[b\] \\ c"
+
+
+def test_image_policy_proxy_wraps_once_and_original_unwraps() -> None:
+    original = "https://gdb.voanews.com/7AD0_w900.jpg?x=1"
+    proxied = "https://images.weserv.nl?url=gdb.voanews.com/7AD0_w900.jpg?x=1"
+    assert PROXY.rewrite(original) == proxied
+    assert PROXY.rewrite(proxied) == proxied
+    assert ImagePolicy("original").rewrite(proxied) == original
+    assert ImagePolicy("original").rewrite(original) == original
+
+
+def test_sanitizer_removes_what_can_run_or_hide() -> None:
+    dirty = (
+        '<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">j</a>'
+        '<img src="data:image/png;base64,AAAA"><iframe src="https://e.com"></iframe>'
+        '<form><input name="q"></form><span style="position:fixed">s</span>'
+        '<small style="color: #999;">cap</small><a href="/rel" target="_top">r</a></p>'
+    )
+    clean = sanitize(dirty, "https://www.example.com/a/b.html")
+    for banned in ("onclick", "script", "javascript", "data:", "iframe", "form", "input",
+                   "position"):
+        assert banned not in clean
+    assert '<small style="color: #999;">cap</small>' in clean
+    assert '<a href="https://www.example.com/rel" target="_blank">r</a>' in clean
+
+
+def test_hash_ignores_whitespace_tracking_and_proxying() -> None:
+    a = '<p>Hello <a href="https://x.com/a?utm_source=rss">x</a></p><img src="https://images.weserv.nl?url=i.com/p.jpg">'
+    b = '<p>Hello  <a href="http://x.com/a">x</a></p>\n  <img src="https://i.com/p.jpg">'
+    assert content_hash("T", a, PROXY) == content_hash(" T ", b, PROXY)
+    assert content_hash("T", a, PROXY) != content_hash("T2", a, PROXY)
+    assert content_hash("T", a, PROXY) != content_hash("T", a.replace("Hello", "Bye"), PROXY)
+
+
+def test_paths_are_dated_safe_and_unique() -> None:
+    moment = datetime(2021, 12, 4, 2, 39, 3, tzinfo=UTC)
+    url = "https://www.voachinese.com/a/china-russia-20211203/6339221.html"
+    assert article_path("voa", url, "abcdef0123456789", moment, TZ, lambda p: False) == \
+        "articles/voa/2021/12/04-6339221.md"
+    taken = article_path("voa", url, "abcdef0123456789", moment, TZ, lambda p: True)
+    assert taken == "articles/voa/2021/12/04-6339221-abcdef01.md"
+    hostile = "https://e.com/../../%E4%B8%AD/..%2F" + "x" * 300
+    name = article_path("voa", hostile, "abcdef0123456789", moment, TZ, lambda p: False)
+    assert ".." not in name and len(name.rsplit("/", 1)[1].encode()) <= 80
+    assert slug(None, "fallback") == "fallback"
+
+
+def test_list_format_newest_first_in_utc_plus_8() -> None:
+    entries = [
+        Listed("voa", "articles/voa/2021/12/04-b.md", "B [x]", 1638585543000),
+        Listed("voa", "articles/voa/2021/01/01-a.md", "A", 1609430400000),  # 2020-12-31T16:00Z
+    ]
+    assert render_list("美国之音", entries, TZ) == (
+        "美国之音\n------\n\n"
+        "12-4 [B \\[x\\]](/articles/voa/2021/12/04-b.md)\n\n"
+        "1-1 [A](/articles/voa/2021/01/01-a.md)\n"
+    )

@@ -1,0 +1,130 @@
+"""`newsmirror run` end to end against local feeds: recording, dedup, errors, git."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from archive_helpers import articles, git_log, make_archive, nm, rss
+from server import LocalServer, Reply
+
+from newsmirror.archive import Archive
+from newsmirror.config import Source
+
+
+def item(n: int, **extra: str) -> dict[str, str]:
+    fields = {
+        "title": f"Story {n}",
+        "link": f"https://news.example.com/a/{n}.html",
+        "guid": f"id-{n}",
+        "pubDate": f"Sat, 0{n % 9 + 1} Dec 2021 02:39:03 GMT",
+        "description": f"<![CDATA[<p>Body of story {n}.</p>]]>",
+    }
+    fields.update(extra)
+    return fields
+
+
+def revisions(root: Path) -> list[tuple[str, int, str]]:
+    with Archive(root, write=False) as archive:
+        return [(e.revision.article, e.revision.rev, e.revision.title)
+                for e in archive.log.read_all()]
+
+
+@pytest.fixture
+def archive(server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return make_archive(tmp_path / "a", [
+        Source("Alpha", "alpha", server.url("/alpha.xml")),
+        Source("Beta", "beta", server.url("/beta.xml")),
+    ], monkeypatch)
+
+
+def test_first_run_records_and_commits(server: LocalServer, archive: Path) -> None:
+    server.route("/alpha.xml", Reply(body=rss([item(1), item(2)])))
+    server.route("/beta.xml", Reply(body=rss([item(3)])))
+    assert nm(archive, "run") == 0
+    assert len(articles(archive)) == 3
+    assert git_log(archive) == ["newsmirror: 3 new, 0 revised"]
+    assert (archive / "lists" / "Alpha.md").read_text().count("](/articles/alpha/") == 2
+
+
+def test_unchanged_feed_writes_nothing_and_uses_conditional_get(
+    server: LocalServer, archive: Path
+) -> None:
+    feed = rss([item(1)])
+    server.route("/alpha.xml", lambda r: Reply(304) if r.headers.get("if-none-match") == '"v1"'
+                 else Reply(body=feed, headers={"ETag": '"v1"'}))
+    server.route("/beta.xml", Reply(body=rss([item(3)])))  # no validators: full body each time
+    assert nm(archive, "run") == 0
+    record = sorted((archive / "record").rglob("*.jsonl"))
+    sizes = [p.stat().st_size for p in record]
+    assert nm(archive, "run", "--all") == 0
+    assert [p.stat().st_size for p in sorted((archive / "record").rglob("*.jsonl"))] == sizes
+    assert server.requests[-2].headers.get("if-none-match") == '"v1"' or \
+        server.requests[-1].headers.get("if-none-match") == '"v1"'
+    assert len(git_log(archive)) == 1
+
+
+def test_duplicates_are_one_article(server: LocalServer, archive: Path) -> None:
+    server.route("/alpha.xml", Reply(body=rss([item(1)])))
+    server.route("/beta.xml", Reply(body=rss([item(1)])))  # the same story through two feeds
+    assert nm(archive, "run") == 0
+    assert len(articles(archive)) == 1
+    variants = [
+        item(1, guid="a-new-guid"),  # the GUID changed, the URL stayed
+        item(1, link="http://news.example.com/a/1.html/?utm_source=rss&amp;utm_medium=x"),
+    ]
+    for variant in variants:
+        server.route("/alpha.xml", Reply(body=rss([variant])))
+        assert nm(archive, "run", "--all") == 0
+        assert len(articles(archive)) == 1
+    assert [r[1] for r in revisions(archive)] == [1]
+
+
+def test_retitled_item_is_a_revision_of_the_same_article(server: LocalServer, archive: Path) -> None:
+    server.route("/alpha.xml", Reply(body=rss([item(1)])))
+    server.route("/beta.xml", Reply(body=rss([])))
+    assert nm(archive, "run") == 0
+    server.route("/alpha.xml", Reply(body=rss([item(1, title="Story 1, corrected")])))
+    assert nm(archive, "run", "--all") == 0
+    history = revisions(archive)
+    assert [(rev, title) for _, rev, title in history] == [(1, "Story 1"), (2, "Story 1, corrected")]
+    assert history[0][0] == history[1][0]
+    (text,) = articles(archive).values()
+    assert "[Story 1, corrected](https://news.example.com/a/1.html)" in text
+    assert git_log(archive)[0] == "newsmirror: 0 new, 1 revised"
+
+
+def test_a_failing_source_never_stops_the_others(server: LocalServer, archive: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    server.route("/alpha.xml", Reply(500, b"oops"))
+    server.route("/beta.xml", Reply(body=rss([item(3)])))
+    assert nm(archive, "run") == 0
+    out = capsys.readouterr().out
+    assert "alpha: failed: " in out and "HTTP 500" in out
+    assert list(articles(archive)) and all("/beta/" in p for p in articles(archive))
+    assert nm(archive, "status") == 0
+    status = capsys.readouterr().out
+    assert "HTTP 500" in status
+
+
+def test_nothing_fetched_is_a_failure(server: LocalServer, archive: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    server.route("/alpha.xml", Reply(404))
+    server.route("/beta.xml", Reply(body=b"<html><body>no feed here</body></html>",
+                                    headers={"Content-Type": "text/html"}))
+    assert nm(archive, "run") == 1
+    out = capsys.readouterr().out
+    assert "alpha: failed:" in out and "HTTP 404" in out
+    assert "beta: failed:" in out and "links to no feed" in out
+    assert nm(archive, "status") == 1
+
+
+def test_schedule_skips_sources_not_due(server: LocalServer, archive: Path) -> None:
+    server.route("/alpha.xml", Reply(body=rss([item(1)])))
+    server.route("/beta.xml", Reply(body=rss([item(3)])))
+    assert nm(archive, "run") == 0
+    hits = server.hits("/alpha.xml")
+    assert nm(archive, "run") == 0  # within the hour: not due
+    assert server.hits("/alpha.xml") == hits
+    assert nm(archive, "run", "--source", "alpha") == 0  # named: fetched anyway
+    assert server.hits("/alpha.xml") == hits + 1
