@@ -124,7 +124,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         with Archive(root, write=False) as archive:
             for s in archive.settings.sources:
                 flag = "" if s.enabled else "  (disabled)"
-                console.print(f"{s.abbr}\t{s.name}\t{s.url}{flag}", markup=False)
+                print(f"{s.abbr}\t{s.name}\t{s.url}{flag}")  # tab-separated, for scripts
         return 0
     if args.action == "export":
         with Archive(root, write=False) as archive:

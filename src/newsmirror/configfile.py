@@ -56,10 +56,13 @@ def template(sources: tuple[Source, ...] = DEFAULT_SOURCES) -> str:
         lines.append(f"# {key} = {value}")
     document = "\n".join(lines) + "\n"
     sources_doc = tomlkit.document()
-    sources_doc.add("sources", _sources_array(sources))
-    return f"{document}\n# Sources: name (the list's name), abbr (folder under articles/), url\n" \
-           f"# (a feed, or a page that links to one); optional interval and enabled.\n" \
-           f"{tomlkit.dumps(sources_doc)}"
+    if sources:  # an empty array would be written as `sources = []` inside the last table
+        sources_doc.add("sources", _sources_array(sources))
+    return (
+        f"{document}\n# Sources: name (the list's name), abbr (folder under articles/), url\n"
+        "# (a feed, or a page that links to one); optional interval and enabled.\n"
+        f"{tomlkit.dumps(sources_doc)}"
+    )
 
 
 def _source_table(source: Source) -> Table:
@@ -118,13 +121,15 @@ class ConfigEditor:
     def add(self, source: Source) -> None:
         if not ABBR_PATTERN.fullmatch(source.abbr):
             raise ConfigError(f"abbr {source.abbr!r} must be 1-32 of a-z, 0-9, - and _")
-        for table in self._array():
+        tables = list(self._array())
+        for table in tables:
+            if source.url and table.get("url") == source.url:
+                raise ConfigError(f"{source.url} is already the source {table.get('abbr')!r}")
+        for table in tables:
             if table.get("abbr") == source.abbr:
                 raise ConfigError(f"a source with abbr {source.abbr!r} exists already")
             if table.get("name") == source.name:
                 raise ConfigError(f"a source named {source.name!r} exists already; pass --name")
-            if table.get("url") == source.url:
-                raise ConfigError(f"{source.url} is already the source {table.get('abbr')!r}")
         self._array().append(_source_table(source))
 
     def remove(self, abbr: str) -> Source:

@@ -45,7 +45,12 @@ def has_identity(root: Path) -> bool:
 
 
 def commit_all(root: Path, message: str) -> bool:
-    """Stage everything and commit; False when there was nothing to commit."""
+    """Stage everything and commit; False when there was nothing to commit.
+
+    The caller holds the archive lock, so an ``index.lock`` left in place can only be from a
+    git process of an earlier run that was killed; it would block every later commit.
+    """
+    (root / ".git" / "index.lock").unlink(missing_ok=True)
     git(root, "add", "--all")
     if not git(root, "status", "--porcelain", check=False).stdout.strip():
         return False
