@@ -1,0 +1,24 @@
+"""Feeds: RSS 0.9x/1.0/2.0, Atom and JSON Feed parsing, OPML, and feed autodiscovery.
+
+Everything here takes bytes and returns plain values or raises a FeedError subclass; nothing
+touches the network or the file system, and no document may declare XML entities.
+"""
+
+from __future__ import annotations
+
+from .discover import discover_feeds
+from .model import Feed, FeedItem, Outline
+from .opml import read_opml, write_opml
+from .parse import parse_feed
+from .sniff import looks_like_html
+
+__all__ = [
+    "Feed",
+    "FeedItem",
+    "Outline",
+    "discover_feeds",
+    "looks_like_html",
+    "parse_feed",
+    "read_opml",
+    "write_opml",
+]
