@@ -40,8 +40,7 @@ def git_log(root: Path) -> list[str]:
 def rss(items: list[dict[str, str]], title: str = "Feed") -> bytes:
     """A small RSS 2.0 feed; each item's keys become child elements (values are raw XML)."""
     body = "".join(
-        "<item>" + "".join(f"<{k}>{v}</{k}>" for k, v in item.items()) + "</item>"
-        for item in items
+        "<item>" + "".join(f"<{k}>{v}</{k}>" for k, v in item.items()) + "</item>" for item in items
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '

@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from server import LocalServer  # noqa: E402
+from server import LocalServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -102,7 +102,9 @@ class LocalServer:
         return route
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
-        request = Request(handler.command, handler.path, {k.lower(): v for k, v in handler.headers.items()})
+        request = Request(
+            handler.command, handler.path, {k.lower(): v for k, v in handler.headers.items()}
+        )
         reply = self._reply_for(request)
         if reply.delay:
             time.sleep(reply.delay)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from archive_helpers import articles, make_archive, nm, rss
-from server import LocalServer, Reply
 
+from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.archive import Archive
 from newsmirror.config import Source
+from server import LocalServer, Reply
 
 OLD = {
     "articles/voa/1008880.md": (
@@ -36,7 +36,9 @@ def old_mirror(root: Path) -> Path:
 
 
 def test_adopt_in_place_keeps_files_and_continues(
-    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    server: LocalServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = old_mirror(tmp_path / "mirror")
@@ -49,11 +51,19 @@ def test_adopt_in_place_keeps_files_and_continues(
     assert nm(root, "adopt", str(root)) == 0  # twice: nothing more
     assert "adopted 0 articles (2 already" in capsys.readouterr().out
 
-    same = {"title": "中俄 [分析] 关系", "link": "https://www.voachinese.com/a/6339221.html",
-            "pubDate": "Sat, 04 Dec 2021 02:39:03 GMT",
-            "description": "<![CDATA[<div><i>Sat, 04 Dec 2021 02:32:08 GMT</i></div><p>旧的正文。</p>]]>"}
-    new = {"title": "新文章", "link": "https://www.voachinese.com/a/6340000.html",
-           "pubDate": "Sun, 05 Dec 2021 02:00:00 GMT", "description": "<p>新。</p>"}
+    same = {
+        "title": "中俄 [分析] 关系",
+        "link": "https://www.voachinese.com/a/6339221.html",
+        "pubDate": "Sat, 04 Dec 2021 02:39:03 GMT",
+        "description": "<![CDATA[<div><i>Sat, 04 Dec 2021 02:32:08 GMT</i></div>"
+        "<p>旧的正文。</p>]]>",
+    }
+    new = {
+        "title": "新文章",
+        "link": "https://www.voachinese.com/a/6340000.html",
+        "pubDate": "Sun, 05 Dec 2021 02:00:00 GMT",
+        "description": "<p>新。</p>",
+    }
     server.route("/voa.xml", Reply(body=rss([new, same])))
     assert nm(root, "run") == 0
     files = articles(root)

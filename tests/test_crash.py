@@ -11,11 +11,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from archive_helpers import articles, make_archive, nm, rss
-from server import LocalServer, Reply
 
+from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.config import Source
 from newsmirror.record.log import RecordLog
+from server import LocalServer, Reply
 
 FEEDS = 24
 ITEMS = 30
@@ -45,7 +45,9 @@ def start_run(root: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "NEWSMIRROR_FETCH_ALLOW_PRIVATE_NETWORKS": "1"}
     return subprocess.Popen(
         [sys.executable, "-m", "newsmirror.cli", "-C", str(root), "run", "--all"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -78,6 +80,7 @@ def test_kill_at_several_points_then_complete(
     )
     assert all(r.rev == 1 for r in revisions)
     assert articles(root) == expected
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True,
-                            text=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True
+    )
     assert status.stdout == ""

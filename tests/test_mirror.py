@@ -33,8 +33,16 @@ def test_sanitizer_removes_what_can_run_or_hide() -> None:
         '<small style="color: #999;">cap</small><a href="/rel" target="_top">r</a></p>'
     )
     clean = sanitize(dirty, "https://www.example.com/a/b.html")
-    for banned in ("onclick", "script", "javascript", "data:", "iframe", "form", "input",
-                   "position"):
+    for banned in (
+        "onclick",
+        "script",
+        "javascript",
+        "data:",
+        "iframe",
+        "form",
+        "input",
+        "position",
+    ):
         assert banned not in clean
     assert '<small style="color: #999;">cap</small>' in clean
     assert '<a href="https://www.example.com/rel" target="_blank">r</a>' in clean
@@ -51,8 +59,10 @@ def test_hash_ignores_whitespace_tracking_and_proxying() -> None:
 def test_paths_are_dated_safe_and_unique() -> None:
     moment = datetime(2021, 12, 4, 2, 39, 3, tzinfo=UTC)
     url = "https://www.voachinese.com/a/china-russia-20211203/6339221.html"
-    assert article_path("voa", url, "abcdef0123456789", moment, TZ, lambda p: False) == \
-        "articles/voa/2021/12/04-6339221.md"
+    assert (
+        article_path("voa", url, "abcdef0123456789", moment, TZ, lambda p: False)
+        == "articles/voa/2021/12/04-6339221.md"
+    )
     taken = article_path("voa", url, "abcdef0123456789", moment, TZ, lambda p: True)
     assert taken == "articles/voa/2021/12/04-6339221-abcdef01.md"
     hostile = "https://e.com/../../%E4%B8%AD/..%2F" + "x" * 300

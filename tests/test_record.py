@@ -11,17 +11,30 @@ from newsmirror.record.model import Revision
 
 def revision(n: int, source: str = "voa", fetched: str = "2026-11-28T08:00:00Z") -> Revision:
     return Revision(
-        article=f"a{n}", rev=1, source=source, path=f"articles/{source}/{n}.md",
-        url=f"https://example.com/{n}", guid=None, title=f"标题 {n}", published=None,
-        updated=None, first_seen=fetched, fetched=fetched, html=f"<p>{n}</p>", text=str(n),
-        hash=f"h{n}", keys=(f"url:example.com/{n}",),
+        article=f"a{n}",
+        rev=1,
+        source=source,
+        path=f"articles/{source}/{n}.md",
+        url=f"https://example.com/{n}",
+        guid=None,
+        title=f"标题 {n}",
+        published=None,
+        updated=None,
+        first_seen=fetched,
+        fetched=fetched,
+        html=f"<p>{n}</p>",
+        text=str(n),
+        hash=f"h{n}",
+        keys=(f"url:example.com/{n}",),
     )
 
 
 def test_append_and_read_back_in_order(tmp_path: Path) -> None:
     log = RecordLog(tmp_path)
     entries = log.append([revision(1), revision(2), revision(3, source="bbc")])
-    assert [e.file for e in entries] == ["record/voa/2026-11.jsonl"] * 2 + ["record/bbc/2026-11.jsonl"]
+    assert [e.file for e in entries] == ["record/voa/2026-11.jsonl"] * 2 + [
+        "record/bbc/2026-11.jsonl"
+    ]
     assert [e.revision for e in log.read_all()] == [revision(3, "bbc"), revision(1), revision(2)]
     assert log.read_at(entries[1].file, entries[1].offset) == revision(2)
 

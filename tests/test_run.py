@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from archive_helpers import articles, git_log, make_archive, nm, rss
-from server import LocalServer, Reply
 
+from archive_helpers import articles, git_log, make_archive, nm, rss
 from newsmirror.archive import Archive
 from newsmirror.config import Source
+from server import LocalServer, Reply
 
 
 def item(n: int, **extra: str) -> dict[str, str]:
@@ -26,16 +26,21 @@ def item(n: int, **extra: str) -> dict[str, str]:
 
 def revisions(root: Path) -> list[tuple[str, int, str]]:
     with Archive(root, write=False) as archive:
-        return [(e.revision.article, e.revision.rev, e.revision.title)
-                for e in archive.log.read_all()]
+        return [
+            (e.revision.article, e.revision.rev, e.revision.title) for e in archive.log.read_all()
+        ]
 
 
 @pytest.fixture
 def archive(server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    return make_archive(tmp_path / "a", [
-        Source("Alpha", "alpha", server.url("/alpha.xml")),
-        Source("Beta", "beta", server.url("/beta.xml")),
-    ], monkeypatch)
+    return make_archive(
+        tmp_path / "a",
+        [
+            Source("Alpha", "alpha", server.url("/alpha.xml")),
+            Source("Beta", "beta", server.url("/beta.xml")),
+        ],
+        monkeypatch,
+    )
 
 
 def test_first_run_records_and_commits(server: LocalServer, archive: Path) -> None:
@@ -51,16 +56,24 @@ def test_unchanged_feed_writes_nothing_and_uses_conditional_get(
     server: LocalServer, archive: Path
 ) -> None:
     feed = rss([item(1)])
-    server.route("/alpha.xml", lambda r: Reply(304) if r.headers.get("if-none-match") == '"v1"'
-                 else Reply(body=feed, headers={"ETag": '"v1"'}))
+    server.route(
+        "/alpha.xml",
+        lambda r: (
+            Reply(304)
+            if r.headers.get("if-none-match") == '"v1"'
+            else Reply(body=feed, headers={"ETag": '"v1"'})
+        ),
+    )
     server.route("/beta.xml", Reply(body=rss([item(3)])))  # no validators: full body each time
     assert nm(archive, "run") == 0
     record = sorted((archive / "record").rglob("*.jsonl"))
     sizes = [p.stat().st_size for p in record]
     assert nm(archive, "run", "--all") == 0
     assert [p.stat().st_size for p in sorted((archive / "record").rglob("*.jsonl"))] == sizes
-    assert server.requests[-2].headers.get("if-none-match") == '"v1"' or \
-        server.requests[-1].headers.get("if-none-match") == '"v1"'
+    assert (
+        server.requests[-2].headers.get("if-none-match") == '"v1"'
+        or server.requests[-1].headers.get("if-none-match") == '"v1"'
+    )
     assert len(git_log(archive)) == 1
 
 
@@ -80,22 +93,28 @@ def test_duplicates_are_one_article(server: LocalServer, archive: Path) -> None:
     assert [r[1] for r in revisions(archive)] == [1]
 
 
-def test_retitled_item_is_a_revision_of_the_same_article(server: LocalServer, archive: Path) -> None:
+def test_retitled_item_is_a_revision_of_the_same_article(
+    server: LocalServer, archive: Path
+) -> None:
     server.route("/alpha.xml", Reply(body=rss([item(1)])))
     server.route("/beta.xml", Reply(body=rss([])))
     assert nm(archive, "run") == 0
     server.route("/alpha.xml", Reply(body=rss([item(1, title="Story 1, corrected")])))
     assert nm(archive, "run", "--all") == 0
     history = revisions(archive)
-    assert [(rev, title) for _, rev, title in history] == [(1, "Story 1"), (2, "Story 1, corrected")]
+    assert [(rev, title) for _, rev, title in history] == [
+        (1, "Story 1"),
+        (2, "Story 1, corrected"),
+    ]
     assert history[0][0] == history[1][0]
     (text,) = articles(archive).values()
     assert "[Story 1, corrected](https://news.example.com/a/1.html)" in text
     assert git_log(archive)[0] == "newsmirror: 0 new, 1 revised"
 
 
-def test_a_failing_source_never_stops_the_others(server: LocalServer, archive: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failing_source_never_stops_the_others(
+    server: LocalServer, archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     server.route("/alpha.xml", Reply(500, b"oops"))
     server.route("/beta.xml", Reply(body=rss([item(3)])))
     assert nm(archive, "run") == 0
@@ -107,11 +126,16 @@ def test_a_failing_source_never_stops_the_others(server: LocalServer, archive: P
     assert "HTTP 500" in status
 
 
-def test_nothing_fetched_is_a_failure(server: LocalServer, archive: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_nothing_fetched_is_a_failure(
+    server: LocalServer, archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     server.route("/alpha.xml", Reply(404))
-    server.route("/beta.xml", Reply(body=b"<html><body>no feed here</body></html>",
-                                    headers={"Content-Type": "text/html"}))
+    server.route(
+        "/beta.xml",
+        Reply(
+            body=b"<html><body>no feed here</body></html>", headers={"Content-Type": "text/html"}
+        ),
+    )
     assert nm(archive, "run") == 1
     out = capsys.readouterr().out
     assert "alpha: failed:" in out and "HTTP 404" in out

@@ -39,7 +39,7 @@ class Adoption:
 
 def list_names(old: Path) -> dict[str, str]:
     """abbr -> list name, read from the old archive's ``lists/{NAME}.md`` links."""
-    names = {}
+    names: dict[str, str] = {}
     for list_path in sorted((old / "lists").glob("*.md")):
         match = LIST_LINK.search(list_path.read_text(encoding="utf-8", errors="replace"))
         if match:
@@ -87,12 +87,26 @@ def adopt(archive: Archive, old: Path, now: datetime | None = None) -> Adoption:
             continue
         claimed.update(keys)
         moment = iso(datetime.fromtimestamp(time_ms / 1000, UTC))
-        batch.append(Revision(
-            article=article_id(keys[0]), rev=1, source=abbr, path=relative, url=url or None,
-            guid=None, title=title, published=moment, updated=None, first_seen=moment,
-            fetched=iso(now), html=body, text=plain_text(body),
-            hash=content_hash(title, body, archive.policy), keys=keys, origin="adopted",
-        ))
+        batch.append(
+            Revision(
+                article=article_id(keys[0]),
+                rev=1,
+                source=abbr,
+                path=relative,
+                url=url or None,
+                guid=None,
+                title=title,
+                published=moment,
+                updated=None,
+                first_seen=moment,
+                fetched=iso(now),
+                html=body,
+                text=plain_text(body),
+                hash=content_hash(title, body, archive.policy),
+                keys=keys,
+                origin="adopted",
+            )
+        )
         result.sources.setdefault(abbr, abbr)
         if old != archive.root:
             target = archive.root / relative

@@ -18,10 +18,10 @@ from .config import Source, parse_duration
 from .configfile import ConfigEditor, derive_abbr, init_archive
 from .errors import ConfigError, NewsmirrorError
 from .feeds import Outline, read_opml, write_opml
+from .fetch import Fetcher, Validators
 from .project.projector import project_pending, rebuild
 from .publish.git import commit_all, push
 from .report import RunProgress, commit_message, console, errors, status_table
-from .fetch import Fetcher, Validators
 from .run import fetch_feed, run_pass
 
 
@@ -41,11 +41,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 def run_once(args: argparse.Namespace) -> int:
     with Archive(root_of(args), wait=args.wait) as archive:
         settings = archive.settings
-        sources = [settings.source(a) for a in args.source] if args.source else \
-            [s for s in settings.sources if s.enabled]
+        sources = (
+            [settings.source(a) for a in args.source]
+            if args.source
+            else [s for s in settings.sources if s.enabled]
+        )
         with RunProgress(len(sources)) as progress:
-            outcomes = run_pass(archive, sources, force=args.all or bool(args.source),
-                                on_outcome=progress)
+            outcomes = run_pass(
+                archive, sources, force=args.all or bool(args.source), on_outcome=progress
+            )
         projected = project_pending(archive)
         attempted = [o for o in outcomes if not o.skipped]
         if settings.publish.commit and commit_all(archive.root, commit_message(outcomes)):
@@ -56,7 +60,7 @@ def run_once(args: argparse.Namespace) -> int:
             for result in push(archive.root, settings.publish.remotes, settings.publish.branch):
                 console.print(f"push {result.remote}: {result.message}", markup=False)
             if not settings.publish.remotes:
-                errors.print("--push: no remotes; set [publish] remotes = [\"origin\"]")
+                errors.print('--push: no remotes; set [publish] remotes = ["origin"]')
     return 1 if attempted and all(o.error for o in attempted) else 0
 
 
@@ -76,8 +80,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     with Archive(root_of(args), write=False) as archive:
         counts = archive.store.article_counts()
-        rows = [(s, archive.store.source_state(s.abbr), counts.get(s.abbr, 0))
-                for s in archive.settings.sources]
+        rows = [
+            (s, archive.store.source_state(s.abbr), counts.get(s.abbr, 0))
+            for s in archive.settings.sources
+        ]
     console.print(status_table(rows, datetime.now(UTC)))
     tried = [state for source, state, _ in rows if source.enabled and state.last_attempt]
     return 1 if tried and all(state.errors for state in tried) else 0
@@ -98,8 +104,10 @@ def cmd_adopt(args: argparse.Namespace) -> int:
         for abbr, name in result.sources.items():
             if abbr not in known:
                 editor.add(Source(name, abbr, "", enabled=False))
-                errors.print(f"{abbr}: added as a disabled source; set its feed with "
-                             f"`newsmirror sources add URL --abbr {abbr}` after removing it")
+                errors.print(
+                    f"{abbr}: added as a disabled source; set its feed with "
+                    f"`newsmirror sources add URL --abbr {abbr}` after removing it"
+                )
         archive.settings = editor.save()
         project_pending(archive)
     for path in result.unreadable:
@@ -165,8 +173,11 @@ def cmd_sources(args: argparse.Namespace) -> int:
     for outline in outlines:
         if outline.xml_url in urls:
             continue
-        abbr = outline.abbr if outline.abbr and outline.abbr not in abbrs else \
-            derive_abbr(outline.xml_url, abbrs)
+        abbr = (
+            outline.abbr
+            if outline.abbr and outline.abbr not in abbrs
+            else derive_abbr(outline.xml_url, abbrs)
+        )
         try:
             editor.add(Source(outline.title or abbr, abbr, outline.xml_url))
         except ConfigError as error:
@@ -188,8 +199,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"newsmirror {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], text: str
-                ) -> argparse.ArgumentParser:
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], text: str
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         sub.set_defaults(handler=handler)
         return sub

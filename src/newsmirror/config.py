@@ -21,7 +21,7 @@ from .errors import ConfigError, UnknownSource
 CONFIG_FILE = "newsmirror.toml"
 ENV_PREFIX = "NEWSMIRROR_"
 ABBR_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
-IMAGE_POLICIES = ("proxy", "local", "original")
+IMAGE_POLICIES = ("proxy", "original")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -68,7 +68,7 @@ class FetchSettings:
         False, "allow requests to private, loopback and link-local addresses"
     )
     allowed_networks: list[str] = setting(
-        [], "networks (CIDR) allowed although not public, e.g. [\"10.1.0.0/16\"]"
+        [], 'networks (CIDR) allowed although not public, e.g. ["10.1.0.0/16"]'
     )
 
 
@@ -81,7 +81,7 @@ class ScheduleSettings:
 
 @dataclass(frozen=True)
 class MirrorSettings:
-    image_policy: str = setting("proxy", "image URLs in article files: proxy, local or original")
+    image_policy: str = setting("proxy", "image URLs in article files: proxy or original")
     image_proxy: str = setting(
         "https://images.weserv.nl?url={host}{path}",
         "image proxy template; {host} and {path} (with query) of the original URL",
@@ -93,7 +93,7 @@ class MirrorSettings:
 @dataclass(frozen=True)
 class PublishSettings:
     commit: bool = setting(True, "commit the archive to git after each run")
-    remotes: list[str] = setting([], "git remotes that `run --push` pushes to, e.g. [\"origin\"]")
+    remotes: list[str] = setting([], 'git remotes that `run --push` pushes to, e.g. ["origin"]')
     branch: str = setting("", "branch to push; empty means the current branch")
 
 
@@ -119,7 +119,9 @@ class Settings:
             if source.abbr == abbr:
                 return source
         known = ", ".join(s.abbr for s in self.sources) or "none"
-        raise UnknownSource(f"unknown source {abbr!r} (known: {known}); see `newsmirror sources list`")
+        raise UnknownSource(
+            f"unknown source {abbr!r} (known: {known}); see `newsmirror sources list`"
+        )
 
     @property
     def interval_seconds(self) -> float:
@@ -184,8 +186,10 @@ def _section(name: str, table: Mapping[str, Any], env: Mapping[str, str]) -> Any
             f"{CONFIG_FILE}: unknown setting [{name}] {sorted(unknown)[0]}; "
             f"known: {', '.join(fields)}"
         )
-    values = {key: _coerce(v, fields[key].type, f"{CONFIG_FILE} [{name}] {key}")
-              for key, v in table.items()}
+    values = {
+        key: _coerce(v, fields[key].type, f"{CONFIG_FILE} [{name}] {key}")
+        for key, v in table.items()
+    }
     for key, f in fields.items():
         variable = env_name(name, key)
         if variable in env:
@@ -229,14 +233,18 @@ def validate(settings: Settings) -> Settings:
     for values, what in ((abbrs, "abbr"), (names, "name")):
         repeated = {v for v in values if values.count(v) > 1}
         if repeated:
-            raise ConfigError(f"{CONFIG_FILE}: two sources share the {what} {sorted(repeated)[0]!r}")
+            raise ConfigError(
+                f"{CONFIG_FILE}: two sources share the {what} {sorted(repeated)[0]!r}"
+            )
     if settings.mirror.image_policy not in IMAGE_POLICIES:
         raise ConfigError(
             f"[mirror] image_policy {settings.mirror.image_policy!r}: use one of "
             + ", ".join(IMAGE_POLICIES)
         )
     if not re.fullmatch(r"[+-]\d\d:\d\d", settings.mirror.utc_offset):
-        raise ConfigError(f"[mirror] utc_offset {settings.mirror.utc_offset!r}: use the form +08:00")
+        raise ConfigError(
+            f"[mirror] utc_offset {settings.mirror.utc_offset!r}: use the form +08:00"
+        )
     for section in (settings.fetch,):
         for f in dataclasses.fields(section):
             value = getattr(section, f.name)

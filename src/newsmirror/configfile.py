@@ -44,8 +44,10 @@ GITIGNORE = """\
 
 def template(sources: tuple[Source, ...] = DEFAULT_SOURCES) -> str:
     """The commented ``newsmirror.toml`` that ``init`` writes: every setting at its default."""
-    lines = ["# newsmirror archive settings. Every setting can also be given as an environment",
-             "# variable NEWSMIRROR_<SECTION>_<KEY>, e.g. NEWSMIRROR_FETCH_ALLOW_PRIVATE_NETWORKS=1."]
+    lines = [
+        "# newsmirror archive settings. Every setting can also be given as an environment",
+        "# variable NEWSMIRROR_<SECTION>_<KEY>, e.g. NEWSMIRROR_FETCH_ALLOW_PRIVATE_NETWORKS=1.",
+    ]
     section = ""
     for name, key, default, help_text in documented_settings():
         if name != section:
@@ -92,8 +94,10 @@ def init_archive(root: Path, sources: tuple[Source, ...] = DEFAULT_SOURCES) -> b
     gitignore = root / ".gitignore"
     existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
     if ".newsmirror/" not in existing:
-        gitignore.write_text(existing + ("\n" if existing and not existing.endswith("\n") else "")
-                             + GITIGNORE, encoding="utf-8")
+        gitignore.write_text(
+            existing + ("\n" if existing and not existing.endswith("\n") else "") + GITIGNORE,
+            encoding="utf-8",
+        )
     init_repository(root)
     return True
 
@@ -151,10 +155,12 @@ class ConfigEditor:
 
 
 def derive_abbr(url: str, taken: set[str]) -> str:
-    """A free abbreviation from the URL's host: ``https://www.voachinese.com/`` gives ``voachinese``."""
+    """A free abbreviation from the URL's host: ``https://www.voachinese.com/`` → ``voachinese``."""
     host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0].split(":", 1)[0]
     labels = [p for p in host.split(".") if p not in ("www", "feeds", "rss", "m", "cn")]
-    base = re.sub(r"[^a-z0-9-]+", "-", labels[0] if labels else "source").strip("-")[:28] or "source"
+    base = (
+        re.sub(r"[^a-z0-9-]+", "-", labels[0] if labels else "source").strip("-")[:28] or "source"
+    )
     abbr, number = base, 2
     while abbr in taken:
         abbr, number = f"{base}{number}", number + 1

@@ -45,13 +45,18 @@ def item_url(item: FeedItem, feed_url: str) -> str | None:
     for raw in (item.url, item.guid):
         if raw:
             url = normalize_url(raw, feed_url)
-            if url and is_http(url) and (raw is item.url or raw.startswith(("http://", "https://"))):
+            if (
+                url
+                and is_http(url)
+                and (raw is item.url or raw.startswith(("http://", "https://")))
+            ):
                 return url
     return None
 
 
-def make_candidate(archive: Archive, abbr: str, item: FeedItem, feed_url: str,
-                   ignored_guids: set[str]) -> Candidate:
+def make_candidate(
+    archive: Archive, abbr: str, item: FeedItem, feed_url: str, ignored_guids: set[str]
+) -> Candidate:
     url = item_url(item, feed_url)
     html = sanitize(item.content_html or item.summary_html or "", url or feed_url)
     text = plain_text(html)
@@ -69,15 +74,25 @@ def make_candidate(archive: Archive, abbr: str, item: FeedItem, feed_url: str,
     )
 
 
-def _revision(archive: Archive, abbr: str, candidate: Candidate, known: Known | None,
-              now: datetime, pending_paths: set[str]) -> Revision:
+def _revision(
+    archive: Archive,
+    abbr: str,
+    candidate: Candidate,
+    known: Known | None,
+    now: datetime,
+    pending_paths: set[str],
+) -> Revision:
     item = candidate.item
     published = item.published or item.updated
     if known is None:
         article = article_id(candidate.keys[0])
         moment = published or now
         path = article_path(
-            abbr, candidate.url, article, moment, archive.tz,
+            abbr,
+            candidate.url,
+            article,
+            moment,
+            archive.tz,
             lambda p: p in pending_paths or archive.store.path_taken(p),
         )
         pending_paths.add(path)
@@ -126,8 +141,9 @@ def record_feed(archive: Archive, abbr: str, feed: Feed, now: datetime | None = 
             continue  # the feed lists this article twice; its first entry stands
         revision = _revision(archive, abbr, candidate, known, now, pending_paths)
         batch[revision.article] = revision
-        as_known = Known(revision.article, revision.rev, revision.hash, abbr, revision.path,
-                         revision.first_seen)
+        as_known = Known(
+            revision.article, revision.rev, revision.hash, abbr, revision.path, revision.first_seen
+        )
         for key in candidate.keys:
             by_key[key] = as_known
     if batch:

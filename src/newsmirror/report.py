@@ -39,8 +39,12 @@ class RunProgress:
     def __init__(self, total: int) -> None:
         self.live = sys.stdout.isatty()
         self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=console, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         self.task = self.progress.add_task("fetching", total=total)
 
@@ -69,27 +73,47 @@ def commit_message(outcomes: Sequence[Outcome]) -> str:
     subject = f"newsmirror: {new} new, {revised} revised"
     if failed:
         subject += f", {len(failed)} source{'s' if len(failed) > 1 else ''} failed"
-    body = [outcome_line(o) for o in outcomes if not o.skipped and (o.error or
-            (o.tally and (o.tally.new or o.tally.revised)))]
+    body = [
+        outcome_line(o)
+        for o in outcomes
+        if not o.skipped and (o.error or (o.tally and (o.tally.new or o.tally.revised)))
+    ]
     return subject + ("\n\n" + "\n".join(body) if body else "")
 
 
 def _when(value: str | float | None, now: datetime) -> str:
     if value is None:
         return "-"
-    moment = (datetime.fromtimestamp(value, UTC) if isinstance(value, float | int)
-              else datetime.fromisoformat(value.replace("Z", "+00:00")))
+    moment = (
+        datetime.fromtimestamp(value, UTC)
+        if isinstance(value, float | int)
+        else datetime.fromisoformat(value.replace("Z", "+00:00"))
+    )
     seconds = (moment - now).total_seconds()
     span = abs(seconds)
-    text = (f"{span:.0f}s" if span < 90 else f"{span / 60:.0f}m" if span < 5400
-            else f"{span / 3600:.1f}h" if span < 172800 else f"{span / 86400:.0f}d")
+    text = (
+        f"{span:.0f}s"
+        if span < 90
+        else f"{span / 60:.0f}m"
+        if span < 5400
+        else f"{span / 3600:.1f}h"
+        if span < 172800
+        else f"{span / 86400:.0f}d"
+    )
     return f"in {text}" if seconds > 0 else f"{text} ago"
 
 
 def status_table(rows: Sequence[tuple[Source, SourceState, int]], now: datetime) -> Table:
     table = Table(title="newsmirror status")
-    for column in ("source", "last success", "last error", "failures", "items seen",
-                   "articles", "next due"):
+    for column in (
+        "source",
+        "last success",
+        "last error",
+        "failures",
+        "items seen",
+        "articles",
+        "next due",
+    ):
         table.add_column(column, overflow="fold")
     for source, state, articles in rows:
         table.add_row(

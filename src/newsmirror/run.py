@@ -48,7 +48,7 @@ def next_due(archive: Archive, source: Source, state: SourceState, now: datetime
     interval = source.interval or settings.interval_seconds
     if state.errors:
         # Back off while a source keeps failing: interval, 2x, 4x ... up to max_backoff.
-        wait = min(settings.max_backoff_seconds, interval * 2 ** (state.errors - 1))
+        wait = min(settings.max_backoff_seconds, interval * 2.0 ** (state.errors - 1))
     else:
         wait = interval
     jitter = settings.schedule.jitter
@@ -66,14 +66,19 @@ async def fetch_feed(
     if response.not_modified:
         return None, url, validators
     try:
-        return parse_feed(response.content, response.url, response.content_type), url, \
-            response.validators
+        return (
+            parse_feed(response.content, response.url, response.content_type),
+            url,
+            response.validators,
+        )
     except NotAFeed:
         if not looks_like_html(response.content):
             raise
         found = discover_feeds(response.content, response.url)
         if not found:
-            raise NotAFeed(url, "a web page that links to no feed; add the feed's own URL") from None
+            raise NotAFeed(
+                url, "a web page that links to no feed; add the feed's own URL"
+            ) from None
     response = await fetcher.get(found[0], accept=FEED_ACCEPT)
     feed = parse_feed(response.content, response.url, response.content_type)
     return feed, found[0], response.validators
@@ -123,7 +128,9 @@ async def fetch_all(
             if not force and not is_due(archive.store.source_state(source.abbr), now):
                 outcome = Outcome(source, skipped=True)
             elif not source.url:
-                outcome = Outcome(source, error=f"{source.abbr}: no feed URL; set `url` in the config")
+                outcome = Outcome(
+                    source, error=f"{source.abbr}: no feed URL; set `url` in the config"
+                )
             else:
                 outcome = await pass_source(archive, fetcher, source, now)
             on_outcome(outcome)

@@ -36,8 +36,11 @@ def strip_tracking(url: str) -> str:
     base = base.split("#", 1)[0]
     if not query:
         return base
-    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-            if not TRACKING_PARAMETERS.match(k)]
+    kept = [
+        (k, v)
+        for k, v in parse_qsl(query, keep_blank_values=True)
+        if not TRACKING_PARAMETERS.match(k)
+    ]
     return f"{base}?{urlencode(kept)}" if kept else base
 
 
@@ -50,7 +53,7 @@ def url_key(url: str) -> str:
     normalized = normalize_url(url) or url.strip()
     stripped = strip_tracking(normalized)
     without_scheme = re.sub(r"^[a-z][a-z0-9+.-]*://", "", stripped)
-    host, slash, rest = without_scheme.partition("/")
+    host, _, rest = without_scheme.partition("/")
     host = host.removeprefix("www.")
     path, question, query = rest.partition("?")
     path = path.rstrip("/")

@@ -1,4 +1,4 @@
-"""The mirror projection: article files, ``lists/{NAME}.md`` and ``README.md`` (mirror-format.md)."""
+"""The mirror projection: article files, ``lists/{NAME}.md`` and ``README.md``."""
 
 from __future__ import annotations
 

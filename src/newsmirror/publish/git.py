@@ -22,16 +22,18 @@ class PushResult:
 
 def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, timeout=600
-        )
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=600)
     except FileNotFoundError:
-        raise PublishError("git is not installed; install it or set [publish] commit = false") from None
+        raise PublishError(
+            "git is not installed; install it or set [publish] commit = false"
+        ) from None
     except subprocess.TimeoutExpired:
         raise PublishError(f"git {args[0]} took longer than 10 minutes") from None
     if check and done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
-        raise PublishError(f"git {args[0]} failed in {root}: {detail[-1] if detail else done.returncode}")
+        raise PublishError(
+            f"git {args[0]} failed in {root}: {detail[-1] if detail else done.returncode}"
+        )
     return done
 
 

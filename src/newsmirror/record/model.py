@@ -26,7 +26,7 @@ def parse_iso(text: str) -> datetime:
 
 
 def epoch_ms(moment: datetime) -> int:
-    return int(round(moment.timestamp() * 1000))
+    return round(moment.timestamp() * 1000)
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,9 @@ class StateStore:
         files = log.files()
         if any(indexed.get(f, 0) > log.size(f) for f in files) or set(indexed) - set(files):
             # A record file shrank or went away (replaced from git, for example): start over.
-            self.db.executescript("DELETE FROM articles; DELETE FROM keys; DELETE FROM record_files;")
+            self.db.executescript(
+                "DELETE FROM articles; DELETE FROM keys; DELETE FROM record_files;"
+            )
             indexed = {}
         count = 0
         for file in files:
@@ -108,8 +110,19 @@ class StateStore:
                            record_file=excluded.record_file,
                            record_offset=excluded.record_offset
                        WHERE excluded.rev >= articles.rev""",
-                    (r.article, r.source, r.path, r.rev, r.hash, r.title, r.url,
-                     epoch_ms(r.time), r.first_seen, entry.file, entry.offset),
+                    (
+                        r.article,
+                        r.source,
+                        r.path,
+                        r.rev,
+                        r.hash,
+                        r.title,
+                        r.url,
+                        epoch_ms(r.time),
+                        r.first_seen,
+                        entry.file,
+                        entry.offset,
+                    ),
                 )
                 self.db.executemany(
                     "INSERT OR IGNORE INTO keys(key, article) VALUES(?, ?)",
@@ -118,7 +131,8 @@ class StateStore:
                 ends[entry.file] = max(ends.get(entry.file, 0), entry.end)
             self.db.executemany(
                 """INSERT INTO record_files(file, indexed_to) VALUES(?, ?)
-                   ON CONFLICT(file) DO UPDATE SET indexed_to=max(indexed_to, excluded.indexed_to)""",
+                   ON CONFLICT(file)
+                   DO UPDATE SET indexed_to = max(indexed_to, excluded.indexed_to)""",
                 ends.items(),
             )
 
@@ -134,7 +148,9 @@ class StateStore:
         return None
 
     def path_taken(self, path: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE path = ?", (path,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM articles WHERE path = ?", (path,)).fetchone() is not None
+        )
 
     def latest_location(self, article: str) -> tuple[str, int] | None:
         row = self.db.execute(
@@ -169,7 +185,9 @@ class StateStore:
         return [Listed(*row) for row in rows]
 
     def sources_with_articles(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT DISTINCT source FROM articles ORDER BY 1")]
+        return [
+            row[0] for row in self.db.execute("SELECT DISTINCT source FROM articles ORDER BY 1")
+        ]
 
     def article_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT source, count(*) FROM articles GROUP BY source"))
@@ -189,9 +207,19 @@ class StateStore:
             """INSERT OR REPLACE INTO sources(abbr, config_url, feed_url, etag, last_modified,
                    last_attempt, last_success, last_error, errors, next_due, items_seen)
                VALUES(?,?,?,?,?,?,?,?,?,?,?)""",
-            (state.abbr, state.config_url, state.feed_url, state.etag, state.last_modified, state.last_attempt,
-             state.last_success, state.last_error, state.errors, state.next_due,
-             state.items_seen),
+            (
+                state.abbr,
+                state.config_url,
+                state.feed_url,
+                state.etag,
+                state.last_modified,
+                state.last_attempt,
+                state.last_success,
+                state.last_error,
+                state.errors,
+                state.next_due,
+                state.items_seen,
+            ),
         )
 
     def forget_source(self, abbr: str) -> None:
@@ -210,4 +238,3 @@ class _Transaction:
 
     def __exit__(self, kind: object, *rest: object) -> None:
         self.db.execute("ROLLBACK" if kind else "COMMIT")
-
