@@ -49,7 +49,7 @@ def paragraphs() -> list[str]:
     if VOA_FEED.exists():
         sources.append(VOA_FEED.read_text(encoding="utf-8"))
     found = (p for s in sources for p in re.findall(r"<p>(.*?)</p>", s, re.S))
-    texts = [re.sub(r"<[^>]+>|\s+", "", p) for p in found]
+    texts = [re.sub(r"<[^>]+>|[\s\x00-\x1f\x7f]+", "", p) for p in found]
     return [t for t in texts if len(t) >= 40 and "http" not in t]
 
 

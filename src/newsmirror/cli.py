@@ -50,7 +50,8 @@ def run_once(args: argparse.Namespace) -> int:
             outcomes = run_pass(
                 archive, sources, force=args.all or bool(args.source), on_outcome=progress
             )
-        projected = project_pending(archive)
+        fresh = {r.article: r for o in outcomes if o.tally for r in o.tally.revisions}
+        projected = project_pending(archive, fresh)
         attempted = [o for o in outcomes if not o.skipped]
         if settings.publish.commit and commit_all(archive.root, commit_message(outcomes)):
             console.print(f"committed: {commit_message(outcomes).splitlines()[0]}")

@@ -24,7 +24,7 @@ class Tally:
     seen: int = 0
     new: int = 0
     revised: int = 0
-    articles: list[str] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)  # what was recorded
 
 
 @dataclass(frozen=True)
@@ -154,5 +154,5 @@ def record_feed(archive: Archive, abbr: str, feed: Feed, now: datetime | None = 
             tally.new += 1
         else:
             tally.revised += 1
-        tally.articles.append(revision.article)
+        tally.revisions.append(revision)
     return tally

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
-import lxml.html
 import nh3
-from lxml import etree
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",
@@ -31,10 +30,14 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # The mirror format's caption colour is the only style kept; anything else could hide or
 # overlay content.
 CAPTION_STYLE = re.compile(r"\s*color:\s*#[0-9a-fA-F]{3,6}\s*;?\s*")
-BLOCK_TAGS = {
-    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "figure",
-    "figcaption", "pre", "table", "ul", "ol", "dl", "dd", "dt", "hr",
-}  # fmt: skip
+# Tags that end a line of text. Bodies reaching plain_text are sanitized (or mirror files),
+# so a regular expression over tags is exact here and several times faster than a parse.
+BLOCK_BOUNDARY = re.compile(
+    r"<(?:/?(?:p|div|li|h[1-6]|blockquote|tr|figure|figcaption|pre|table|ul|ol|dl|dd|dt)\b"
+    r"|br\b|hr\b)[^>]*>",
+    re.IGNORECASE,
+)
+TAG = re.compile(r"<[^>]*>")
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -68,14 +71,6 @@ def flatten(html: str) -> str:
 
 def plain_text(html: str) -> str:
     """The readable text of a body: one line per block, white space folded."""
-    if not html.strip():
-        return ""
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag in BLOCK_TAGS:
-            element.tail = "\n" + (element.tail or "")
-    lines = (" ".join(line.split()) for line in root.text_content().splitlines())
+    text = unescape(TAG.sub("", BLOCK_BOUNDARY.sub("\n", html)))
+    lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -89,20 +88,28 @@ def render_readme(names: Sequence[str]) -> str:
 
 
 def write_if_changed(path: Path, text: str) -> bool:
-    """Write atomically (temporary file, then rename); True when the content changed."""
+    """Write atomically (temporary file, then rename); True when the content changed.
+
+    The temporary name is fixed rather than random (mkstemp costs several times more per file
+    on slow disks): only the holder of the archive lock writes projections.
+    """
     data = text.encode()
     try:
         if path.read_bytes() == data:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+    temporary = path.with_name(f".tmp-{path.name}.part")
     try:
-        with os.fdopen(descriptor, "wb") as handle:
+        handle = open(temporary, "wb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(temporary, "wb")
+    try:
+        with handle:
             handle.write(data)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return True

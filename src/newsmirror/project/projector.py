@@ -7,10 +7,12 @@ everything as behind and projects it all again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..archive import Archive
+from ..record.model import Revision
 from .mirror import list_file, render_article, render_list, render_readme, write_if_changed
 
 README = "README.md"
@@ -30,12 +32,18 @@ def source_names(archive: Archive) -> list[tuple[str, str]]:
     return named
 
 
-def project_pending(archive: Archive) -> Projected:
+def project_pending(archive: Archive, fresh: Mapping[str, Revision] | None = None) -> Projected:
+    """Write the file of every article whose latest revision is not yet in the mirror.
+
+    ``fresh`` holds revisions this process just recorded, by article, to spare reading them
+    back from the record; anything else pending (from an interrupted run) is read from it.
+    """
     store, root = archive.store, archive.root
+    fresh = fresh or {}
     result = Projected()
     done: list[str] = []
     for article, file, offset in store.unprojected():
-        revision = archive.log.read_at(file, offset)
+        revision = fresh.get(article) or archive.log.read_at(file, offset)
         if write_if_changed(root / revision.path, render_article(revision, archive.policy)):
             result.files_changed += 1
         done.append(article)
@@ -65,7 +73,9 @@ def project_lists(archive: Archive) -> int:
 
 def rebuild(archive: Archive) -> Projected:
     """Every projection again from the record; stray temporary files are removed first."""
-    for stray in Path(archive.root).glob("articles/**/.tmp-*.part"):
-        stray.unlink()
+    root = Path(archive.root)
+    for pattern in ("articles/**/.tmp-*.part", "lists/.tmp-*.part", ".tmp-*.part"):
+        for stray in root.glob(pattern):
+            stray.unlink()
     archive.store.mark_all_unprojected()
     return project_pending(archive)

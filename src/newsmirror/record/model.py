@@ -59,9 +59,11 @@ class Revision:
         return parse_iso(self.published or self.first_seen)
 
     def to_json(self) -> str:
-        data = dataclasses.asdict(self)
-        extra = data.pop("extra")
-        data = {"schema": SCHEMA, **data, **extra}
+        # Field by field rather than dataclasses.asdict, which deep-copies: this is a hot path.
+        data: dict[str, Any] = {"schema": SCHEMA}
+        for name in FIELD_NAMES:
+            data[name] = getattr(self, name)
+        data.update(self.extra)
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -69,11 +71,13 @@ class Revision:
         try:
             data = json.loads(line)
             data.pop("schema", None)
-            names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
-            known = {k: v for k, v in data.items() if k in names}
+            known = {k: v for k, v in data.items() if k in FIELD_NAMES}
             for name in ("authors", "categories", "keys"):
                 known[name] = tuple(known.get(name, ()))
-            extra = {k: v for k, v in data.items() if k not in names}
+            extra = {k: v for k, v in data.items() if k not in FIELD_NAMES}
             return cls(**known, extra=extra)
         except (ValueError, TypeError) as error:
             raise RecordError(f"unreadable record line: {error}") from None
+
+
+FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Revision) if f.name != "extra")
