@@ -101,13 +101,11 @@ def write_if_changed(path: Path, text: str) -> bool:
         pass
     temporary = path.with_name(f".tmp-{path.name}.part")
     try:
-        handle = open(temporary, "wb")
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(temporary, "wb")
-    try:
-        with handle:
-            handle.write(data)
+        try:
+            temporary.write_bytes(data)
+        except FileNotFoundError:  # first file of its folder: mkdir only then, not every time
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
