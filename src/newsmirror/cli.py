@@ -17,7 +17,7 @@ from .archive import Archive
 from .config import Source, parse_duration
 from .configfile import ConfigEditor, derive_abbr, init_archive
 from .errors import ConfigError, NewsmirrorError
-from .feeds import Outline, read_opml, write_opml
+from .feeds import Outline, parse_feed, read_opml, write_opml
 from .fetch import Fetcher, Validators
 from .project.projector import project_pending, rebuild
 from .publish.git import commit_all, push
@@ -122,9 +122,8 @@ async def _resolve(root: Path, url: str) -> tuple[str, str]:
     with Archive(root, write=False) as archive:
         settings = archive.settings.fetch
     async with Fetcher(settings) as fetcher:
-        feed, feed_url, _ = await fetch_feed(fetcher, url, Validators())
-    assert feed is not None
-    return feed_url, feed.title
+        response, feed_url = await fetch_feed(fetcher, url, Validators())
+    return feed_url, parse_feed(response.content, response.url, response.content_type).title
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

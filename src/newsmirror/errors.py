@@ -93,6 +93,10 @@ class FeedError(NewsmirrorError):
         self.url = url
         self.reason = message
 
+    def __reduce__(self) -> tuple[type[FeedError], tuple[str, str]]:
+        # Feeds are parsed in worker processes; the error must cross back intact.
+        return (type(self), (self.url, self.reason))
+
 
 class NotAFeed(FeedError):
     """The document is not a feed and links to none."""

@@ -6,15 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from .archive import Archive
-from .clean import plain_text, sanitize
-from .decide import Known, Verdict, article_id, decide, identity_keys, unreliable_guids
-from .feeds import Feed, FeedItem
+from .decide import Known, Verdict, article_id, decide
+from .prepare import Candidate, Prepared
 from .project.mirror import article_path
-from .record.fingerprint import content_hash
 from .record.model import Revision, iso
-from .urls import is_http, normalize_url
-
-TITLE_FROM_TEXT = 40
 
 
 @dataclass
@@ -25,53 +20,6 @@ class Tally:
     new: int = 0
     revised: int = 0
     revisions: list[Revision] = field(default_factory=list)  # what was recorded
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A feed item made ready for the record."""
-
-    url: str | None
-    guid: str | None
-    title: str
-    html: str
-    text: str
-    hash: str
-    keys: tuple[str, ...]
-    item: FeedItem
-
-
-def item_url(item: FeedItem, feed_url: str) -> str | None:
-    for raw in (item.url, item.guid):
-        if raw:
-            url = normalize_url(raw, feed_url)
-            if (
-                url
-                and is_http(url)
-                and (raw is item.url or raw.startswith(("http://", "https://")))
-            ):
-                return url
-    return None
-
-
-def make_candidate(
-    archive: Archive, abbr: str, item: FeedItem, feed_url: str, ignored_guids: set[str]
-) -> Candidate:
-    url = item_url(item, feed_url)
-    html = sanitize(item.content_html or item.summary_html or "", url or feed_url)
-    text = plain_text(html)
-    title = " ".join(item.title.split()) or text[:TITLE_FROM_TEXT] or url or "(untitled)"
-    guid = item.guid.strip() if item.guid and item.guid.strip() not in ignored_guids else None
-    return Candidate(
-        url=url,
-        guid=item.guid,
-        title=title,
-        html=html,
-        text=text,
-        hash=content_hash(title, html, archive.policy),
-        keys=identity_keys(abbr, url, guid),
-        item=item,
-    )
 
 
 def _revision(
@@ -120,18 +68,16 @@ def _revision(
     )
 
 
-def record_feed(archive: Archive, abbr: str, feed: Feed, now: datetime | None = None) -> Tally:
-    """Record what is new or changed in ``feed``; an unchanged item writes nothing."""
+def record_feed(
+    archive: Archive, abbr: str, prepared: Prepared, now: datetime | None = None
+) -> Tally:
+    """Record what is new or changed in a feed; an unchanged item writes nothing."""
     now = now or datetime.now(UTC)
-    tally = Tally(seen=len(feed.items))
-    ignored = unreliable_guids([(item.guid, item.url) for item in feed.items])
+    tally = Tally(seen=len(prepared.feed.items))
     batch: dict[str, Revision] = {}  # by article: a feed listing one article twice counts once
     by_key: dict[str, Known] = {}
     pending_paths: set[str] = set()
-    for item in reversed(feed.items):  # oldest first, so list order matches publication
-        candidate = make_candidate(archive, abbr, item, feed.url, ignored)
-        if not candidate.keys:
-            continue  # nothing identifies it: no link and no guid
+    for candidate in prepared.candidates:
         known = next((by_key[k] for k in candidate.keys if k in by_key), None)
         known = known or archive.store.find(candidate.keys)
         verdict = decide(abbr, candidate.hash, known)

@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 
 from .archive import Archive
 from .config import Source
-from .errors import FeedError, FetchError, NewsmirrorError, NotAFeed
-from .feeds import Feed, discover_feeds, looks_like_html, parse_feed
-from .fetch import Fetcher, Validators
+from .errors import NewsmirrorError, NotAFeed
+from .feeds import discover_feeds, looks_like_html
+from .fetch import Fetcher, Response, Validators
 from .ingest import Tally, record_feed
+from .prepare import Preparer
 from .record.model import iso
 from .store.sqlite import SourceState
 
@@ -55,47 +56,40 @@ def next_due(archive: Archive, source: Source, state: SourceState, now: datetime
     return now.timestamp() + wait * (1 + random.uniform(-jitter, jitter))
 
 
-async def fetch_feed(
-    fetcher: Fetcher, url: str, validators: Validators
-) -> tuple[Feed | None, str, Validators]:
-    """The feed at ``url`` (None when not modified), the feed URL used, and its validators.
+async def fetch_feed(fetcher: Fetcher, url: str, validators: Validators) -> tuple[Response, str]:
+    """The response for the feed at ``url`` and the feed's URL.
 
-    A web page that is not a feed is resolved through autodiscovery.
+    A web page is resolved through autodiscovery to the first feed it links to.
     """
     response = await fetcher.get(url, validators, accept=FEED_ACCEPT)
-    if response.not_modified:
-        return None, url, validators
-    try:
-        return (
-            parse_feed(response.content, response.url, response.content_type),
-            url,
-            response.validators,
-        )
-    except NotAFeed:
-        if not looks_like_html(response.content):
-            raise
-        found = discover_feeds(response.content, response.url)
-        if not found:
-            raise NotAFeed(
-                url, "a web page that links to no feed; add the feed's own URL"
-            ) from None
-    response = await fetcher.get(found[0], accept=FEED_ACCEPT)
-    feed = parse_feed(response.content, response.url, response.content_type)
-    return feed, found[0], response.validators
+    if response.not_modified or not looks_like_html(response.content):
+        return response, url
+    found = discover_feeds(response.content, response.url)
+    if not found:
+        raise NotAFeed(url, "a web page that links to no feed; add the feed's own URL")
+    return await fetcher.get(found[0], accept=FEED_ACCEPT), found[0]
 
 
-async def pass_source(archive: Archive, fetcher: Fetcher, source: Source, now: datetime) -> Outcome:
+async def pass_source(
+    archive: Archive, fetcher: Fetcher, preparer: Preparer, source: Source, now: datetime
+) -> Outcome:
     store = archive.store
     state = store.source_state(source.abbr)
     if state.config_url != source.url:  # the configured URL changed: what was found is stale
         state = replace(state, config_url=source.url, feed_url=None, etag=None, last_modified=None)
     url = state.feed_url or source.url
-    validators = Validators(state.etag, state.last_modified)
     state = replace(state, last_attempt=iso(now))
     try:
-        feed, feed_url, validators = await fetch_feed(fetcher, url, validators)
-        tally = record_feed(archive, source.abbr, feed, now) if feed else Tally()
-    except (FetchError, FeedError, NewsmirrorError) as error:
+        response, feed_url = await fetch_feed(
+            fetcher, url, Validators(state.etag, state.last_modified)
+        )
+        tally = Tally()
+        if not response.not_modified:
+            prepared = await preparer.prepare(
+                response.content, response.url, response.content_type, source.abbr
+            )
+            tally = record_feed(archive, source.abbr, prepared, now)
+    except NewsmirrorError as error:
         state = replace(state, last_error=str(error), errors=state.errors + 1)
         store.save_source_state(replace(state, next_due=next_due(archive, source, state, now)))
         return Outcome(source, error=str(error))
@@ -104,15 +98,15 @@ async def pass_source(archive: Archive, fetcher: Fetcher, source: Source, now: d
     state = replace(
         state,
         feed_url=feed_url,
-        etag=validators.etag,
-        last_modified=validators.last_modified,
+        etag=response.validators.etag,
+        last_modified=response.validators.last_modified,
         last_success=iso(now),
         last_error=None,
         errors=0,
         items_seen=state.items_seen + tally.seen,
     )
     store.save_source_state(replace(state, next_due=next_due(archive, source, state, now)))
-    return Outcome(source, tally=tally, not_modified=feed is None)
+    return Outcome(source, tally=tally, not_modified=response.not_modified)
 
 
 async def fetch_all(
@@ -122,21 +116,31 @@ async def fetch_all(
     on_outcome: Callable[[Outcome], None],
     now: datetime,
 ) -> list[Outcome]:
-    async with Fetcher(archive.settings.fetch) as fetcher:
+    with Preparer(archive.policy) as preparer:
+        async with Fetcher(archive.settings.fetch) as fetcher:
+            return await _fetch_all(archive, fetcher, preparer, sources, force, on_outcome, now)
 
-        async def one(source: Source) -> Outcome:
-            if not force and not is_due(archive.store.source_state(source.abbr), now):
-                outcome = Outcome(source, skipped=True)
-            elif not source.url:
-                outcome = Outcome(
-                    source, error=f"{source.abbr}: no feed URL; set `url` in the config"
-                )
-            else:
-                outcome = await pass_source(archive, fetcher, source, now)
-            on_outcome(outcome)
-            return outcome
 
-        return list(await asyncio.gather(*(one(source) for source in sources)))
+async def _fetch_all(
+    archive: Archive,
+    fetcher: Fetcher,
+    preparer: Preparer,
+    sources: Sequence[Source],
+    force: bool,
+    on_outcome: Callable[[Outcome], None],
+    now: datetime,
+) -> list[Outcome]:
+    async def one(source: Source) -> Outcome:
+        if not force and not is_due(archive.store.source_state(source.abbr), now):
+            outcome = Outcome(source, skipped=True)
+        elif not source.url:
+            outcome = Outcome(source, error=f"{source.abbr}: no feed URL; set `url` in the config")
+        else:
+            outcome = await pass_source(archive, fetcher, preparer, source, now)
+        on_outcome(outcome)
+        return outcome
+
+    return list(await asyncio.gather(*(one(source) for source in sources)))
 
 
 def run_pass(
