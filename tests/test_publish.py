@@ -81,3 +81,37 @@ def test_commit_can_be_turned_off(root: Path, monkeypatch: pytest.MonkeyPatch) -
     assert nm(root, "run") == 0
     assert git_log(root) == []
     assert (root / "lists" / "A.md").exists()
+
+
+def test_commit_takes_the_working_tree_as_it_is(tmp_path: Path) -> None:
+    from newsmirror.publish.git import commit_all
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "--quiet")
+    (root / "keep.md").write_text("keep")
+    (root / "gone.md").write_text("gone")
+    (root / '空格 名字 "quoted".md').write_text("中文")
+    (root / "run.sh").write_text("#!/bin/sh\n")
+    (root / "run.sh").chmod(0o755)
+    (root / "link").symlink_to("keep.md")
+    (root / "ignored.tmp").write_text("x")
+    (root / ".gitignore").write_text("*.tmp\n")
+    assert commit_all(root, "first")
+    assert not commit_all(root, "nothing changed")
+    (root / "gone.md").unlink()
+    (root / "keep.md").write_text("kept, changed")
+    assert commit_all(root, "second\n\nwith a body")
+    files = git(root, "ls-tree", "-r", "--format=%(objectmode) %(path)", "HEAD").splitlines()
+    assert sorted(files) == sorted(
+        [
+            "100644 .gitignore",
+            "100644 keep.md",
+            "120000 link",
+            "100755 run.sh",
+            '100644 "\\347\\251\\272\\346\\240\\274 \\345\\220\\215\\345\\255\\227 \\"quoted\\".md"',
+        ]
+    )
+    assert git(root, "show", "HEAD:keep.md") == "kept, changed"
+    assert git(root, "log", "--format=%B", "-1").strip() == "second\n\nwith a body"
+    assert git(root, "status", "--porcelain") == ""
