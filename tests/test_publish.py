@@ -84,7 +84,7 @@ def test_commit_can_be_turned_off(root: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_commit_takes_the_working_tree_as_it_is(tmp_path: Path) -> None:
-    from newsmirror.publish.git import commit_all
+    from newsmirror.publish.commit import commit_all
 
     root = tmp_path / "repo"
     root.mkdir()
@@ -109,7 +109,8 @@ def test_commit_takes_the_working_tree_as_it_is(tmp_path: Path) -> None:
             "100644 keep.md",
             "120000 link",
             "100755 run.sh",
-            '100644 "\\347\\251\\272\\346\\240\\274 \\345\\220\\215\\345\\255\\227 \\"quoted\\".md"',
+            '100644 "\\347\\251\\272\\346\\240\\274 '
+            '\\345\\220\\215\\345\\255\\227 \\"quoted\\".md"',
         ]
     )
     assert git(root, "show", "HEAD:keep.md") == "kept, changed"

@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from .errors import ConfigError, NewsmirrorError
 from .feeds import Outline, parse_feed, read_opml, write_opml
 from .fetch import Fetcher, Validators
 from .project.projector import project_pending, rebuild
-from .publish.git import commit_all, push
+from .publish.commit import Snapshot
+from .publish.git import push
 from .report import RunProgress, commit_message, console, errors, status_table
 from .run import fetch_feed, run_pass
 
@@ -46,17 +48,25 @@ def run_once(args: argparse.Namespace) -> int:
             if args.source
             else [s for s in settings.sources if s.enabled]
         )
-        with RunProgress(len(sources)) as progress:
-            outcomes = run_pass(
-                archive, sources, force=args.all or bool(args.source), on_outcome=progress
+        with ExitStack() as stack:
+            snapshot = (
+                stack.enter_context(Snapshot(archive.root)) if settings.publish.commit else None
             )
-        fresh = {r.article: r for o in outcomes if o.tally for r in o.tally.revisions}
-        projected = project_pending(archive, fresh)
+            progress = stack.enter_context(RunProgress(len(sources)))
+            outcomes = run_pass(
+                archive,
+                sources,
+                force=args.all or bool(args.source),
+                on_outcome=progress,
+                written=snapshot.add if snapshot else None,
+            )
+            project_pending(archive)
+            message = commit_message(outcomes)
+            if snapshot and snapshot.commit(message):
+                console.print(f"committed: {message.splitlines()[0]}")
+            elif not any(o.tally and o.tally.revisions for o in outcomes):
+                console.print("nothing new")
         attempted = [o for o in outcomes if not o.skipped]
-        if settings.publish.commit and commit_all(archive.root, commit_message(outcomes)):
-            console.print(f"committed: {commit_message(outcomes).splitlines()[0]}")
-        elif projected.files_changed == 0:
-            console.print("nothing changed")
         if args.push:
             for result in push(archive.root, settings.publish.remotes, settings.publish.branch):
                 console.print(f"push {result.remote}: {result.message}", markup=False)

@@ -108,8 +108,10 @@ class Preparer:
         if self.workers < 2 or len(data) < WORKER_THRESHOLD:
             return prepare_feed(data, url, content_type, abbr, self.policy)
         if self._pool is None:
-            # spawn, not fork: the parent runs an event loop and threads.
-            context = multiprocessing.get_context("spawn")
+            # Not fork: the parent runs an event loop and threads. A fork server imports this
+            # module once and forks the workers from it, instead of each worker importing it.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([__name__])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(

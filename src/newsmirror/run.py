@@ -20,6 +20,7 @@ from .feeds import discover_feeds, looks_like_html
 from .fetch import Fetcher, Response, Validators
 from .ingest import Tally, record_feed
 from .prepare import Preparer
+from .project.projector import Written, project_articles
 from .record.model import iso
 from .store.sqlite import SourceState
 
@@ -71,7 +72,12 @@ async def fetch_feed(fetcher: Fetcher, url: str, validators: Validators) -> tupl
 
 
 async def pass_source(
-    archive: Archive, fetcher: Fetcher, preparer: Preparer, source: Source, now: datetime
+    archive: Archive,
+    fetcher: Fetcher,
+    preparer: Preparer,
+    source: Source,
+    now: datetime,
+    written: Written | None = None,
 ) -> Outcome:
     store = archive.store
     state = store.source_state(source.abbr)
@@ -89,6 +95,7 @@ async def pass_source(
                 response.content, response.url, response.content_type, source.abbr
             )
             tally = record_feed(archive, source.abbr, prepared, now)
+            project_articles(archive, tally.revisions, written)
     except NewsmirrorError as error:
         state = replace(state, last_error=str(error), errors=state.errors + 1)
         store.save_source_state(replace(state, next_due=next_due(archive, source, state, now)))
@@ -115,32 +122,23 @@ async def fetch_all(
     force: bool,
     on_outcome: Callable[[Outcome], None],
     now: datetime,
+    written: Written | None,
 ) -> list[Outcome]:
     with Preparer(archive.policy) as preparer:
         async with Fetcher(archive.settings.fetch) as fetcher:
-            return await _fetch_all(archive, fetcher, preparer, sources, force, on_outcome, now)
 
+            async def one(source: Source) -> Outcome:
+                if not force and not is_due(archive.store.source_state(source.abbr), now):
+                    outcome = Outcome(source, skipped=True)
+                elif not source.url:
+                    error = f"{source.abbr}: no feed URL; set `url` in the config"
+                    outcome = Outcome(source, error=error)
+                else:
+                    outcome = await pass_source(archive, fetcher, preparer, source, now, written)
+                on_outcome(outcome)
+                return outcome
 
-async def _fetch_all(
-    archive: Archive,
-    fetcher: Fetcher,
-    preparer: Preparer,
-    sources: Sequence[Source],
-    force: bool,
-    on_outcome: Callable[[Outcome], None],
-    now: datetime,
-) -> list[Outcome]:
-    async def one(source: Source) -> Outcome:
-        if not force and not is_due(archive.store.source_state(source.abbr), now):
-            outcome = Outcome(source, skipped=True)
-        elif not source.url:
-            outcome = Outcome(source, error=f"{source.abbr}: no feed URL; set `url` in the config")
-        else:
-            outcome = await pass_source(archive, fetcher, preparer, source, now)
-        on_outcome(outcome)
-        return outcome
-
-    return list(await asyncio.gather(*(one(source) for source in sources)))
+            return list(await asyncio.gather(*(one(source) for source in sources)))
 
 
 def run_pass(
@@ -149,5 +147,11 @@ def run_pass(
     force: bool = False,
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
     now: datetime | None = None,
+    written: Written | None = None,
 ) -> list[Outcome]:
-    return asyncio.run(fetch_all(archive, sources, force, on_outcome, now or datetime.now(UTC)))
+    """Fetch and record ``sources``, writing each new article's file as it is recorded.
+
+    ``written`` is told of every file written (the commit being built streams them to git).
+    """
+    moment = now or datetime.now(UTC)
+    return asyncio.run(fetch_all(archive, sources, force, on_outcome, moment, written))

@@ -87,13 +87,12 @@ def render_readme(names: Sequence[str]) -> str:
     return f"# News mirror\n\nArticles by source, newest first:\n\n{links}"
 
 
-def write_if_changed(path: Path, text: str) -> bool:
+def write_if_changed(path: Path, data: bytes) -> bool:
     """Write atomically (temporary file, then rename); True when the content changed.
 
     The temporary name is fixed rather than random (mkstemp costs several times more per file
     on slow disks): only the holder of the archive lock writes projections.
     """
-    data = text.encode()
     try:
         if path.read_bytes() == data:
             return False

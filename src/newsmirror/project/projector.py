@@ -1,13 +1,14 @@
 """Bring every projection in line with the record: article files, lists, README.
 
-Which articles need their file written is tracked in the index (``projected_rev``), so a run
-killed half-way through projecting finishes the work on the next run; ``rebuild`` marks
-everything as behind and projects it all again.
+A run writes each article's file as soon as its revision is recorded (overlapping the
+fetching and parsing of other feeds), and the lists at the end. Which articles still need
+their file is tracked in the index (``projected_rev``), so a run killed half-way finishes the
+work on the next run; ``rebuild`` marks everything as behind and projects it all again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,26 +33,39 @@ def source_names(archive: Archive) -> list[tuple[str, str]]:
     return named
 
 
-def project_pending(archive: Archive, fresh: Mapping[str, Revision] | None = None) -> Projected:
-    """Write the file of every article whose latest revision is not yet in the mirror.
+Written = Callable[[str, bytes], None]  # told of each file written: path, content
 
-    ``fresh`` holds revisions this process just recorded, by article, to spare reading them
-    back from the record; anything else pending (from an interrupted run) is read from it.
-    """
-    store, root = archive.store, archive.root
-    fresh = fresh or {}
+
+def project_articles(
+    archive: Archive, revisions: Iterable[Revision], written: Written | None = None
+) -> Projected:
+    """Write the mirror file of each revision and note it in the index."""
     result = Projected()
     done: list[str] = []
-    for article, file, offset in store.unprojected():
-        revision = fresh.get(article) or archive.log.read_at(file, offset)
-        if write_if_changed(root / revision.path, render_article(revision, archive.policy)):
+    for revision in revisions:
+        data = render_article(revision, archive.policy).encode()
+        if write_if_changed(archive.root / revision.path, data):
             result.files_changed += 1
-        done.append(article)
-        if len(done) >= 500:
-            store.mark_projected(done)
-            done.clear()
+            if written:
+                written(revision.path, data)
+        done.append(revision.article)
         result.articles += 1
-    store.mark_projected(done)
+    archive.store.mark_projected(done)
+    return result
+
+
+def project_pending(archive: Archive) -> Projected:
+    """Every article file that is behind the record (after a rebuild or an interrupted run),
+    then the lists and the README."""
+    pending = archive.store.unprojected()
+    result = Projected()
+    for start in range(0, len(pending), 500):
+        batch = (
+            archive.log.read_at(file, offset) for _, file, offset in pending[start : start + 500]
+        )
+        done = project_articles(archive, batch)
+        result.articles += done.articles
+        result.files_changed += done.files_changed
     result.files_changed += project_lists(archive)
     return result
 
@@ -64,10 +78,9 @@ def project_lists(archive: Archive) -> int:
         if not entries and abbr not in {s.abbr for s in archive.settings.sources}:
             continue
         names.append(name)
-        changed += write_if_changed(
-            archive.root / list_file(name), render_list(name, entries, archive.tz)
-        )
-    changed += write_if_changed(archive.root / README, render_readme(names))
+        text = render_list(name, entries, archive.tz)
+        changed += write_if_changed(archive.root / list_file(name), text.encode())
+    changed += write_if_changed(archive.root / README, render_readme(names).encode())
     return changed
 
 
