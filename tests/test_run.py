@@ -152,3 +152,49 @@ def test_schedule_skips_sources_not_due(server: LocalServer, archive: Path) -> N
     assert server.hits("/alpha.xml") == hits
     assert nm(archive, "run", "--source", "alpha") == 0  # named: fetched anyway
     assert server.hits("/alpha.xml") == hits + 1
+
+
+def test_a_discovered_feed_that_disappears_is_discovered_again(
+    server: LocalServer, archive: Path
+) -> None:
+    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/v1.xml"></head></html>'
+    server.route("/alpha.xml", Reply(body=page, headers={"Content-Type": "text/html"}))
+    server.route("/v1.xml", Reply(body=rss([item(1)])))
+    server.route("/beta.xml", Reply(body=rss([])))
+    assert nm(archive, "run") == 0
+    assert nm(archive, "run", "--source", "alpha") == 0
+    assert server.hits("/alpha.xml") == 1  # the found feed is remembered
+    moved = page.replace(b"/v1.xml", b"/v2.xml")
+    server.route("/alpha.xml", Reply(body=moved, headers={"Content-Type": "text/html"}))
+    server.route("/v1.xml", Reply(404))
+    server.route("/v2.xml", Reply(body=rss([item(1), item(2)])))
+    assert nm(archive, "run", "--source", "alpha") == 1  # fails: the feed is gone
+    assert nm(archive, "run", "--source", "alpha") == 0  # the page is read again
+    assert server.hits("/v2.xml") == 1
+    assert len([p for p in articles(archive) if "/alpha/" in p]) == 2
+
+
+def test_run_every_repeats_until_interrupted(server: LocalServer, archive: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    server.route("/alpha.xml", Reply(body=rss([item(1)])))
+    server.route("/beta.xml", Reply(body=rss([item(2)])))
+    env = {**os.environ, "NEWSMIRROR_SCHEDULE_INTERVAL": "1s", "NEWSMIRROR_SCHEDULE_JITTER": "0"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsmirror.cli", "-C", str(archive), "run", "--every", "1s"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while server.hits("/alpha.xml") < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert server.hits("/alpha.xml") >= 3
+    assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from .archive import Archive
 from .config import Source
-from .errors import NewsmirrorError, NotAFeed
+from .errors import HTTPStatus, NewsmirrorError, NotAFeed
 from .feeds import discover_feeds, looks_like_html
 from .fetch import Fetcher, Response, Validators
 from .ingest import Tally, record_feed
@@ -98,6 +98,8 @@ async def pass_source(
             project_articles(archive, tally.revisions, written)
     except NewsmirrorError as error:
         state = replace(state, last_error=str(error), errors=state.errors + 1)
+        if isinstance(error, HTTPStatus) and error.status in (404, 410) and state.feed_url:
+            state = replace(state, feed_url=None)  # the feed a page linked to is gone: rediscover
         store.save_source_state(replace(state, next_due=next_due(archive, source, state, now)))
         return Outcome(source, error=str(error))
     # Validators are saved only now, after the items are in the record: a crash before this
