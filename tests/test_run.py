@@ -157,7 +157,10 @@ def test_schedule_skips_sources_not_due(server: LocalServer, archive: Path) -> N
 def test_a_discovered_feed_that_disappears_is_discovered_again(
     server: LocalServer, archive: Path
 ) -> None:
-    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/v1.xml"></head></html>'
+    page = (
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/v1.xml">'
+        b"</head></html>"
+    )
     server.route("/alpha.xml", Reply(body=page, headers={"Content-Type": "text/html"}))
     server.route("/v1.xml", Reply(body=rss([item(1)])))
     server.route("/beta.xml", Reply(body=rss([])))
@@ -195,6 +198,6 @@ def test_run_every_repeats_until_interrupted(server: LocalServer, archive: Path)
     while server.hits("/alpha.xml") < 3 and time.monotonic() < deadline:
         time.sleep(0.1)
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=20)
+    _, err = process.communicate(timeout=20)
     assert server.hits("/alpha.xml") >= 3
     assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err
