@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,9 @@ def run_with(server: LocalServer, root: Path, bad: Reply) -> str:
     server.route("/bad.xml", bad)
     server.route("/good.xml", Reply(body=GOOD))
     done = subprocess.run(
-        ["python", "-m", "newsmirror.cli", "-C", str(root), "run"], capture_output=True, text=True
+        [sys.executable, "-m", "newsmirror.cli", "-C", str(root), "run"],
+        capture_output=True,
+        text=True,
     )
     assert "Traceback" not in done.stderr + done.stdout
     assert done.returncode == 0
