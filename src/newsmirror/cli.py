@@ -52,14 +52,14 @@ def run_once(args: argparse.Namespace) -> int:
             snapshot = (
                 stack.enter_context(Snapshot(archive.root)) if settings.publish.commit else None
             )
-            progress = stack.enter_context(RunProgress(len(sources)))
-            outcomes = run_pass(
-                archive,
-                sources,
-                force=args.all or bool(args.source),
-                on_outcome=progress,
-                written=snapshot.add if snapshot else None,
-            )
+            with RunProgress(len(sources)) as progress:
+                outcomes = run_pass(
+                    archive,
+                    sources,
+                    force=args.all or bool(args.source),
+                    on_outcome=progress,
+                    written=snapshot.add if snapshot else None,
+                )
             project_pending(archive)
             message = commit_message(outcomes)
             if snapshot and snapshot.commit(message):
