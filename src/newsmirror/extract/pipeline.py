@@ -1,0 +1,291 @@
+"""The extraction pipeline: decode, parse, read metadata, apply site rules, extract, render."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import etree, html
+
+from newsmirror.extract.body import (
+    body_text,
+    image_key,
+    prune,
+    render,
+    strip_furniture,
+    trim,
+)
+from newsmirror.extract.captions import caption_map, image_source
+from newsmirror.extract.convert import to_body
+from newsmirror.extract.decode import decode_html
+from newsmirror.extract.metadata import PageMeta, clean, read_metadata
+from newsmirror.extract.model import Extraction, Image
+from newsmirror.extract.rules import SiteRule, furniture, rule_for
+
+MAX_BYTES = 4_000_000
+# Fewer characters than this (CJK counted once, other scripts per word character) is no article.
+MIN_TEXT = 10
+# Below this many tokens trafilatura's result is checked against readability's.
+FALLBACK_BELOW = 150
+CONSENT_BELOW = 80
+_NOT_HTML_TYPES = re.compile(
+    r"^\s*(image|audio|video|font)/|application/(pdf|zip|octet-stream)", re.I
+)
+_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"RIFF", b"\x1f\x8b")
+_CONSENT = re.compile(
+    r"cookie|consent|gdpr|privacy settings|subscribe to (continue|read)|subscribers only|"
+    r"sign in to (continue|read)|log in to (continue|read)|paywall|already a subscriber|"
+    r"订阅后|付费|登录后|登錄後|訂閱|请登录|會員專屬",
+    re.I,
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def extract_article(page: bytes, url: str | None, content_type: str | None = None) -> Extraction:
+    """The article in ``page`` (see the package docstring). Never raises for bad input."""
+    try:
+        return _extract(page, url, content_type)
+    except Exception as exc:  # a page must never take the pipeline down; say what went wrong
+        return Extraction(status=f"extraction failed: {type(exc).__name__}: {exc}"[:200], url=url)
+
+
+def _extract(page: bytes, url: str | None, content_type: str | None) -> Extraction:
+    extra: dict[str, str] = {}
+    if not page or not page.strip():
+        return Extraction(status="empty page", url=url)
+    if (content_type and _NOT_HTML_TYPES.search(content_type)) or page.startswith(_MAGIC):
+        return Extraction(status="not HTML", url=url)
+    if len(page) > MAX_BYTES:
+        extra["truncated"] = f"page cut at {MAX_BYTES} of {len(page)} bytes"
+        page = page[:MAX_BYTES]
+    text, codec = decode_html(page, content_type)
+    extra["encoding"] = codec
+    tree = _parse(text)
+    if tree is None:
+        return Extraction(status="empty page", url=url, extra=extra)
+
+    meta = read_metadata(tree, url)
+    if _link_share(tree) > 0.8:
+        # Nearly all text on the page is link text: a section front or a navigation page.
+        return _nothing(tree, meta, url, extra, "no article found")
+    base = meta.canonical or url
+    rule = rule_for(base) if rule_for(base).name else rule_for(url)
+    for selector in rule.drop:
+        for node in _select(tree, selector):
+            node.drop_tree()
+    captions = caption_map(tree, base, list(rule.caption))
+    date_fallback = None if meta.published else _find_date(tree, base)
+    lead = _lead_image(tree, meta, rule, base, captions)
+    ruled = _rule_body(tree, rule)
+    source = ruled if ruled is not None else tree
+
+    document = trafilatura.bare_extraction(
+        source,
+        url=base,
+        include_comments=False,
+        include_images=True,
+        include_links=True,
+        include_formatting=True,
+        include_tables=True,
+        with_metadata=False,  # our own metadata; trafilatura's date search costs 5x the rest
+        favor_recall=source is not tree,
+    )
+    body = getattr(document, "body", None)
+    rendered = plain = None
+    if body is not None:
+        prune(body)
+        strip_furniture(body, furniture())
+        trim(body)
+        rendered = render(body, base, captions, image_key(lead.src) if lead else None)
+        plain = body_text(rendered.html)
+    if plain is None or _size(plain) < FALLBACK_BELOW:
+        # trafilatura misses the article now and then on old portal layouts; readability's
+        # scoring finds it there. Run only for short results, as it costs as much again.
+        alternative = _readability_body(text, base)
+        if alternative is not None:
+            prune(alternative)
+            strip_furniture(alternative, furniture())
+            candidate = render(alternative, base, captions, image_key(lead.src) if lead else None)
+            candidate_text = body_text(candidate.html)
+            if _size(candidate_text) > 2 * _size(plain or "") + MIN_TEXT:
+                body, rendered, plain = alternative, candidate, candidate_text
+                extra["extractor"] = "readability"
+    if body is None or rendered is None or plain is None:
+        return _nothing(tree, meta, url, extra)
+    if _size(plain) < CONSENT_BELOW and _CONSENT.search(plain):
+        # A few lines about cookies or subscribing are the gate in front of the article.
+        return _nothing(tree, meta, url, extra, "consent or paywall page")
+    if _size(plain) < MIN_TEXT:
+        return _nothing(tree, meta, url, extra)
+    if lead is None and rendered.images:
+        # No declared lead picture: the first picture of the article leads it.
+        first = rendered.images[0]
+        lead, skip = first, image_key(first.src)
+        rendered = render(body, base, captions, skip)
+        plain = body_text(rendered.html)
+
+    published = meta.published or date_fallback
+    authors = meta.authors
+    return Extraction(
+        status="ok",
+        url=base,
+        title=meta.title,
+        published=published,
+        updated=meta.updated if meta.updated and meta.updated != published else None,
+        authors=tuple(authors),
+        lead_image=lead,
+        images=tuple(rendered.images),
+        html=rendered.html,
+        text=plain,
+        next_page=meta.next_page,
+        extra=extra,
+    )
+
+
+def _parse(text: str) -> etree._Element | None:
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        return None
+    parser = html.HTMLParser(
+        remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8"
+    )
+    try:
+        root = html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def _readability_body(text: str, base: str | None) -> etree._Element | None:
+    from readability import Document
+
+    try:
+        summary = Document(_XML_DECL.sub("", text, count=1), url=base).summary(html_partial=True)
+    except Exception:  # readability on a hostile page: no alternative, not a failure
+        return None
+    try:
+        root = html.fragment_fromstring(summary, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    return to_body(root)
+
+
+def _select(tree: etree._Element, selector: str) -> list[html.HtmlElement]:
+    try:
+        hits = tree.xpath(selector)
+    except etree.XPathError:
+        return []
+    return [h for h in hits if isinstance(h, html.HtmlElement)] if isinstance(hits, list) else []
+
+
+def _rule_body(tree: etree._Element, rule: SiteRule) -> html.HtmlElement | None:
+    for selector in rule.body:
+        hits = _select(tree, selector)
+        if hits:
+            wrapper = html.fromstring("<html><body><article></article></body></html>")
+            article = wrapper.find(".//article")
+            assert article is not None
+            for hit in hits:
+                article.append(hit)  # moves the node: the original tree is no longer needed
+            return wrapper
+    return None
+
+
+def _lead_image(
+    tree: etree._Element,
+    meta: PageMeta,
+    rule: SiteRule,
+    base: str | None,
+    captions: dict[str, str],
+) -> Image | None:
+    src = meta.image
+    for selector in rule.lead_image:
+        for node in _select(tree, selector):
+            img = node if node.tag == "img" else node.find(".//img")
+            found = image_source(img) if img is not None else None
+            if found:
+                src = found
+                break
+    absolute = urljoin(base, src) if base and src else src
+    if absolute and absolute.startswith(("http://", "https://")):
+        lead = Image(absolute, captions.get(image_key(absolute), ""))
+        if lead.caption:
+            return lead
+    else:
+        lead = None
+    # og:image is often a cropped copy of the picture the page shows, under another name, and
+    # carries no caption: the page's first captioned figure is the lead picture as shown.
+    for figure in tree.iter("figure"):
+        img = figure.find(".//img")
+        caption = figure.find(".//figcaption")
+        found = image_source(img) if img is not None else None
+        if found and caption is not None:
+            shown = urljoin(base, found) if base else found
+            text = captions.get(image_key(shown), "")
+            if text and shown.startswith(("http://", "https://")):
+                return Image(shown, text)
+            break
+    return lead
+
+
+def _link_share(tree: etree._Element) -> float:
+    body = tree.find(".//body")
+    if body is None:
+        return 0.0
+    total = len(re.sub(r"\s+", "", "".join(t for t in body.itertext() if isinstance(t, str))))
+    linked = sum(
+        len(re.sub(r"\s+", "", "".join(t for t in a.itertext() if isinstance(t, str))))
+        for a in body.iter("a")
+    )
+    return linked / total if total else 0.0
+
+
+def _nothing(
+    tree: etree._Element,
+    meta: PageMeta,
+    url: str | None,
+    extra: dict[str, str],
+    status: str | None = None,
+) -> Extraction:
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    visible = clean(" ".join(t for t in root.itertext() if isinstance(t, str)))[:20_000]
+    if status is None:
+        status = "consent or paywall page" if _CONSENT.search(visible) else "no article found"
+    return Extraction(
+        status=status,
+        url=meta.canonical or url,
+        title=meta.title,
+        published=meta.published,
+        extra=extra,
+    )
+
+
+def _size(text: str) -> int:
+    return len(re.findall(r"[\u3040-\u9fff\uac00-\ud7af]|\w+", text))
+
+
+def _date_only(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _find_date(tree: etree._Element, url: str | None) -> datetime | None:
+    """htmldate's quick search (URL, markup), for pages that declare no date in metadata.
+
+    Its extensive search (dateparser over the text) is left off: it costs 20x the rest of the
+    extraction and on news pages mostly finds the date of some other story.
+    """
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, url=url, extensive_search=False, original_date=True)
+    except Exception:  # htmldate on hostile markup: a missing date is the right answer
+        return None
+    return _date_only(found)

@@ -1,0 +1,40 @@
+"""Extraction quality floors: F1 on the shared data sets, against tests/extraction_floors.json.
+
+Runs the whole of each set (about 520 pages, some 15 s on two cores); scoring is bench/scoring.py.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import extraction  # noqa: E402
+from scoring import score  # noqa: E402
+
+FLOORS = json.loads((Path(__file__).parent / "extraction_floors.json").read_text("utf-8"))
+DATA = SHARED / "data" / "extraction"
+
+
+def _text(doc: extraction.Doc) -> str:
+    from newsmirror.extract import extract_article
+
+    return extract_article(doc.page, doc.url).text
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared extraction data not present")
+@pytest.mark.parametrize("name", ["zyte", "daniel", "readability"])
+def test_f1_floor(name: str) -> None:
+    docs = list(extraction.SETS[name]())
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        texts = pool.map(_text, docs, chunksize=4)
+    result = score(zip(texts, [d.truth for d in docs], strict=True))
+    assert result.f1 >= FLOORS[name], f"{name}: F1 {result.f1:.3f} < floor {FLOORS[name]}"
