@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,12 @@ from newsmirror.config import Source
 from newsmirror.configfile import init_archive
 
 
-def make_archive(root: Path, sources: list[Source], monkeypatch: pytest.MonkeyPatch) -> Path:
+def make_archive(
+    root: Path, sources: list[Source], monkeypatch: pytest.MonkeyPatch, full_text: str = "never"
+) -> Path:
+    """An archive of ``sources``; their article pages are not fetched unless ``full_text`` says
+    so, as most tests serve feeds whose links point nowhere."""
+    sources = [replace(source, full_text=full_text) for source in sources]
     monkeypatch.setenv("NEWSMIRROR_FETCH_ALLOW_PRIVATE_NETWORKS", "1")
     monkeypatch.setenv("NEWSMIRROR_FETCH_BACKOFF", "0.01")
     monkeypatch.setenv("NEWSMIRROR_FETCH_TIMEOUT", "5")

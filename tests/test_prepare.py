@@ -31,7 +31,7 @@ def big_feed() -> bytes:
 
 def prepare(preparer: Preparer, data: bytes) -> Prepared:
     async def go() -> Prepared:
-        return await preparer.prepare(data, "https://e.com/feed.xml", None, "e")
+        return await preparer.prepare(data, "https://e.com/feed.xml", None, "e", "never")
 
     return asyncio.run(go())
 

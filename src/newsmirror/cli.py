@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -15,9 +16,16 @@ from pathlib import Path
 from . import __version__
 from .adopt import adopt
 from .archive import Archive
-from .config import Source, parse_duration
+from .bulk_extract import (
+    Input,
+    extract_all,
+    inputs_from_arguments,
+    inputs_from_manifest,
+    write_lines,
+)
+from .config import FULL_TEXT_MODES, Source, parse_duration, parse_settings
 from .configfile import ConfigEditor, derive_abbr, init_archive
-from .errors import ConfigError, NewsmirrorError
+from .errors import ArchiveError, ConfigError, NewsmirrorError
 from .feeds import Outline, parse_feed, read_opml, write_opml
 from .fetch import Fetcher, Validators
 from .project.projector import project_pending, rebuild
@@ -166,7 +174,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if not args.no_fetch:
             url, title = asyncio.run(_resolve(root, args.url))
         abbr = args.abbr or derive_abbr(url, {s.abbr for s in existing})
-        source = Source(args.name or title.strip() or abbr, abbr, url)
+        source = Source(args.name or title.strip() or abbr, abbr, url, full_text=args.full_text)
         editor.add(source)
         editor.save()
         console.print(f"added {source.abbr} ({source.name}): {source.url}", markup=False)
@@ -201,6 +209,28 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    items: list[Input] = list(inputs_from_arguments(args.inputs))
+    if args.manifest:
+        try:
+            with (
+                open(args.manifest, encoding="utf-8")
+                if args.manifest != "-"
+                else contextlib.nullcontext(sys.stdin)
+            ) as stream:
+                items += inputs_from_manifest(stream, args.manifest)
+        except OSError as error:
+            raise ConfigError(f"{args.manifest}: cannot read: {error.strerror}") from None
+    if not items:
+        raise ConfigError("extract: give files, URLs, or --manifest FILE")
+    try:  # outside an archive: the defaults, with environment overrides
+        settings = Archive(root_of(args), write=False).settings.fetch
+    except ArchiveError:
+        settings = parse_settings({}).fetch
+    write_lines(extract_all(items, settings, args.jobs))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="newsmirror", description="Follow news feeds and keep a complete, revisioned mirror."
@@ -232,6 +262,19 @@ def parser() -> argparse.ArgumentParser:
     adopt_cmd = command("adopt", cmd_adopt, "import an archive written by the old mirror scripts")
     adopt_cmd.add_argument("path", metavar="PATH")
 
+    extract = command(
+        "extract", cmd_extract, "print the article extracted from pages as JSON Lines"
+    )
+    extract.add_argument(
+        "inputs", nargs="*", metavar="PATH|URL", help="HTML files (.gz too) or URLs"
+    )
+    extract.add_argument(
+        "--manifest", metavar="FILE", help='JSON Lines of {"path", "url"}; - for stdin'
+    )
+    extract.add_argument(
+        "--jobs", type=int, metavar="N", help="worker processes (default: all cores)"
+    )
+
     sources = command("sources", cmd_sources, "list, add, remove, import or export sources")
     actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("list", help="the configured sources")
@@ -240,6 +283,12 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--name", help="the list's name (default: the feed's title)")
     add.add_argument("--abbr", help="folder under articles/ (default: from the host name)")
     add.add_argument("--no-fetch", action="store_true", help="add without fetching the URL")
+    add.add_argument(
+        "--full-text",
+        choices=FULL_TEXT_MODES,
+        default="auto",
+        help="fetch article pages: when the feed looks truncated (auto), always, never",
+    )
     remove = actions.add_parser("remove", help="stop following a source")
     remove.add_argument("abbr")
     imp = actions.add_parser("import", help="add the feeds of an OPML file")

@@ -22,6 +22,9 @@ CONFIG_FILE = "newsmirror.toml"
 ENV_PREFIX = "NEWSMIRROR_"
 ABBR_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 IMAGE_POLICIES = ("proxy", "original")
+# When a source's article pages are fetched for the full text: when the feed item looks
+# truncated (auto), for every item (always), or never.
+FULL_TEXT_MODES = ("auto", "always", "never")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -104,6 +107,7 @@ class Source:
     url: str
     interval: float | None = None
     enabled: bool = True
+    full_text: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,7 @@ def _source(entry: Any, index: int) -> Source:
     missing = [k for k in ("name", "abbr", "url") if not isinstance(entry.get(k), str)]
     if missing:
         raise ConfigError(f"{where}: missing {', '.join(missing)}")
-    unknown = set(entry) - {"name", "abbr", "url", "interval", "enabled"}
+    unknown = set(entry) - {"name", "abbr", "url", "interval", "enabled", "full_text"}
     if unknown:
         raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
     abbr = entry["abbr"]
@@ -217,12 +221,18 @@ def _source(entry: Any, index: int) -> Source:
     if url and not re.match(r"https?://", url, re.I):
         raise ConfigError(f"{where}: url {url!r} must start with http:// or https://")
     interval = entry.get("interval")
+    full_text = entry.get("full_text", "auto")
+    if full_text not in FULL_TEXT_MODES:
+        raise ConfigError(
+            f"{where}: full_text {full_text!r}: use one of {', '.join(FULL_TEXT_MODES)}"
+        )
     return Source(
         name=name,
         abbr=abbr,
         url=url,
         interval=None if interval is None else parse_duration(interval, f"{where} interval"),
         enabled=_coerce(entry.get("enabled", True), bool, f"{where} enabled"),
+        full_text=full_text,
     )
 
 

@@ -62,7 +62,8 @@ def template(sources: tuple[Source, ...] = DEFAULT_SOURCES) -> str:
         sources_doc.add("sources", _sources_array(sources))
     return (
         f"{document}\n# Sources: name (the list's name), abbr (folder under articles/), url\n"
-        "# (a feed, or a page that links to one); optional interval and enabled.\n"
+        "# (a feed, or a page that links to one); optional: interval, enabled, and full_text\n"
+        '# ("auto": fetch the page when the feed item looks cut short; "always"; "never").\n'
         f"{tomlkit.dumps(sources_doc)}"
     )
 
@@ -74,6 +75,8 @@ def _source_table(source: Source) -> Table:
     table.add("url", source.url)
     if not source.enabled:
         table.add("enabled", False)
+    if source.full_text != "auto":
+        table.add("full_text", source.full_text)
     return table
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from .archive import Archive
@@ -65,37 +65,76 @@ def _revision(
         authors=item.authors,
         categories=item.categories,
         keys=candidate.keys,
+        feed_hash=candidate.feed_hash,
+        summary_only=candidate.summary_only,
+        extractor=candidate.extractor,
     )
 
 
-def record_feed(
-    archive: Archive, abbr: str, prepared: Prepared, now: datetime | None = None
-) -> Tally:
-    """Record what is new or changed in a feed; an unchanged item writes nothing."""
-    now = now or datetime.now(UTC)
-    tally = Tally(seen=len(prepared.feed.items))
-    batch: dict[str, Revision] = {}  # by article: a feed listing one article twice counts once
-    by_key: dict[str, Known] = {}
-    pending_paths: set[str] = set()
+@dataclass(frozen=True)
+class Planned:
+    """A feed item that will change the archive, once its page (if wanted) is fetched."""
+
+    candidate: Candidate
+    known: Known | None
+    verdict: Verdict
+
+
+def plan_feed(archive: Archive, abbr: str, prepared: Prepared) -> list[Planned]:
+    """The items that are new, changed, or whose page should be tried again."""
+    planned: list[Planned] = []
+    claimed: set[str] = set()  # keys and article ids planned already: a feed may list one twice
     for candidate in prepared.candidates:
-        known = next((by_key[k] for k in candidate.keys if k in by_key), None)
-        known = known or archive.store.find(candidate.keys)
-        verdict = decide(abbr, candidate.hash, known)
+        if claimed.intersection(candidate.keys):
+            continue
+        known = archive.store.find(candidate.keys)
+        if known and known.article in claimed:
+            continue
+        verdict = decide(abbr, candidate.feed_hash, known)
         if verdict in (Verdict.UNCHANGED, Verdict.OTHER_SOURCE):
             continue
-        if known and known.article in batch:
-            continue  # the feed lists this article twice; its first entry stands
-        revision = _revision(archive, abbr, candidate, known, now, pending_paths)
-        batch[revision.article] = revision
-        as_known = Known(
-            revision.article, revision.rev, revision.hash, abbr, revision.path, revision.first_seen
-        )
-        for key in candidate.keys:
-            by_key[key] = as_known
+        if verdict is Verdict.RETRY_PAGE:
+            candidate = replace(candidate, wants_page=True)
+        planned.append(Planned(candidate, known, verdict))
+        claimed.update(candidate.keys)
+        if known:
+            claimed.add(known.article)
+    return planned
+
+
+def _keep(archive: Archive, plan: Planned) -> bool:
+    """Whether ``plan`` still holds: pages were fetched meanwhile, and a page that failed
+    again must not replace a body that came from the page before."""
+    candidate, known = plan.candidate, plan.known
+    if candidate.summary_only and known:
+        if plan.verdict is Verdict.RETRY_PAGE:
+            archive.store.page_failed(known.article)
+            return False
+        if not known.summary_only and known.hash != known.feed_hash:
+            return False  # keep the body from the page; the page is tried again next run
+    current = archive.store.find(candidate.keys)  # another source may have recorded it meanwhile
+    return (
+        (current.article, current.rev) == (known.article, known.rev)
+        if current and known
+        else current is None and known is None
+    )
+
+
+def record_planned(
+    archive: Archive, abbr: str, planned: list[Planned], seen: int, now: datetime | None = None
+) -> Tally:
+    """Append the planned revisions to the record and index them."""
+    now = now or datetime.now(UTC)
+    tally = Tally(seen=seen)
+    pending_paths: set[str] = set()
+    batch = [
+        _revision(archive, abbr, plan.candidate, plan.known, now, pending_paths)
+        for plan in planned
+        if _keep(archive, plan)
+    ]
     if batch:
-        entries = archive.log.append(batch.values())
-        archive.store.index(entries)
-    for revision in batch.values():
+        archive.store.index(archive.log.append(batch))
+    for revision in batch:
         if revision.rev == 1:
             tally.new += 1
         else:

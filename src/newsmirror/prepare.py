@@ -9,12 +9,19 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from html import escape
 from types import TracebackType
+from typing import Any, TypeVar
 
 from .clean import ImagePolicy, plain_text, sanitize
-from .decide import identity_keys, unreliable_guids
+from .decide import identity_keys, needs_page, unreliable_guids
+from .extract import extract_article
+from .extract.model import EXTRACTOR, Extraction
 from .feeds import Feed, FeedItem, parse_feed
 from .record.fingerprint import content_hash
 from .urls import is_http, normalize_url
@@ -22,6 +29,7 @@ from .urls import is_http, normalize_url
 TITLE_FROM_TEXT = 40
 # Below this a feed is prepared in-process: handing it to a worker would cost more than it saves.
 WORKER_THRESHOLD = 128 * 1024
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,9 +41,13 @@ class Candidate:
     title: str
     html: str
     text: str
-    hash: str
+    hash: str  # of this body; for a page body, not the feed item's
     keys: tuple[str, ...]
     item: FeedItem
+    feed_hash: str  # of the feed item, to tell next time whether the feed changed it
+    wants_page: bool = False  # the feed's text looks truncated: the page should be extracted
+    summary_only: bool = False  # the page was wanted but could not be extracted
+    extractor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,34 +66,82 @@ def item_url(item: FeedItem, feed_url: str) -> str | None:
 
 
 def make_candidate(
-    abbr: str, item: FeedItem, feed_url: str, policy: ImagePolicy, ignored_guids: set[str]
+    abbr: str,
+    item: FeedItem,
+    feed_url: str,
+    policy: ImagePolicy,
+    ignored_guids: set[str],
+    full_text: str = "never",
 ) -> Candidate:
     url = item_url(item, feed_url)
     html = sanitize(item.content_html or item.summary_html or "", url or feed_url)
     text = plain_text(html)
     title = " ".join(item.title.split()) or text[:TITLE_FROM_TEXT] or url or "(untitled)"
     guid = item.guid.strip() if item.guid and item.guid.strip() not in ignored_guids else None
+    body_hash = content_hash(title, html, policy)
     return Candidate(
         url=url,
         guid=item.guid,
         title=title,
         html=html,
         text=text,
-        hash=content_hash(title, html, policy),
+        hash=body_hash,
         keys=identity_keys(abbr, url, guid),
         item=item,
+        feed_hash=body_hash,
+        wants_page=bool(url) and needs_page(full_text, item, text),
     )
 
 
 def prepare_feed(
-    data: bytes, url: str, content_type: str | None, abbr: str, policy: ImagePolicy
+    data: bytes,
+    url: str,
+    content_type: str | None,
+    abbr: str,
+    policy: ImagePolicy,
+    full_text: str = "never",
 ) -> Prepared:
     feed = parse_feed(data, url, content_type)
     ignored = unreliable_guids([(item.guid, item.url) for item in feed.items])
     candidates = (
-        make_candidate(abbr, item, feed.url, policy, ignored) for item in reversed(feed.items)
+        make_candidate(abbr, item, feed.url, policy, ignored, full_text)
+        for item in reversed(feed.items)
     )  # oldest first, as they were published
     return Prepared(feed, tuple(c for c in candidates if c.keys))
+
+
+def page_body(extraction: Extraction, published: datetime | None) -> str:
+    """The mirror format's body for an article newsmirror extracted itself: the date line, the
+    lead image and its caption, then the content."""
+    parts = []
+    moment = extraction.published or published
+    if moment:
+        parts.append(f"<div><i>{format_datetime(moment.astimezone(UTC), usegmt=True)}</i></div>")
+    lead = extraction.lead_image
+    if lead:
+        parts.append(f'<img src="{escape(lead.src)}" width="100%">')
+        if lead.caption:
+            parts.append(f'<div><small style="color: #999;">{escape(lead.caption)}</small></div>')
+    parts.append(extraction.html)
+    return "".join(parts)
+
+
+def with_page(candidate: Candidate, extraction: Extraction, policy: ImagePolicy) -> Candidate:
+    """``candidate`` with its body from the page; the feed's summary stays when that failed."""
+    if not extraction.ok:
+        return replace(candidate, summary_only=True, extractor=EXTRACTOR)
+    item = candidate.item
+    html = sanitize(page_body(extraction, item.published or item.updated), candidate.url)
+    title = candidate.title if candidate.item.title.strip() else extraction.title or candidate.title
+    return replace(
+        candidate,
+        title=title,
+        html=html,
+        text=plain_text(html),
+        hash=content_hash(title, html, policy),
+        summary_only=False,
+        extractor=EXTRACTOR,
+    )
 
 
 class Preparer:
@@ -104,16 +164,31 @@ class Preparer:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
-    async def prepare(self, data: bytes, url: str, content_type: str | None, abbr: str) -> Prepared:
-        if self.workers < 2 or len(data) < WORKER_THRESHOLD:
-            return prepare_feed(data, url, content_type, abbr, self.policy)
+    async def prepare(
+        self, data: bytes, url: str, content_type: str | None, abbr: str, full_text: str
+    ) -> Prepared:
+        return await self._run(
+            len(data) >= WORKER_THRESHOLD,
+            prepare_feed,
+            data,
+            url,
+            content_type,
+            abbr,
+            self.policy,
+            full_text,
+        )
+
+    async def extract(self, page: bytes, url: str, content_type: str | None) -> Extraction:
+        # Extraction costs milliseconds even for small pages: always worth a worker.
+        return await self._run(True, extract_article, page, url, content_type)
+
+    async def _run(self, heavy: bool, function: Callable[..., T], *args: Any) -> T:
+        if self.workers < 2 or not heavy:
+            return function(*args)
         if self._pool is None:
             # Not fork: the parent runs an event loop and threads. A fork server imports this
             # module once and forks the workers from it, instead of each worker importing it.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool, prepare_feed, data, url, content_type, abbr, self.policy
-        )
+        return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)

@@ -18,7 +18,8 @@ from .config import Source
 from .errors import HTTPStatus, NewsmirrorError, NotAFeed
 from .feeds import discover_feeds, looks_like_html
 from .fetch import Fetcher, Response, Validators
-from .ingest import Tally, record_feed
+from .ingest import Tally, plan_feed, record_planned
+from .pages import fetch_pages
 from .prepare import Preparer
 from .project.projector import Written, project_articles
 from .record.model import iso
@@ -92,9 +93,16 @@ async def pass_source(
         tally = Tally()
         if not response.not_modified:
             prepared = await preparer.prepare(
-                response.content, response.url, response.content_type, source.abbr
+                response.content,
+                response.url,
+                response.content_type,
+                source.abbr,
+                source.full_text,
             )
-            tally = record_feed(archive, source.abbr, prepared, now)
+            planned = await fetch_pages(
+                fetcher, preparer, archive.policy, plan_feed(archive, source.abbr, prepared)
+            )
+            tally = record_planned(archive, source.abbr, planned, len(prepared.feed.items), now)
             project_articles(archive, tally.revisions, written)
     except NewsmirrorError as error:
         state = replace(state, last_error=str(error), errors=state.errors + 1)

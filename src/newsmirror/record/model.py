@@ -51,6 +51,9 @@ class Revision:
     categories: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()  # identity keys (url and guid) that lead to this article
     origin: str = "feed"  # feed | adopted
+    feed_hash: str | None = None  # hash of the feed item; differs from ``hash`` for page bodies
+    summary_only: bool = False  # the body is the feed's summary: the page was not extracted
+    extractor: str | None = None  # name and version of what extracted the body from the page
     extra: dict[str, Any] = field(default_factory=dict)  # fields of later schema versions
 
     @property

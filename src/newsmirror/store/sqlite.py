@@ -17,10 +17,14 @@ from ..decide import Known
 from ..record.log import Entry, RecordLog
 from ..record.model import epoch_ms
 
+# Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
-    rev INTEGER NOT NULL, hash TEXT NOT NULL, title TEXT NOT NULL, url TEXT,
+    rev INTEGER NOT NULL, hash TEXT NOT NULL, feed_hash TEXT NOT NULL,
+    summary_only INTEGER NOT NULL DEFAULT 0, page_attempts INTEGER NOT NULL DEFAULT 0,
+    title TEXT NOT NULL, url TEXT,
     time_ms INTEGER NOT NULL, first_seen TEXT NOT NULL,
     record_file TEXT NOT NULL, record_offset INTEGER NOT NULL,
     projected_rev INTEGER NOT NULL DEFAULT 0);
@@ -65,6 +69,13 @@ class StateStore:
         self.db = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            # Everything here is rebuilt from the record (validators are refetched).
+            for (table,) in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            ).fetchall():
+                self.db.execute(f'DROP TABLE "{table}"')
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.db.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -102,10 +113,12 @@ class StateStore:
             for entry in entries:
                 r = entry.revision
                 self.db.execute(
-                    """INSERT INTO articles(id, source, path, rev, hash, title, url, time_ms,
-                           first_seen, record_file, record_offset)
-                       VALUES(?,?,?,?,?,?,?,?,?,?,?)
+                    """INSERT INTO articles(id, source, path, rev, hash, feed_hash, summary_only,
+                           title, url, time_ms, first_seen, record_file, record_offset)
+                       VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
                        ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, hash=excluded.hash,
+                           feed_hash=excluded.feed_hash, summary_only=excluded.summary_only,
+                           page_attempts=0,
                            title=excluded.title, url=excluded.url, time_ms=excluded.time_ms,
                            record_file=excluded.record_file,
                            record_offset=excluded.record_offset
@@ -116,6 +129,8 @@ class StateStore:
                         r.path,
                         r.rev,
                         r.hash,
+                        r.feed_hash or r.hash,
+                        r.summary_only,
                         r.title,
                         r.url,
                         epoch_ms(r.time),
@@ -139,13 +154,31 @@ class StateStore:
     def find(self, keys: Iterable[str]) -> Known | None:
         for key in keys:
             row = self.db.execute(
-                """SELECT a.id, a.rev, a.hash, a.source, a.path, a.first_seen
+                """SELECT a.id, a.rev, a.hash, a.source, a.path, a.first_seen, a.feed_hash,
+                          a.summary_only, a.page_attempts
                    FROM keys k JOIN articles a ON a.id = k.article WHERE k.key = ?""",
                 (key,),
             ).fetchone()
             if row:
-                return Known(*row)
+                article, rev, hash_, source, path, first_seen, feed_hash, summary_only, tries = row
+                return Known(
+                    article,
+                    rev,
+                    hash_,
+                    source,
+                    path,
+                    first_seen,
+                    feed_hash,
+                    bool(summary_only),
+                    tries,
+                )
         return None
+
+    def page_failed(self, article: str) -> None:
+        """Count a failed page fetch or extraction; retries stop after a few (decide.py)."""
+        self.db.execute(
+            "UPDATE articles SET page_attempts = page_attempts + 1 WHERE id = ?", (article,)
+        )
 
     def path_taken(self, path: str) -> bool:
         return (
