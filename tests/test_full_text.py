@@ -121,3 +121,24 @@ def test_full_content_items_need_no_page(server: LocalServer, root: Path) -> Non
     server.route("/feed.xml", Reply(body=rss([long_item])))
     assert nm(root, "run") == 0
     assert server.hits("/a/2.html") == 0
+
+
+def test_a_multi_page_article_is_joined(server: LocalServer, root: Path) -> None:
+    first = page("文章 1").replace(
+        b"</article>",
+        b'<p><a href="/a/1_2.html">\xe4\xb8\x8b\xe4\xb8\x80\xe9\xa1\xb5</a></p></article>',
+    )
+    second_paragraphs = "".join(
+        f"<p>第二页的第{n}段：美国将加强针对中国和俄罗斯的军事部署和基地，同时维持在中东的军力。</p>"
+        for n in range(4)
+    )
+    second = page("文章 1").replace(
+        "".join(f"<p>{p}</p>" for p in PARAGRAPHS).encode(), second_paragraphs.encode()
+    )
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    server.route("/a/1.html", Reply(body=first, headers=html))
+    server.route("/a/1_2.html", Reply(body=second, headers=html))
+    assert nm(root, "run") == 0
+    (revision,) = history(root)
+    assert PARAGRAPHS[0] in revision.text and "第二页的第3段" in revision.text
+    assert revision.text.index(PARAGRAPHS[0]) < revision.text.index("第二页的第0段")
