@@ -20,8 +20,7 @@ from typing import Any, TypeVar
 
 from .clean import ImagePolicy, plain_text, sanitize
 from .decide import identity_keys, needs_page, unreliable_guids
-from .extract import extract_article
-from .extract.model import EXTRACTOR, Extraction
+from .extract import EXTRACTOR, Extraction, extract_article
 from .feeds import Feed, FeedItem, parse_feed
 from .record.fingerprint import content_hash
 from .urls import is_http, normalize_url

@@ -5,8 +5,8 @@
 ``page`` is the raw HTTP body in any encoding. The function never raises for bad input; it
 returns an Extraction whose ``status`` is ``ok`` or says why nothing usable was found: ``empty
 page``, ``not HTML``, ``no article found``, ``consent or paywall page``, ``extraction failed: …``.
-Pages over ``MAX_BYTES`` are cut there first (``extra["truncated"]`` says so): no article is that
-long, and parsing 50 MB of markup would cost seconds and hundreds of MB for nothing.
+Pages over ``pipeline.MAX_BYTES`` are cut there first (``extra["truncated"]`` says so): no
+article is that long, and parsing 50 MB of markup would cost seconds and hundreds of MB.
 
 ``html`` is the article content in the mirror format's shape without the date line and without
 the lead image, which the writer puts above it (``lead_image``); ``text`` is its plain text.
@@ -14,7 +14,15 @@ the lead image, which the writer puts above it (``lead_image``); ``text`` is its
 
 from __future__ import annotations
 
-from newsmirror.extract.model import Extraction, Image
-from newsmirror.extract.pipeline import MAX_BYTES, extract_article
+from newsmirror.extract.model import EXTRACTOR, Extraction, Image
 
-__all__ = ["MAX_BYTES", "Extraction", "Image", "extract_article"]
+
+def extract_article(page: bytes, url: str | None, content_type: str | None = None) -> Extraction:
+    # The pipeline is imported on first use: trafilatura takes a tenth of a second to import,
+    # which every command would pay, and most runs never extract a page.
+    from newsmirror.extract.pipeline import extract_article as extract
+
+    return extract(page, url, content_type)
+
+
+__all__ = ["EXTRACTOR", "Extraction", "Image", "extract_article"]
