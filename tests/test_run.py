@@ -201,3 +201,22 @@ def test_run_every_repeats_until_interrupted(server: LocalServer, archive: Path)
     _, err = process.communicate(timeout=20)
     assert server.hits("/alpha.xml") >= 3
     assert process.returncode == 130 and "interrupted" in err and "Traceback" not in err
+
+
+def test_failing_sources_back_off_further_each_time(server: LocalServer, archive: Path) -> None:
+    from datetime import UTC, datetime
+
+    server.route("/alpha.xml", Reply(500))
+    server.route("/beta.xml", Reply(body=rss([])))
+    waits = []
+    for _ in range(6):
+        nm(archive, "run", "--source", "alpha")
+        with Archive(archive, write=False) as opened:
+            state = opened.store.source_state("alpha")
+        assert state.next_due is not None
+        waits.append(state.next_due - datetime.now(UTC).timestamp())
+    hour = 3600
+    # interval, then 2x, 4x, 8x, 16x, then the 24 h cap; jitter is at most 10 %
+    for wait, expected in zip(waits, [1, 2, 4, 8, 16, 24], strict=True):
+        assert 0.85 * expected * hour < wait < 1.15 * expected * hour
+    assert state.errors == 6
