@@ -21,7 +21,7 @@ from .errors import ConfigError, UnknownSource
 CONFIG_FILE = "newsmirror.toml"
 ENV_PREFIX = "NEWSMIRROR_"
 ABBR_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
-IMAGE_POLICIES = ("proxy", "original")
+IMAGE_POLICIES = ("proxy", "local", "original")
 # When a source's article pages are fetched for the full text: when the feed item looks
 # truncated (auto), for every item (always), or never.
 FULL_TEXT_MODES = ("auto", "always", "never")
@@ -84,11 +84,14 @@ class ScheduleSettings:
 
 @dataclass(frozen=True)
 class MirrorSettings:
-    image_policy: str = setting("proxy", "image URLs in article files: proxy or original")
+    image_policy: str = setting(
+        "proxy", "image URLs in article files: proxy, local (copies in images/) or original"
+    )
     image_proxy: str = setting(
         "https://images.weserv.nl?url={host}{path}",
         "image proxy template; {host} and {path} (with query) of the original URL",
     )
+    image_max_bytes: int = setting(10_000_000, "largest image kept under the local policy")
     list_size: int = setting(300, "items per lists/{NAME}.md, newest first")
     utc_offset: str = setting("+08:00", "time zone of list dates and article folders")
 

@@ -68,6 +68,7 @@ def _revision(
         feed_hash=candidate.feed_hash,
         summary_only=candidate.summary_only,
         extractor=candidate.extractor,
+        images=candidate.images,
     )
 
 

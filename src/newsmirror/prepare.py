@@ -11,7 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
@@ -47,6 +47,7 @@ class Candidate:
     wants_page: bool = False  # the feed's text looks truncated: the page should be extracted
     summary_only: bool = False  # the page was wanted but could not be extracted
     extractor: str | None = None
+    images: dict[str, str] = field(default_factory=dict)  # local copies (image policy local)
 
 
 @dataclass(frozen=True)

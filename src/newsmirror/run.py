@@ -18,6 +18,7 @@ from .config import Source
 from .errors import HTTPStatus, NewsmirrorError, NotAFeed
 from .feeds import discover_feeds, looks_like_html
 from .fetch import Fetcher, Response, Validators
+from .images import localize_images
 from .ingest import Tally, plan_feed, record_planned
 from .pages import fetch_pages
 from .prepare import Preparer
@@ -102,6 +103,7 @@ async def pass_source(
             planned = await fetch_pages(
                 fetcher, preparer, archive.policy, plan_feed(archive, source.abbr, prepared)
             )
+            planned = await localize_images(archive, fetcher, planned)
             tally = record_planned(archive, source.abbr, planned, len(prepared.feed.items), now)
             project_articles(archive, tally.revisions, written)
     except NewsmirrorError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
@@ -25,7 +26,15 @@ def escape_title(title: str) -> str:
 
 
 def render_article(revision: Revision, policy: ImagePolicy) -> str:
-    body = flatten(map_image_sources(revision.html, policy.rewrite))
+    def image_source(src: str) -> str:
+        if policy.mode != "local":
+            return policy.rewrite(src)
+        original = policy.original(src)
+        copy = revision.images.get(original)
+        # Relative to the article file, so the archive reads offline and on any git host.
+        return posixpath.relpath(copy, posixpath.dirname(revision.path)) if copy else original
+
+    body = flatten(map_image_sources(revision.html, image_source))
     return (
         f"<!--{epoch_ms(revision.time)}-->\n"
         f"[{escape_title(revision.title)}]({revision.url or ''})\n"

@@ -54,6 +54,7 @@ class Revision:
     feed_hash: str | None = None  # hash of the feed item; differs from ``hash`` for page bodies
     summary_only: bool = False  # the body is the feed's summary: the page was not extracted
     extractor: str | None = None  # name and version of what extracted the body from the page
+    images: dict[str, str] = field(default_factory=dict)  # image URL -> local copy (local policy)
     extra: dict[str, Any] = field(default_factory=dict)  # fields of later schema versions
 
     @property
@@ -75,6 +76,7 @@ class Revision:
             data = json.loads(line)
             data.pop("schema", None)
             known = {k: v for k, v in data.items() if k in FIELD_NAMES}
+            known["images"] = dict(known.get("images") or {})
             for name in ("authors", "categories", "keys"):
                 known[name] = tuple(known.get(name, ()))
             extra = {k: v for k, v in data.items() if k not in FIELD_NAMES}

@@ -18,7 +18,7 @@ from ..record.log import Entry, RecordLog
 from ..record.model import epoch_ms
 
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS articles(
     projected_rev INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS articles_by_source_time ON articles(source, time_ms DESC);
 CREATE TABLE IF NOT EXISTS keys(key TEXT PRIMARY KEY, article TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS images(url TEXT PRIMARY KEY, file TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS record_files(file TEXT PRIMARY KEY, indexed_to INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sources(
     abbr TEXT PRIMARY KEY, config_url TEXT, feed_url TEXT, etag TEXT, last_modified TEXT,
@@ -94,7 +95,8 @@ class StateStore:
         if any(indexed.get(f, 0) > log.size(f) for f in files) or set(indexed) - set(files):
             # A record file shrank or went away (replaced from git, for example): start over.
             self.db.executescript(
-                "DELETE FROM articles; DELETE FROM keys; DELETE FROM record_files;"
+                "DELETE FROM articles; DELETE FROM keys; DELETE FROM images; "
+                "DELETE FROM record_files;"
             )
             indexed = {}
         count = 0
@@ -143,6 +145,9 @@ class StateStore:
                     "INSERT OR IGNORE INTO keys(key, article) VALUES(?, ?)",
                     [(key, r.article) for key in r.keys],
                 )
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO images(url, file) VALUES(?, ?)", r.images.items()
+                )
                 ends[entry.file] = max(ends.get(entry.file, 0), entry.end)
             self.db.executemany(
                 """INSERT INTO record_files(file, indexed_to) VALUES(?, ?)
@@ -179,6 +184,11 @@ class StateStore:
         self.db.execute(
             "UPDATE articles SET page_attempts = page_attempts + 1 WHERE id = ?", (article,)
         )
+
+    def image_file(self, url: str) -> str | None:
+        """The local copy of an image, as recorded with some revision."""
+        row = self.db.execute("SELECT file FROM images WHERE url = ?", (url,)).fetchone()
+        return str(row[0]) if row else None
 
     def path_taken(self, path: str) -> bool:
         return (

@@ -1,0 +1,84 @@
+"""Image policy ``local``: each image downloaded once, kept by content hash inside the archive.
+
+``images/{hh}/{sha256}.{ext}``, where the bytes must really be a raster image (sniffed from
+their first bytes, whatever the server claims; SVG can carry scripts and is refused). Each
+revision records which URL maps to which copy, so projection needs no network and an image
+shared by many articles is stored and fetched once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from dataclasses import replace
+
+from .archive import Archive
+from .clean import ImagePolicy
+from .clean.images import IMG_SRC
+from .errors import FetchError
+from .fetch import Fetcher
+from .ingest import Planned
+from .project.mirror import write_if_changed
+
+IMAGES_DIR = "images"
+IMAGE_ACCEPT = "image/avif, image/webp, image/png, image/jpeg, image/gif;q=0.9, */*;q=0.1"
+RIFF_WEBP = re.compile(rb"RIFF....WEBP", re.DOTALL)
+
+
+def sniff_raster(data: bytes) -> str | None:
+    """The file extension for a raster image's bytes, or None for anything else."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if RIFF_WEBP.match(data[:12]):
+        return "webp"
+    if data[4:12] in (b"ftypavif", b"ftypavis"):
+        return "avif"
+    return None
+
+
+def image_urls(html: str, policy: ImagePolicy) -> list[str]:
+    """The publisher's URL of every image in a sanitized body, in order, once each."""
+    urls = (policy.original(match[2].replace("&amp;", "&")) for match in IMG_SRC.finditer(html))
+    return list(dict.fromkeys(url for url in urls if url.startswith(("http://", "https://"))))
+
+
+async def _download(archive: Archive, fetcher: Fetcher, url: str) -> str | None:
+    """The archive path of ``url``'s copy, downloading it if needed; None if refused."""
+    known = archive.store.image_file(url)
+    if known and (archive.root / known).is_file():
+        return known
+    try:
+        response = await fetcher.get(url, accept=IMAGE_ACCEPT)
+    except FetchError:
+        return None  # the article keeps the original URL; a later revision may try again
+    data = response.content
+    kind = sniff_raster(data)
+    if kind is None or len(data) > archive.settings.mirror.image_max_bytes:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    path = f"{IMAGES_DIR}/{digest[:2]}/{digest}.{kind}"
+    write_if_changed(archive.root / path, data)
+    return path
+
+
+async def localize_images(
+    archive: Archive, fetcher: Fetcher, planned: list[Planned]
+) -> list[Planned]:
+    """``planned`` with the local copy of each of its images noted on the candidate."""
+    if archive.policy.mode != "local":
+        return planned
+    wanted = {url for plan in planned for url in image_urls(plan.candidate.html, archive.policy)}
+    tasks = {url: asyncio.ensure_future(_download(archive, fetcher, url)) for url in wanted}
+    copies = {url: await task for url, task in tasks.items()}
+
+    def with_images(plan: Planned) -> Planned:
+        found = {url: copies[url] for url in image_urls(plan.candidate.html, archive.policy)}
+        images = {url: path for url, path in found.items() if path}
+        return replace(plan, candidate=replace(plan.candidate, images=images))
+
+    return [with_images(plan) for plan in planned]
