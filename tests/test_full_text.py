@@ -142,3 +142,25 @@ def test_a_multi_page_article_is_joined(server: LocalServer, root: Path) -> None
     (revision,) = history(root)
     assert PARAGRAPHS[0] in revision.text and "第二页的第3段" in revision.text
     assert revision.text.index(PARAGRAPHS[0]) < revision.text.index("第二页的第0段")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(body=b"", headers={"Content-Type": "text/html"}),
+        Reply(
+            body=b"<html><body><div class='consent'><h1>We value your privacy</h1><p>We and our "
+            b"partners use cookies. Accept all to continue.</p><button>Accept</button></div>"
+            b"</body></html>",
+            headers={"Content-Type": "text/html"},
+        ),
+        Reply(body=b"\x89PNG\r\n\x1a\n not a page", headers={"Content-Type": "image/png"}),
+    ],
+)
+def test_a_page_without_an_article_leaves_the_summary(
+    server: LocalServer, root: Path, reply: Reply
+) -> None:
+    server.route("/a/1.html", reply)
+    assert nm(root, "run") == 0
+    (revision,) = history(root)
+    assert revision.summary_only and "阅读全文" in revision.text
