@@ -105,10 +105,16 @@ def run_newsmirror(doc: Doc) -> str | tuple[str, str]:
     from newsmirror.extract.text import html_to_text
 
     found = extract_article(doc.page, doc.url)
-    # Scored: the running text. Captions are checked in everything the mirror shows: the lead
-    # image's caption and the body HTML with its image captions.
+    # Scored: the running text. A caption counts as kept only where the mirror shows it as the
+    # caption of an image: the lead image's, or a caption line under an image in the body HTML
+    # (the text of a figcaption kept as a loose paragraph, its picture lost, does not count).
     lead = found.lead_image.caption if found.lead_image else ""
-    return found.text, lead + "\n" + html_to_text(found.html)
+    shown = [html_to_text(m) for m in _IMAGE_CAPTION.findall(found.html)]
+    return found.text, "\n".join([lead, *shown])
+
+
+# The mirror format's caption line, right after its <img>.
+_IMAGE_CAPTION = re.compile(r'<img [^>]*>(<div><small style="color: #999;">.*?</small></div>)')
 
 
 def run_trafilatura(doc: Doc) -> str:

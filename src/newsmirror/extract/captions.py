@@ -36,6 +36,20 @@ def image_source(img: etree._Element) -> str | None:
     return None
 
 
+_IMAGE_URL = re.compile(r"^(https?:)?//\S+\.(jpe?g|png|gif|webp|avif)(\?\S*)?$", re.I)
+
+
+def figure_source(figure: etree._Element) -> str | None:
+    """The picture of a <figure> that holds no <img> yet (a lazy-loading placeholder): its
+    schema.org ImageObject id or url, when that is an image's address."""
+    candidates = [figure.get("itemid") or ""]
+    candidates += [m.get("content") or "" for m in figure.iterfind(".//meta[@itemprop]")]
+    for candidate in candidates:
+        if _IMAGE_URL.match(candidate.strip()):
+            return candidate.strip()
+    return None
+
+
 def _width(candidate: list[str]) -> float:
     try:
         return float(candidate[-1].rstrip("wx")) if len(candidate) > 1 else 0.0
@@ -102,9 +116,22 @@ def caption_map(tree: etree._Element, base: str | None, selectors: list[str]) ->
         caption = _text(caption_el)
         if not caption or len(caption) > _MAX_CAPTION:
             continue
+        if figure.find(".//img") is None and (lazy := figure_source(figure)):
+            key = image_key(urljoin(base, lazy) if base else lazy)
+            captions[key] = captions.get(key) or caption
+        # An explicit <figcaption> is this figure's caption even when another figure has the
+        # same text (two charts of one series), and it covers lazy-loading placeholders too.
         for source in figure.iter("source", "img"):
-            for candidate in (source.get("srcset") or "").split(","):
-                url = candidate.strip().split(" ")[0]
-                if url:
-                    captions.setdefault(image_key(urljoin(base, url) if base else url), caption)
+            urls = [c.strip().split(" ")[0] for c in (source.get("srcset") or "").split(",")]
+            if source.tag == "img":
+                urls.append(image_source(source) or "")
+            for url in urls:
+                if not url:
+                    continue
+                try:
+                    key = image_key(urljoin(base, url) if base else url)
+                except ValueError:
+                    continue
+                if not captions.get(key):
+                    captions[key] = caption
     return captions

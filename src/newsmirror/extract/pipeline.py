@@ -20,6 +20,7 @@ from newsmirror.extract.body import (
 from newsmirror.extract.captions import caption_map, image_source
 from newsmirror.extract.convert import to_body
 from newsmirror.extract.decode import decode_html
+from newsmirror.extract.figures import restore_figures
 from newsmirror.extract.metadata import PageMeta, clean, read_metadata
 from newsmirror.extract.model import Extraction, Image
 from newsmirror.extract.rules import SiteRule, furniture, rule_for
@@ -41,6 +42,8 @@ _CONSENT = re.compile(
     re.I,
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+_TOKENS = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]|\w+")
 
 
 def extract_article(page: bytes, url: str | None, content_type: str | None = None) -> Extraction:
@@ -83,9 +86,14 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
 
     document = trafilatura.bare_extraction(
         source,
-        url=base,
+        # No URL: trafilatura would resolve every link (courlan, a tenth of its time); the
+        # renderer makes links and images absolute against ``base`` anyway.
+        url=None,
         include_comments=False,
-        include_images=True,
+        # Images are put back by restore_figures from the page itself, at their place and with
+        # their captions; trafilatura's own image handling lost most figures and let icons and
+        # teaser pictures through (F1 0.964 -> 0.968 Zyte, 0.933 -> 0.936 daniel without it).
+        include_images=False,
         include_links=True,
         include_formatting=True,
         include_tables=True,
@@ -98,16 +106,21 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
         prune(body)
         strip_furniture(body, furniture())
         trim(body)
+        restore_figures(
+            body, source, captions, base, image_key(lead.src) if lead else None, uncaptioned=True
+        )
         rendered = render(body, base, captions, image_key(lead.src) if lead else None)
         plain = body_text(rendered.html)
+    lead_key = image_key(lead.src) if lead else None
     if plain is None or _size(plain) < FALLBACK_BELOW:
         # trafilatura misses the article now and then on old portal layouts; readability's
         # scoring finds it there. Run only for short results, as it costs as much again.
-        alternative = _readability_body(text, base)
+        alternative = _readability_body(text if ruled is not None else tree)
         if alternative is not None:
             prune(alternative)
             strip_furniture(alternative, furniture())
-            candidate = render(alternative, base, captions, image_key(lead.src) if lead else None)
+            restore_figures(alternative, source, captions, base, lead_key)
+            candidate = render(alternative, base, captions, lead_key)
             candidate_text = body_text(candidate.html)
             if _size(candidate_text) > 2 * _size(plain or "") + MIN_TEXT:
                 body, rendered, plain = alternative, candidate, candidate_text
@@ -158,11 +171,18 @@ def _parse(text: str) -> etree._Element | None:
     return root
 
 
-def _readability_body(text: str, base: str | None) -> etree._Element | None:
+def _readability_body(page: str | etree._Element) -> etree._Element | None:
+    """readability-lxml's article, from the parsed tree when it is still whole (else the text).
+
+    No URL is given: readability would rewrite every link of the page (a third of its time);
+    the renderer makes the links it keeps absolute.
+    """
     from readability import Document
 
+    if isinstance(page, str):
+        page = _XML_DECL.sub("", page, count=1)
     try:
-        summary = Document(_XML_DECL.sub("", text, count=1), url=base).summary(html_partial=True)
+        summary = Document(page).summary(html_partial=True)
     except Exception:  # readability on a hostile page: no alternative, not a failure
         return None
     try:
@@ -234,11 +254,8 @@ def _link_share(tree: etree._Element) -> float:
     body = tree.find(".//body")
     if body is None:
         return 0.0
-    total = len(re.sub(r"\s+", "", "".join(t for t in body.itertext() if isinstance(t, str))))
-    linked = sum(
-        len(re.sub(r"\s+", "", "".join(t for t in a.itertext() if isinstance(t, str))))
-        for a in body.iter("a")
-    )
+    total = len("".join("".join(t for t in body.itertext() if isinstance(t, str)).split()))
+    linked = len("".join("".join(_LINK_TEXT(body)).split()))  # type: ignore[arg-type]
     return linked / total if total else 0.0
 
 
@@ -264,7 +281,7 @@ def _nothing(
 
 
 def _size(text: str) -> int:
-    return len(re.findall(r"[\u3040-\u9fff\uac00-\ud7af]|\w+", text))
+    return len(_TOKENS.findall(text))
 
 
 def _date_only(value: object) -> datetime | None:
