@@ -81,12 +81,17 @@ def adopt(archive: Archive, old: Path, now: datetime | None = None) -> Adoption:
             result.unreadable.append(relative)
             continue
         time_ms, title, url, body = parsed
+        try:
+            published = datetime.fromtimestamp(time_ms / 1000, UTC)
+        except (ValueError, OverflowError, OSError):  # not a time any article was written at
+            result.unreadable.append(relative)
+            continue
         keys = identity_keys(abbr, url or None, None if url else relative)
         if archive.store.find(keys) or archive.store.path_taken(relative) or keys[0] in claimed:
             result.already += 1
             continue
         claimed.update(keys)
-        moment = iso(datetime.fromtimestamp(time_ms / 1000, UTC))
+        moment = iso(published)
         batch.append(
             Revision(
                 article=article_id(keys[0]),

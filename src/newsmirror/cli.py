@@ -24,7 +24,7 @@ from .bulk_extract import (
     write_lines,
 )
 from .config import FULL_TEXT_MODES, Source, parse_duration, parse_settings
-from .configfile import ConfigEditor, derive_abbr, init_archive
+from .configfile import ConfigEditor, derive_abbr, init_archive, list_name
 from .errors import ArchiveError, ConfigError, NewsmirrorError
 from .feeds import Outline, parse_feed, read_opml, write_opml
 from .fetch import Fetcher, Validators
@@ -91,8 +91,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         started = time.monotonic()
         try:
             run_once(args)
-        except NewsmirrorError as error:  # a bad pass must not end an unattended loop
-            errors.print(f"newsmirror: {error}", markup=False)
+        except Exception as error:  # a bad pass must not end an unattended loop
+            errors.print(f"newsmirror: {type(error).__name__}: {error}", markup=False)
         time.sleep(max(0.0, interval - (time.monotonic() - started)))
 
 
@@ -120,8 +120,11 @@ def cmd_adopt(args: argparse.Namespace) -> int:
         result = adopt(archive, Path(args.path))
         editor = ConfigEditor(archive.root)
         known = {s.abbr for s in archive.settings.sources}
+        names = {s.name for s in archive.settings.sources}
         for abbr, name in result.sources.items():
             if abbr not in known:
+                name = name if name not in names else f"{name} ({abbr})"
+                names.add(name)
                 editor.add(Source(name, abbr, "", enabled=False))
                 errors.print(
                     f"{abbr}: added as a disabled source; set its feed with "
@@ -174,7 +177,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
         if not args.no_fetch:
             url, title = asyncio.run(_resolve(root, args.url))
         abbr = args.abbr or derive_abbr(url, {s.abbr for s in existing})
-        source = Source(args.name or title.strip() or abbr, abbr, url, full_text=args.full_text)
+        name = args.name or list_name(title) or abbr
+        source = Source(name, abbr, url, full_text=args.full_text)
         editor.add(source)
         editor.save()
         console.print(f"added {source.abbr} ({source.name}): {source.url}", markup=False)
@@ -196,8 +200,9 @@ def cmd_sources(args: argparse.Namespace) -> int:
             if outline.abbr and outline.abbr not in abbrs
             else derive_abbr(outline.xml_url, abbrs)
         )
+        name = list_name(outline.title) or abbr
         try:
-            editor.add(Source(outline.title or abbr, abbr, outline.xml_url))
+            editor.add(Source(name, abbr, outline.xml_url))
         except ConfigError as error:
             errors.print(f"{outline.xml_url}: skipped: {error}", markup=False)
             continue

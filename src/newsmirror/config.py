@@ -204,7 +204,7 @@ def _section(name: str, table: Mapping[str, Any], env: Mapping[str, str]) -> Any
     return cls(**values)
 
 
-def _source(entry: Any, index: int) -> Source:
+def source_from_table(entry: Any, index: int) -> Source:
     where = f"{CONFIG_FILE}: sources[{index}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where}: expected a table with name, abbr and url")
@@ -254,7 +254,7 @@ def validate(settings: Settings) -> Settings:
             f"[mirror] image_policy {settings.mirror.image_policy!r}: use one of "
             + ", ".join(IMAGE_POLICIES)
         )
-    if not re.fullmatch(r"[+-]\d\d:\d\d", settings.mirror.utc_offset):
+    if not re.fullmatch(r"[+-](0\d|1\d|2[0-3]):[0-5]\d", settings.mirror.utc_offset):
         raise ConfigError(
             f"[mirror] utc_offset {settings.mirror.utc_offset!r}: use the form +08:00"
         )
@@ -285,7 +285,7 @@ def parse_settings(document: Mapping[str, Any], env: Mapping[str, str] | None = 
     entries = document.get("sources", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{CONFIG_FILE}: sources must be an array of [[sources]] tables")
-    sources = tuple(_source(entry, i) for i, entry in enumerate(entries))
+    sources = tuple(source_from_table(entry, i) for i, entry in enumerate(entries))
     return validate(Settings(sources=sources, **sections))
 
 

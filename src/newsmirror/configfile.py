@@ -9,13 +9,13 @@ import tomlkit
 from tomlkit.items import AoT, Table
 
 from .config import (
-    ABBR_PATTERN,
     CONFIG_FILE,
     Settings,
     Source,
     documented_settings,
     env_name,
     parse_settings,
+    source_from_table,
 )
 from .errors import ArchiveError, ConfigError, UnknownSource
 from .publish.git import init_repository
@@ -126,9 +126,9 @@ class ConfigEditor:
         return array
 
     def add(self, source: Source) -> None:
-        if not ABBR_PATTERN.fullmatch(source.abbr):
-            raise ConfigError(f"abbr {source.abbr!r} must be 1-32 of a-z, 0-9, - and _")
         tables = list(self._array())
+        # The same checks as loading the file, now, so that one bad source is refused alone.
+        source_from_table(_source_table(source).unwrap(), len(tables))
         for table in tables:
             if source.url and table.get("url") == source.url:
                 raise ConfigError(f"{source.url} is already the source {table.get('abbr')!r}")
@@ -168,3 +168,8 @@ def derive_abbr(url: str, taken: set[str]) -> str:
     while abbr in taken:
         abbr, number = f"{base}{number}", number + 1
     return abbr
+
+
+def list_name(title: str) -> str:
+    """A source name from a feed's title: usable as ``lists/{NAME}.md`` on any file system."""
+    return re.sub(r"[/\\]+", "-", " ".join(title.split())).strip(" .-")[:100]

@@ -9,7 +9,7 @@ from .archive import Archive
 from .decide import Known, Verdict, article_id, decide
 from .prepare import Candidate, Prepared
 from .project.mirror import article_path
-from .record.model import Revision, iso
+from .record.model import Revision, iso, plausible
 
 
 @dataclass
@@ -31,7 +31,8 @@ def _revision(
     pending_paths: set[str],
 ) -> Revision:
     item = candidate.item
-    published = item.published or item.updated
+    published = plausible(item.published or item.updated, now)
+    updated = plausible(item.updated, now)
     if known is None:
         article = article_id(candidate.keys[0])
         moment = published or now
@@ -56,7 +57,7 @@ def _revision(
         guid=candidate.guid,
         title=candidate.title,
         published=iso(published) if published else None,
-        updated=iso(item.updated) if item.updated else None,
+        updated=iso(updated) if updated else None,
         first_seen=first_seen,
         fetched=iso(now),
         html=candidate.html,
@@ -91,15 +92,17 @@ def plan_feed(archive: Archive, abbr: str, prepared: Prepared) -> list[Planned]:
         known = archive.store.find(candidate.keys)
         if known and known.article in claimed:
             continue
+        # Claimed before deciding: a second listing of an unchanged article must not be
+        # taken for an edit of it.
+        claimed.update(candidate.keys)
+        if known:
+            claimed.add(known.article)
         verdict = decide(abbr, candidate.feed_hash, known)
         if verdict in (Verdict.UNCHANGED, Verdict.OTHER_SOURCE):
             continue
         if verdict is Verdict.RETRY_PAGE:
             candidate = replace(candidate, wants_page=True)
         planned.append(Planned(candidate, known, verdict))
-        claimed.update(candidate.keys)
-        if known:
-            claimed.add(known.article)
     return planned
 
 
@@ -113,6 +116,11 @@ def _keep(archive: Archive, plan: Planned) -> bool:
             return False
         if not known.summary_only and known.hash != known.feed_hash:
             return False  # keep the body from the page; the page is tried again next run
+    if known and candidate.hash == known.hash and candidate.summary_only == known.summary_only:
+        # The feed's teaser changed but the article did not: no revision, and remember the
+        # new teaser so the page is not fetched again next run.
+        archive.store.set_feed_hash(known.article, candidate.feed_hash)
+        return False
     current = archive.store.find(candidate.keys)  # another source may have recorded it meanwhile
     return (
         (current.article, current.rev) == (known.article, known.rev)

@@ -23,6 +23,7 @@ from .decide import identity_keys, needs_page, unreliable_guids
 from .extract import EXTRACTOR, Extraction, extract_article
 from .feeds import Feed, FeedItem, parse_feed
 from .record.fingerprint import content_hash
+from .record.model import plausible
 from .urls import is_http, normalize_url
 
 TITLE_FROM_TEXT = 40
@@ -114,7 +115,8 @@ def page_body(extraction: Extraction, published: datetime | None) -> str:
     """The mirror format's body for an article newsmirror extracted itself: the date line, the
     lead image and its caption, then the content."""
     parts = []
-    moment = extraction.published or published
+    now = datetime.now(UTC)
+    moment = plausible(extraction.published, now) or plausible(published, now)
     if moment:
         parts.append(f"<div><i>{format_datetime(moment.astimezone(UTC), usegmt=True)}</i></div>")
     lead = extraction.lead_image

@@ -106,12 +106,15 @@ async def pass_source(
             planned = await localize_images(archive, fetcher, planned)
             tally = record_planned(archive, source.abbr, planned, len(prepared.feed.items), now)
             project_articles(archive, tally.revisions, written)
-    except NewsmirrorError as error:
-        state = replace(state, last_error=str(error), errors=state.errors + 1)
+    except Exception as error:  # a failing source never stops the others, whatever failed
+        message = str(error)
+        if not isinstance(error, NewsmirrorError):
+            message = f"{source.url}: unexpected {type(error).__name__}: {error}"
+        state = replace(state, last_error=message, errors=state.errors + 1)
         if isinstance(error, HTTPStatus) and error.status in (404, 410) and state.feed_url:
             state = replace(state, feed_url=None)  # the feed a page linked to is gone: rediscover
         store.save_source_state(replace(state, next_due=next_due(archive, source, state, now)))
-        return Outcome(source, error=str(error))
+        return Outcome(source, error=message)
     # Validators are saved only now, after the items are in the record: a crash before this
     # point makes the next run fetch the whole feed again instead of skipping it.
     state = replace(

@@ -42,7 +42,11 @@ def push(root: Path, remotes: list[str], branch: str = "") -> list[PushResult]:
     target = branch or git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
     results = []
     for remote in remotes:
-        done = git(root, "push", "--quiet", remote, f"HEAD:refs/heads/{target}", check=False)
+        try:
+            done = git(root, "push", "--quiet", remote, f"HEAD:refs/heads/{target}", check=False)
+        except PublishError as error:  # a hanging remote must not keep the others waiting
+            results.append(PushResult(remote, False, str(error)))
+            continue
         lines = (done.stderr or done.stdout).strip().splitlines()
         message = "pushed" if done.returncode == 0 else (lines[-1] if lines else "push failed")
         results.append(PushResult(remote, done.returncode == 0, message))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..errors import RecordError
@@ -13,12 +13,24 @@ from ..errors import RecordError
 SCHEMA = 1
 
 
+# Publication times outside this window are typos or placeholders (Go's zero time, year 9999):
+# the mirror treats them as no date at all.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(days=2)
+
+
+def plausible(moment: datetime | None, now: datetime) -> datetime | None:
+    """``moment`` if it can be a publication time seen at ``now``, else None."""
+    if moment is None or not EARLIEST <= moment <= now + FUTURE_TOLERANCE:
+        return None
+    return moment
+
+
 def iso(moment: datetime) -> str:
     """UTC ISO 8601 with a ``Z``; milliseconds only when there are some."""
-    moment = moment.astimezone(UTC)
-    if moment.microsecond // 1000:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    m = moment.astimezone(UTC)
+    text = f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+    return f"{text}.{m.microsecond // 1000:03d}Z" if m.microsecond // 1000 else f"{text}Z"
 
 
 def parse_iso(text: str) -> datetime:

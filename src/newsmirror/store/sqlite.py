@@ -179,6 +179,9 @@ class StateStore:
                 )
         return None
 
+    def set_feed_hash(self, article: str, feed_hash: str) -> None:
+        self.db.execute("UPDATE articles SET feed_hash = ? WHERE id = ?", (feed_hash, article))
+
     def page_failed(self, article: str) -> None:
         """Count a failed page fetch or extraction; retries stop after a few (decide.py)."""
         self.db.execute(
