@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -107,9 +108,22 @@ def test_retitled_item_is_a_revision_of_the_same_article(
         (2, "Story 1, corrected"),
     ]
     assert history[0][0] == history[1][0]
-    (text,) = articles(archive).values()
-    assert "[Story 1, corrected](https://news.example.com/a/1.html)" in text
+    files = articles(archive)
+    (latest,) = [p for p in files if not p.endswith(".v1.md")]
+    earlier = latest.removesuffix(".md") + ".v1.md"
+    assert set(files) == {latest, earlier}
+    assert "[Story 1, corrected](https://news.example.com/a/1.html)" in files[latest]
+    assert "现为第2版" in files[latest]
+    assert f'<a href="{earlier.rsplit("/", 1)[1]}">第1版 ' in files[latest]
+    assert "[Story 1](https://news.example.com/a/1.html)" in files[earlier]
+    assert "本文已修改" not in files[earlier]
+    listing = (archive / "lists" / "Alpha.md").read_text()
+    assert ".v1.md" not in listing and listing.count("](/articles/") == 1
     assert git_log(archive)[0] == "newsmirror: 0 new, 1 revised"
+    for name in ("articles", "lists", ".newsmirror"):
+        shutil.rmtree(archive / name)
+    assert nm(archive, "rebuild") == 0
+    assert articles(archive) == files
 
 
 def test_a_failing_source_never_stops_the_others(

@@ -7,11 +7,12 @@ import posixpath
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
+from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
 from ..clean import ImagePolicy, flatten, map_image_sources
-from ..record.model import Revision, epoch_ms
+from ..record.model import Revision, epoch_ms, parse_iso
 from ..store.sqlite import Listed
 
 ARTICLES_DIR = "articles"
@@ -25,7 +26,26 @@ def escape_title(title: str) -> str:
     return re.sub(r"([\\\[\]])", r"\\\1", folded)
 
 
-def render_article(revision: Revision, policy: ImagePolicy) -> str:
+def version_path(path: str, rev: int) -> str:
+    """Where an earlier version of an article is kept: beside it, ``{stem}.v{rev}.md``."""
+    return f"{path.removesuffix('.md')}.v{rev}.md"
+
+
+def render_notice(current: Revision, earlier: Sequence[Revision], tz: timezone) -> str:
+    """The line at the top of an edited article: when it changed, with links to each version."""
+    links = []
+    for old in earlier:
+        when = parse_iso(old.fetched).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        href = posixpath.basename(version_path(old.path, old.rev))
+        links.append(f'<a href="{escape(href, quote=True)}">第{old.rev}版 {when}</a>')
+    now = parse_iso(current.fetched).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return (
+        f'<div><small style="color: #999;">本文已修改，现为第{current.rev}版（{now}）。'
+        f"早前版本：{'、'.join(links)}</small></div>"
+    )
+
+
+def render_article(revision: Revision, policy: ImagePolicy, notice: str = "") -> str:
     def image_source(src: str) -> str:
         if policy.mode != "local":
             return policy.rewrite(src)
@@ -34,7 +54,7 @@ def render_article(revision: Revision, policy: ImagePolicy) -> str:
         # Relative to the article file, so the archive reads offline and on any git host.
         return posixpath.relpath(copy, posixpath.dirname(revision.path)) if copy else original
 
-    body = flatten(map_image_sources(revision.html, image_source))
+    body = notice + flatten(map_image_sources(revision.html, image_source))
     return (
         f"<!--{epoch_ms(revision.time)}-->\n"
         f"[{escape_title(revision.title)}]({revision.url or ''})\n"

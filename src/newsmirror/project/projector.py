@@ -14,7 +14,15 @@ from pathlib import Path
 
 from ..archive import Archive
 from ..record.model import Revision
-from .mirror import list_file, render_article, render_list, render_readme, write_if_changed
+from .mirror import (
+    list_file,
+    render_article,
+    render_list,
+    render_notice,
+    render_readme,
+    version_path,
+    write_if_changed,
+)
 
 README = "README.md"
 
@@ -36,6 +44,22 @@ def source_names(archive: Archive) -> list[tuple[str, str]]:
 Written = Callable[[str, bytes], None]  # told of each file written: path, content
 
 
+def article_files(archive: Archive, revision: Revision) -> list[tuple[str, str]]:
+    """(path, text) of an article's files: the latest version, and each earlier one beside it."""
+    policy = archive.policy
+    if revision.rev == 1:
+        return [(revision.path, render_article(revision, policy))]
+    earlier = [
+        archive.log.read_at(file, offset)
+        for rev, _, file, offset in archive.store.revisions_of(revision.article)
+        if rev < revision.rev
+    ]
+    notice = render_notice(revision, earlier, archive.tz)
+    files = [(revision.path, render_article(revision, policy, notice))]
+    files += [(version_path(old.path, old.rev), render_article(old, policy)) for old in earlier]
+    return files
+
+
 def project_articles(
     archive: Archive, revisions: Iterable[Revision], written: Written | None = None
 ) -> Projected:
@@ -43,11 +67,12 @@ def project_articles(
     result = Projected()
     done: list[str] = []
     for revision in revisions:
-        data = render_article(revision, archive.policy).encode()
-        if write_if_changed(archive.root / revision.path, data):
-            result.files_changed += 1
-            if written:
-                written(revision.path, data)
+        for path, text in article_files(archive, revision):
+            data = text.encode()
+            if write_if_changed(archive.root / path, data):
+                result.files_changed += 1
+                if written:
+                    written(path, data)
         done.append(revision.article)
         result.articles += 1
     archive.store.mark_projected(done)

@@ -16,9 +16,10 @@ from pathlib import Path
 from ..decide import Known
 from ..record.log import Entry, RecordLog
 from ..record.model import epoch_ms
+from ..urls import url_key
 
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
@@ -29,6 +30,10 @@ CREATE TABLE IF NOT EXISTS articles(
     record_file TEXT NOT NULL, record_offset INTEGER NOT NULL,
     projected_rev INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS articles_by_source_time ON articles(source, time_ms DESC);
+CREATE TABLE IF NOT EXISTS revisions(
+    article TEXT NOT NULL, rev INTEGER NOT NULL, fetched TEXT NOT NULL, title TEXT NOT NULL,
+    record_file TEXT NOT NULL, record_offset INTEGER NOT NULL, PRIMARY KEY(article, rev));
+CREATE INDEX IF NOT EXISTS revisions_by_time ON revisions(fetched);
 CREATE TABLE IF NOT EXISTS keys(key TEXT PRIMARY KEY, article TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS images(url TEXT PRIMARY KEY, file TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS record_files(file TEXT PRIMARY KEY, indexed_to INTEGER NOT NULL);
@@ -95,8 +100,8 @@ class StateStore:
         if any(indexed.get(f, 0) > log.size(f) for f in files) or set(indexed) - set(files):
             # A record file shrank or went away (replaced from git, for example): start over.
             self.db.executescript(
-                "DELETE FROM articles; DELETE FROM keys; DELETE FROM images; "
-                "DELETE FROM record_files;"
+                "DELETE FROM articles; DELETE FROM revisions; DELETE FROM keys; "
+                "DELETE FROM images; DELETE FROM record_files;"
             )
             indexed = {}
         count = 0
@@ -141,6 +146,11 @@ class StateStore:
                         entry.offset,
                     ),
                 )
+                self.db.execute(
+                    """INSERT OR REPLACE INTO revisions(article, rev, fetched, title, record_file,
+                           record_offset) VALUES(?,?,?,?,?,?)""",
+                    (r.article, r.rev, r.fetched, r.title, entry.file, entry.offset),
+                )
                 self.db.executemany(
                     "INSERT OR IGNORE INTO keys(key, article) VALUES(?, ?)",
                     [(key, r.article) for key in r.keys],
@@ -178,6 +188,36 @@ class StateStore:
                     tries,
                 )
         return None
+
+    # Revisions and history
+
+    def revisions_of(self, article: str) -> list[tuple[int, str, str, int]]:
+        """(rev, fetched, record file, offset) of every revision of an article, oldest first."""
+        return self.db.execute(
+            """SELECT rev, fetched, record_file, record_offset FROM revisions
+               WHERE article = ? ORDER BY rev""",
+            (article,),
+        ).fetchall()
+
+    def changes_since(self, since: str) -> list[tuple[str, int, str, str, str, str]]:
+        """(article, rev, fetched, source, path, title) of every edit recorded since ``since``."""
+        return self.db.execute(
+            """SELECT r.article, r.rev, r.fetched, a.source, a.path, r.title
+               FROM revisions r JOIN articles a ON a.id = r.article
+               WHERE r.rev > 1 AND r.fetched >= ? ORDER BY r.fetched, r.article""",
+            (since,),
+        ).fetchall()
+
+    def resolve(self, reference: str) -> str | None:
+        """The article named by its id, its mirror file's path, or its URL."""
+        reference = reference.strip().lstrip("/")
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE id = ? OR path = ?", (reference, reference)
+        ).fetchone()
+        if row:
+            return str(row[0])
+        known = self.find([f"url:{url_key(reference)}"])
+        return known.article if known else None
 
     def set_feed_hash(self, article: str, feed_hash: str) -> None:
         self.db.execute("UPDATE articles SET feed_hash = ? WHERE id = ?", (feed_hash, article))
