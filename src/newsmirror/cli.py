@@ -6,11 +6,12 @@ import argparse
 import asyncio
 import contextlib
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import __version__
@@ -25,13 +26,15 @@ from .bulk_extract import (
 )
 from .config import FULL_TEXT_MODES, Source, parse_duration, parse_settings
 from .configfile import ConfigEditor, derive_abbr, init_archive, list_name
-from .errors import ArchiveError, ConfigError, NewsmirrorError
+from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
 from .feeds import Outline, parse_feed, read_opml, write_opml
 from .fetch import Fetcher, Validators
+from .history import changes, history, render_diff, word_diff
 from .project.projector import project_pending, rebuild
 from .publish.commit import Snapshot
 from .publish.git import push
-from .report import RunProgress, commit_message, console, errors, status_table
+from .record.model import iso
+from .report import RunProgress, commit_message, console, errors, history_table, status_table
 from .run import fetch_feed, run_pass
 
 
@@ -236,6 +239,52 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    with Archive(root_of(args), write=False) as archive:
+        revisions = history(archive, args.article)
+    latest = revisions[-1]
+    console.print(f"{latest.title}\n{latest.url or '-'}", markup=False)
+    console.print(f"source {latest.source}, file {latest.path}, id {latest.article}", markup=False)
+    console.print(history_table(revisions))
+    console.print(latest.text, markup=False)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    with Archive(root_of(args), write=False) as archive:
+        revisions = {r.rev: r for r in history(archive, args.article)}
+    newest = max(revisions)
+    first, second = (args.revs or [max(1, newest - 1), newest])[:2]
+    for rev in (first, second):
+        if rev not in revisions:
+            raise UnknownArticle(f"{args.article}: no revision {rev}; it has 1 to {newest}")
+    old, new = revisions[first], revisions[second]
+    console.print(
+        f"--- revision {first} ({old.fetched})\n+++ revision {second} ({new.fetched})", markup=False
+    )
+    title = render_diff(word_diff(old.title, new.title))
+    console.print(f"{title}\n\n{render_diff(word_diff(old.text, new.text))}", markup=False)
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    since = args.since
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+    else:
+        start = datetime.now(UTC) - timedelta(seconds=parse_duration(since, "--since"))
+    with Archive(root_of(args), write=False) as archive:
+        found = changes(archive, iso(start))
+    for change in found:
+        print(
+            f"{change.fetched}\t{change.source}\tedited (revision {change.rev})\t"
+            f"{change.path}\t{change.title}"
+        )
+    if not found:
+        console.print(f"no edits recorded since {iso(start)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="newsmirror", description="Follow news feeds and keep a complete, revisioned mirror."
@@ -278,6 +327,21 @@ def parser() -> argparse.ArgumentParser:
     )
     extract.add_argument(
         "--jobs", type=int, metavar="N", help="worker processes (default: all cores)"
+    )
+
+    show = command("show", cmd_show, "an article and its history")
+    show.add_argument("article", metavar="ARTICLE", help="id, file path or URL")
+    diff = command("diff", cmd_diff, "what changed between two revisions, word by word")
+    diff.add_argument("article", metavar="ARTICLE", help="id, file path or URL")
+    diff.add_argument(
+        "revs", nargs="*", type=int, metavar="REV", help="two revisions (default: the last two)"
+    )
+    recent = command("changes", cmd_changes, "edits recorded recently")
+    recent.add_argument(
+        "--since",
+        default="7d",
+        metavar="WHEN",
+        help="a duration such as 7d or 12h, or a date YYYY-MM-DD (default 7d)",
     )
 
     sources = command("sources", cmd_sources, "list, add, remove, import or export sources")

@@ -8,7 +8,8 @@ traceback.
     ├── ConfigError          newsmirror.toml or an environment override is invalid
     │   └── UnknownSource    a command named a source the archive does not have
     ├── ArchiveError         the folder is not an archive, or cannot be used as one
-    │   └── ArchiveBusy      another newsmirror process holds the archive's lock
+    │   ├── ArchiveBusy      another newsmirror process holds the archive's lock
+    │   └── UnknownArticle   a command named an article the archive does not have
     ├── FetchError           an HTTP request failed (``url`` says which)
     │   ├── BlockedAddress   the host resolves to a private or local address
     │   ├── ConnectFailed    DNS failure, refused or reset connection, proxy failure
@@ -45,6 +46,10 @@ class ArchiveError(NewsmirrorError):
 
 class ArchiveBusy(ArchiveError):
     """Another newsmirror process holds the archive's lock."""
+
+
+class UnknownArticle(ArchiveError):
+    """A command named an article the archive does not have."""
 
 
 class FetchError(NewsmirrorError):

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .config import Source
+from .record.model import Revision
 from .run import Outcome
 from .store.sqlite import SourceState
 
@@ -125,4 +126,14 @@ def status_table(rows: Sequence[tuple[Source, SourceState, int]], now: datetime)
             str(articles),
             _when(state.next_due, now) if state.next_due else "now",
         )
+    return table
+
+
+def history_table(revisions: Sequence[Revision]) -> Table:
+    table = Table(title=f"{len(revisions)} revision{'s' if len(revisions) > 1 else ''}")
+    for column in ("rev", "recorded", "title", "body"):
+        table.add_column(column, overflow="fold")
+    for revision in revisions:
+        body = "feed summary" if revision.summary_only else (revision.extractor or "feed")
+        table.add_row(str(revision.rev), revision.fetched, revision.title, body)
     return table
