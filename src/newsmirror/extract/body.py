@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from urllib.parse import urljoin, urlsplit
 
@@ -24,6 +25,13 @@ _HI = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", "#sup
 _WORDS = re.compile(r"\W+")
 
 
+@lru_cache(maxsize=8192)
+def join_url(base: str, url: str) -> str:
+    """``urljoin``, remembered: a page's image addresses are resolved by several stages."""
+    return urljoin(base, url)
+
+
+@lru_cache(maxsize=8192)
 def image_key(src: str) -> str:
     """What identifies an image across its sizes: the URL's host-less path, lower-cased."""
     try:
@@ -172,7 +180,7 @@ class Renderer:
         if href.startswith(("data:", "javascript:", "#", "mailto:")):
             return href if href.startswith("mailto:") else None
         try:
-            return urljoin(self.base, href) if self.base else href
+            return join_url(self.base, href) if self.base else href
         except ValueError:
             return None
 

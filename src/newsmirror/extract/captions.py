@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import urljoin
 
 from lxml import etree
 
-from newsmirror.extract.body import image_key
+from newsmirror.extract.body import image_key, join_url
 from newsmirror.extract.metadata import clean
 
 _CAPTION_CLASS = re.compile(
@@ -96,7 +95,7 @@ def caption_map(tree: etree._Element, base: str | None, selectors: list[str]) ->
         if not src:
             continue
         try:
-            key = image_key(urljoin(base, src) if base else src)
+            key = image_key(join_url(base, src) if base else src)
         except ValueError:
             continue
         if captions.get(key):
@@ -117,7 +116,7 @@ def caption_map(tree: etree._Element, base: str | None, selectors: list[str]) ->
         if not caption or len(caption) > _MAX_CAPTION:
             continue
         if figure.find(".//img") is None and (lazy := figure_source(figure)):
-            key = image_key(urljoin(base, lazy) if base else lazy)
+            key = image_key(join_url(base, lazy) if base else lazy)
             captions[key] = captions.get(key) or caption
         # An explicit <figcaption> is this figure's caption even when another figure has the
         # same text (two charts of one series), and it covers lazy-loading placeholders too.
@@ -129,7 +128,7 @@ def caption_map(tree: etree._Element, base: str | None, selectors: list[str]) ->
                 if not url:
                     continue
                 try:
-                    key = image_key(urljoin(base, url) if base else url)
+                    key = image_key(join_url(base, url) if base else url)
                 except ValueError:
                     continue
                 if not captions.get(key):

@@ -12,11 +12,10 @@ when it sits in the same container as the article's paragraphs, not in the page 
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from lxml import etree
 
-from newsmirror.extract.body import image_key, norm
+from newsmirror.extract.body import image_key, join_url, norm
 from newsmirror.extract.captions import figure_source, image_source
 
 # Elements whose text is one block of the page: what an extracted block is matched against.
@@ -27,6 +26,7 @@ _TEXT_BLOCKS = frozenset(
 _BODY_TEXT = ("p", "head", "item", "quote", "cell", "code")
 _MIN_KEY = 12
 _PREFIX = 32
+_HEAD = 256
 _OUTSIDE = frozenset(["aside", "nav", "footer", "header", "form"])
 _OUTSIDE_CLASS = re.compile(
     r"related|sidebar|promo|recommend|teaser|newsletter|comment|share|social|"
@@ -35,8 +35,11 @@ _OUTSIDE_CLASS = re.compile(
 )
 
 
+_STRING = etree.XPath("string()", smart_strings=False)
+
+
 def _text(node: etree._Element) -> str:
-    return "".join(t for t in node.itertext() if isinstance(t, str))
+    return str(_STRING(node))  # all the text below ``node``, concatenated in C
 
 
 def _body_keys(body: etree._Element) -> tuple[dict[str, int], dict[str, int]]:
@@ -136,12 +139,7 @@ def restore_figures(
             present.add(key)
             found.append((last, absolute, figure, node, len(anchors)))
             continue
-        key = norm(_text(node))
-        if len(key) < _MIN_KEY:
-            continue
-        index = exact.get(key)
-        if index is None and len(key) >= _PREFIX:
-            index = prefix.get(key[:_PREFIX])
+        index = _block_index(_text(node), exact, prefix)
         if index is not None:
             last = max(last, index)
             anchors.append(node)
@@ -168,6 +166,25 @@ def restore_figures(
     return count
 
 
+def _block_index(raw: str, exact: dict[str, int], prefix: dict[str, int]) -> int | None:
+    """The body block whose text (or its first _PREFIX characters) is ``raw``'s, if any."""
+    if len(raw) < _MIN_KEY:
+        return None  # norm only shortens it
+    if len(raw) > _HEAD:
+        # A long block (a layout cell, a whole article) matches only if its start does: the
+        # start of its key is the key of its start, so the whole text is normalised only then.
+        head = norm(raw[:_HEAD])
+        if len(head) > _PREFIX + 8 and head[:_PREFIX] not in prefix:
+            return None
+    key = norm(raw)
+    if len(key) < _MIN_KEY:
+        return None
+    index = exact.get(key)
+    if index is None and len(key) >= _PREFIX:
+        index = prefix.get(key[:_PREFIX])
+    return index
+
+
 def _shown(figure: etree._Element, present: set[str], base: str | None) -> bool:
     for img in figure.iter("img"):
         src = image_source(img)
@@ -182,6 +199,6 @@ def _within(node: etree._Element, region: etree._Element) -> bool:
 
 def _absolute(src: str, base: str | None) -> str:
     try:
-        return urljoin(base, src.strip()) if base else src.strip()
+        return join_url(base, src.strip()) if base else src.strip()
     except ValueError:
         return src

@@ -23,6 +23,11 @@ _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Only words that mean "next page of this article": "Next" alone is usually the next story.
 _NEXT_WORDS = re.compile(r"^\s*(下一?页|下頁|下一頁|next\s*page)\s*[>›»]*\s*$", re.I)
+# Links that may be "next page" (rel=next, or a text _NEXT_WORDS may match), found in C.
+_NEXT_CANDIDATES = etree.XPath(
+    ".//a[@href][@rel='next' or contains(., '下')"
+    " or contains(translate(., 'NEXT', 'next'), 'next')]"
+)
 _ARTICLE_TYPES = {
     "article",
     "newsarticle",
@@ -249,7 +254,10 @@ def _next_page(tree: etree._Element, base: str | None) -> str | None:
     link = tree.find(".//link[@rel='next']")
     if link is not None:
         return _absolute(base, link.get("href"))
-    for anchor in tree.iterfind(".//a[@href]"):
+    hits = _NEXT_CANDIDATES(tree)
+    for anchor in hits if isinstance(hits, list) else []:
+        if not isinstance(anchor, etree._Element):
+            continue
         if anchor.get("rel") == "next" or _NEXT_WORDS.match("".join(_strings(anchor))):
             target = _absolute(base, anchor.get("href"))
             if target and target.split("#")[0] != (base or "").split("#")[0]:

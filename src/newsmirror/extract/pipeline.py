@@ -28,9 +28,19 @@ from newsmirror.extract.rules import SiteRule, furniture, rule_for
 MAX_BYTES = 4_000_000
 # Fewer characters than this (CJK counted once, other scripts per word character) is no article.
 MIN_TEXT = 10
-# Below this many tokens trafilatura's result is checked against readability's.
-FALLBACK_BELOW = 150
+# Below this many tokens trafilatura's result is checked against readability's; also below
+# LOST_BELOW tokens when the cleanup kept less than a third of trafilatura's text.
+FALLBACK_BELOW = 75
+LOST_BELOW = 150
 CONSENT_BELOW = 80
+# trafilatura's quick result is compared with readability and justext (as trafilatura does by
+# default) when shorter than DOUBTFUL_BELOW characters, table-dominated, below DOUBTFUL_SHARE of
+# the text of the page's long (LONG_PARAGRAPH) paragraphs, or, on a page without any, longer
+# than DOUBTFUL_WITHOUT_PARAGRAPHS characters (see _doubtful).
+DOUBTFUL_BELOW = 250
+DOUBTFUL_SHARE = 0.1
+LONG_PARAGRAPH = 80
+DOUBTFUL_WITHOUT_PARAGRAPHS = 2000
 _NOT_HTML_TYPES = re.compile(
     r"^\s*(image|audio|video|font)/|application/(pdf|zip|octet-stream)", re.I
 )
@@ -43,6 +53,16 @@ _CONSENT = re.compile(
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+_STRING = etree.XPath("string()", smart_strings=False)
+_CODE = etree.XPath(
+    ".//script[not(@type='application/ld+json' or @type='application/settings+json')]|.//style"
+)
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=html.HtmlElement,
+    comment=html.HtmlComment,
+    pi=html.HtmlProcessingInstruction,
+    entity=html.HtmlEntity,
+)
 _TOKENS = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]|\w+")
 
 
@@ -80,27 +100,26 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
             node.drop_tree()
     captions = caption_map(tree, base, list(rule.caption))
     date_fallback = None if meta.published else _find_date(tree, base)
+    # Code is no text of the page and every stage after this one would copy, scan or drop it
+    # again (a news page carries ~90 kB of it). Dropped after the date search, which reads
+    # dates in scripts; structured data (JSON-LD) stays for trafilatura.
+    code = _CODE(tree)
+    for node in code if isinstance(code, list) else []:
+        if isinstance(node, html.HtmlElement):
+            node.drop_tree()
     lead = _lead_image(tree, meta, rule, base, captions)
     ruled = _rule_body(tree, rule)
     source = ruled if ruled is not None else tree
 
-    document = trafilatura.bare_extraction(
-        source,
-        # No URL: trafilatura would resolve every link (courlan, a tenth of its time); the
-        # renderer makes links and images absolute against ``base`` anyway.
-        url=None,
-        include_comments=False,
-        # Images are put back by restore_figures from the page itself, at their place and with
-        # their captions; trafilatura's own image handling lost most figures and let icons and
-        # teaser pictures through (F1 0.964 -> 0.968 Zyte, 0.933 -> 0.936 daniel without it).
-        include_images=False,
-        include_links=True,
-        include_formatting=True,
-        include_tables=True,
-        with_metadata=False,  # our own metadata; trafilatura's date search costs 5x the rest
-        favor_recall=source is not tree,
-    )
-    body = getattr(document, "body", None)
+    # trafilatura's comparison with its readability and justext (``fast=False``) costs a fifth
+    # of the extraction and changes the result on few pages: run it only where the quick
+    # result looks doubtful.
+    recall = source is not tree
+    body = _trafilatura(source, fast=True, recall=recall)
+    extracted = _chars(body)
+    if extracted < DOUBTFUL_BELOW or _deficient(body) or _doubtful(extracted, source):
+        body = _trafilatura(source, fast=False, recall=recall)
+        extracted = _chars(body)
     rendered = plain = None
     if body is not None:
         prune(body)
@@ -112,7 +131,8 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
         rendered = render(body, base, captions, image_key(lead.src) if lead else None)
         plain = body_text(rendered.html)
     lead_key = image_key(lead.src) if lead else None
-    if plain is None or _size(plain) < FALLBACK_BELOW:
+    size = _size(plain or "")  # counted once: _size walks the whole text
+    if size < FALLBACK_BELOW or (size < LOST_BELOW and 3 * len(plain or "") < extracted):
         # trafilatura misses the article now and then on old portal layouts; readability's
         # scoring finds it there. Run only for short results, as it costs as much again.
         alternative = _readability_body(text if ruled is not None else tree)
@@ -122,15 +142,16 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
             restore_figures(alternative, source, captions, base, lead_key)
             candidate = render(alternative, base, captions, lead_key)
             candidate_text = body_text(candidate.html)
-            if _size(candidate_text) > 2 * _size(plain or "") + MIN_TEXT:
-                body, rendered, plain = alternative, candidate, candidate_text
+            candidate_size = _size(candidate_text)
+            if candidate_size > 2 * size + MIN_TEXT:
+                body, rendered, plain, size = alternative, candidate, candidate_text, candidate_size
                 extra["extractor"] = "readability"
     if body is None or rendered is None or plain is None:
         return _nothing(tree, meta, url, extra)
-    if _size(plain) < CONSENT_BELOW and _CONSENT.search(plain):
+    if size < CONSENT_BELOW and _CONSENT.search(plain):
         # A few lines about cookies or subscribing are the gate in front of the article.
         return _nothing(tree, meta, url, extra, "consent or paywall page")
-    if _size(plain) < MIN_TEXT:
+    if size < MIN_TEXT:
         return _nothing(tree, meta, url, extra)
     if lead is None and rendered.images:
         # No declared lead picture: the first picture of the article leads it.
@@ -157,6 +178,57 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
     )
 
 
+def _trafilatura(source: etree._Element, fast: bool, recall: bool) -> etree._Element | None:
+    document = trafilatura.bare_extraction(
+        source,
+        # No URL: trafilatura would resolve every link (courlan, a tenth of its time); the
+        # renderer makes links and images absolute against ``base`` anyway.
+        url=None,
+        fast=fast,
+        include_comments=False,
+        # Images are put back by restore_figures from the page itself, at their place and with
+        # their captions; trafilatura's own image handling lost most figures and let icons and
+        # teaser pictures through (F1 0.964 -> 0.968 Zyte, 0.933 -> 0.936 daniel without it).
+        include_images=False,
+        include_links=True,
+        include_formatting=True,
+        include_tables=True,
+        with_metadata=False,  # our own metadata; trafilatura's date search costs 5x the rest
+        favor_recall=recall,
+    )
+    body = getattr(document, "body", None)
+    return body if isinstance(body, etree._Element) else None
+
+
+def _chars(body: etree._Element | None) -> int:
+    return 0 if body is None else len(" ".join(str(_STRING(body)).split()))
+
+
+def _deficient(body: etree._Element | None) -> bool:
+    """trafilatura's own test for a body readability may do better on: no paragraph, or more
+    tables than paragraphs (an old portal's layout tables taken for the article)."""
+    if body is None:
+        return True
+    paragraphs = len(body.findall(".//p"))
+    return not paragraphs or len(body.findall(".//table")) > paragraphs
+
+
+def _doubtful(extracted: int, page: etree._Element) -> bool:
+    """Whether trafilatura's quick result (``extracted`` characters) needs its comparison with
+    readability and justext: a small share of the page's long paragraphs (a section front or a
+    split article), or much text from a page with no long <p> at all (text in <div>s, <br>s or
+    tables, where the quick pass often takes the page's furniture along).
+    """
+    paragraphs = 0
+    for node in page.iter("p"):
+        size = len(str(_STRING(node)).strip())
+        if size >= LONG_PARAGRAPH:
+            paragraphs += size
+    if paragraphs == 0:
+        return extracted >= DOUBTFUL_WITHOUT_PARAGRAPHS
+    return extracted < DOUBTFUL_SHARE * paragraphs
+
+
 def _parse(text: str) -> etree._Element | None:
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
@@ -164,6 +236,9 @@ def _parse(text: str) -> etree._Element | None:
     parser = html.HTMLParser(
         remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8"
     )
+    # Every element an HtmlElement, decided in C: lxml.html's own lookup is a Python call per
+    # element proxy (a twentieth of the extraction), for form classes nothing here uses.
+    parser.set_element_class_lookup(_LOOKUP)
     try:
         root = html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError):
@@ -254,7 +329,7 @@ def _link_share(tree: etree._Element) -> float:
     body = tree.find(".//body")
     if body is None:
         return 0.0
-    total = len("".join("".join(t for t in body.itertext() if isinstance(t, str)).split()))
+    total = len("".join(str(_STRING(body)).split()))
     linked = len("".join("".join(_LINK_TEXT(body)).split()))  # type: ignore[arg-type]
     return linked / total if total else 0.0
 

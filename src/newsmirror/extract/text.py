@@ -56,6 +56,17 @@ BLOCKS = frozenset(
     ]
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+# lxml.html's parser, every element an HtmlElement decided in C (its own class lookup is a
+# Python call per element).
+_PARSER = html.HTMLParser()
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=html.HtmlElement,
+        comment=html.HtmlComment,
+        pi=html.HtmlProcessingInstruction,
+        entity=html.HtmlEntity,
+    )
+)
 
 
 def element_text(root: etree._Element) -> str:
@@ -86,7 +97,7 @@ def html_to_text(fragment: str) -> str:
     if not fragment or not fragment.strip():
         return ""
     try:
-        root = html.fragment_fromstring(fragment, create_parent="div")
+        root = html.fragment_fromstring(fragment, create_parent="div", parser=_PARSER)
     except (etree.ParserError, ValueError):
         return ""
     for junk in root.xpath("//script|//style|//noscript|//template"):
