@@ -173,6 +173,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
     if args.action == "remove":
         removed = editor.remove(args.abbr)
         editor.save()
+        with Archive(root) as archive:  # its schedule and validators mean nothing any more
+            archive.store.forget_source(removed.abbr)
         console.print(f"removed {removed.abbr} ({removed.name}); its articles stay in the record")
         return 0
     if args.action == "add":

@@ -238,14 +238,6 @@ class StateStore:
             self.db.execute("SELECT 1 FROM articles WHERE path = ?", (path,)).fetchone() is not None
         )
 
-    def latest_location(self, article: str) -> tuple[str, int] | None:
-        row = self.db.execute(
-            "SELECT record_file, record_offset FROM articles WHERE id = ?", (article,)
-        ).fetchone()
-        return (row[0], row[1]) if row else None
-
-    # Projection bookkeeping
-
     def unprojected(self) -> list[tuple[str, str, int]]:
         """(article, record file, offset) of every article whose mirror file is behind."""
         return self.db.execute(
