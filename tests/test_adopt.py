@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_helpers import articles, make_archive, nm, rss
+from archive_helpers import articles, git_log, make_archive, nm, rss
 from newsmirror.archive import Archive
 from newsmirror.config import Source
 from server import LocalServer, Reply
@@ -48,6 +48,7 @@ def test_adopt_in_place_keeps_files_and_continues(
     files = articles(root)
     for path, text in OLD.items():
         assert files[path] == text  # re-rendered from the record, byte for byte
+    assert git_log(root) == ["newsmirror: adopted 2 articles"]
     assert nm(root, "adopt", str(root)) == 0  # twice: nothing more
     assert "adopted 0 articles (2 already" in capsys.readouterr().out
 

@@ -31,7 +31,7 @@ from .feeds import Outline, parse_feed, read_opml, write_opml
 from .fetch import Fetcher, Validators
 from .history import changes, history, render_diff, word_diff
 from .project.projector import project_pending, rebuild
-from .publish.commit import Snapshot
+from .publish.commit import Snapshot, commit_all
 from .publish.git import push
 from .record.model import iso
 from .report import RunProgress, commit_message, console, errors, history_table, status_table
@@ -135,6 +135,8 @@ def cmd_adopt(args: argparse.Namespace) -> int:
                 )
         archive.settings = editor.save()
         project_pending(archive)
+        if result.adopted and archive.settings.publish.commit:
+            commit_all(archive.root, f"newsmirror: adopted {result.adopted} articles")
     for path in result.unreadable:
         errors.print(f"{path}: not in the mirror format; skipped", markup=False)
     console.print(f"adopted {result.adopted} articles ({result.already} already in the record)")
