@@ -74,4 +74,4 @@ def test_changes_lists_recent_edits(root: Path, capsys: pytest.CaptureFixture[st
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[2] for line in lines] == ["edited (revision 2)", "edited (revision 3)"]
     assert nm(root, "changes", "--since", "2099-01-01") == 0
-    assert "no edits recorded" in capsys.readouterr().out
+    assert "no edits, removals or restorations recorded" in capsys.readouterr().out

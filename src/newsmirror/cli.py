@@ -280,12 +280,10 @@ def cmd_changes(args: argparse.Namespace) -> int:
     with Archive(root_of(args), write=False) as archive:
         found = changes(archive, iso(start))
     for change in found:
-        print(
-            f"{change.fetched}\t{change.source}\tedited (revision {change.rev})\t"
-            f"{change.path}\t{change.title}"
-        )
+        kind = f"{change.change or 'edited'} (revision {change.rev})"
+        print(f"{change.fetched}\t{change.source}\t{kind}\t{change.path}\t{change.title}")
     if not found:
-        console.print(f"no edits recorded since {iso(start)}")
+        console.print(f"no edits, removals or restorations recorded since {iso(start)}")
     return 0
 
 
@@ -340,7 +338,7 @@ def parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "revs", nargs="*", type=int, metavar="REV", help="two revisions (default: the last two)"
     )
-    recent = command("changes", cmd_changes, "edits recorded recently")
+    recent = command("changes", cmd_changes, "edits, removals and restorations recorded recently")
     recent.add_argument(
         "--since",
         default="7d",

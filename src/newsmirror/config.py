@@ -97,6 +97,16 @@ class MirrorSettings:
 
 
 @dataclass(frozen=True)
+class RecordSettings:
+    recheck: list[str] = setting(
+        ["1h", "6h", "24h", "3d", "7d", "30d"],
+        "when each article's page is fetched again after it was first seen, to catch edits "
+        "and removals",
+    )
+    recheck_limit: int = setting(200, "article pages re-checked in one run at most")
+
+
+@dataclass(frozen=True)
 class PublishSettings:
     commit: bool = setting(True, "commit the archive to git after each run")
     remotes: list[str] = setting([], 'git remotes that `run --push` pushes to, e.g. ["origin"]')
@@ -118,6 +128,7 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     mirror: MirrorSettings = field(default_factory=MirrorSettings)
+    record: RecordSettings = field(default_factory=RecordSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     sources: tuple[Source, ...] = ()
 
@@ -135,6 +146,10 @@ class Settings:
         return parse_duration(self.schedule.interval, "schedule.interval")
 
     @property
+    def recheck_seconds(self) -> list[float]:
+        return [parse_duration(d, "record.recheck") for d in self.record.recheck]
+
+    @property
     def max_backoff_seconds(self) -> float:
         return parse_duration(self.schedule.max_backoff, "schedule.max_backoff")
 
@@ -143,6 +158,7 @@ SECTIONS: dict[str, type] = {
     "fetch": FetchSettings,
     "schedule": ScheduleSettings,
     "mirror": MirrorSettings,
+    "record": RecordSettings,
     "publish": PublishSettings,
 }
 
@@ -265,6 +281,7 @@ def validate(settings: Settings) -> Settings:
                 raise ConfigError(f"[fetch] {f.name} must not be negative, got {value}")
     settings.interval_seconds  # noqa: B018 - parses, raising ConfigError when invalid
     settings.max_backoff_seconds  # noqa: B018
+    settings.recheck_seconds  # noqa: B018
     return settings
 
 

@@ -97,3 +97,31 @@ def needs_page(mode: str, item: FeedItem, text: str) -> bool:
     # Content that merely repeats the description is the description.
     repeats_summary = (item.summary_html or "").strip() == item.content_html.strip()
     return len(text) < SUMMARY_LENGTH // 3 or (repeats_summary and len(text) < SUMMARY_LENGTH)
+
+
+# What a page says when its article was taken down (checked on short pages only).
+REMOVAL_NOTICES = re.compile(
+    r"(文章|内容|頁面|页面|新闻|新聞)(已被?|已經被?)(删除|刪除|撤下|移除)|页面不存在|頁面不存在|"
+    r"(article|story|page|content) (has been|was) (removed|deleted|taken down)|"
+    r"no longer (available|exists)",
+    re.IGNORECASE,
+)
+
+
+def removal_evidence(
+    article_url: str, status: int, final_url: str, text: str
+) -> dict[str, str] | None:
+    """Why a re-fetched page shows its article is gone, or None if it is not.
+
+    Transient failures (5xx, timeouts) never get here: only a definite answer counts.
+    """
+    if status in (404, 410):
+        return {"status": str(status), "url": final_url}
+    if url_key(final_url) != url_key(article_url):
+        path = url_key(final_url).split("/", 1)[1] if "/" in url_key(final_url) else ""
+        where = "the home page" if not path.strip("/") else "another page"
+        return {"status": str(status), "url": final_url, "reason": f"redirected to {where}"}
+    if len(text) < 2000 and (found := REMOVAL_NOTICES.search(text)):
+        start = max(0, found.start() - 40)
+        return {"status": str(status), "url": final_url, "snippet": text[start : found.end() + 40]}
+    return None

@@ -27,6 +27,7 @@ class Change:
     source: str
     path: str
     title: str
+    change: str  # edited, removed or restored
 
 
 def history(archive: Archive, reference: str) -> list[Revision]:

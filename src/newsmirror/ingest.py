@@ -70,6 +70,7 @@ def _revision(
         summary_only=candidate.summary_only,
         extractor=candidate.extractor,
         images=candidate.images,
+        change="edited" if rev > 1 else "",
     )
 
 

@@ -23,8 +23,12 @@ from .ingest import Tally, plan_feed, record_planned
 from .pages import fetch_pages
 from .prepare import Preparer
 from .project.projector import Written, project_articles
+from .recheck import recheck
 from .record.model import iso
 from .store.sqlite import SourceState
+
+# Re-checks of article pages are reported (and counted in the commit message) as a source.
+RECHECKS = Source("re-checks", "re-checks", "")
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
@@ -153,7 +157,14 @@ async def fetch_all(
                 on_outcome(outcome)
                 return outcome
 
-            return list(await asyncio.gather(*(one(source) for source in sources)))
+            outcomes = list(await asyncio.gather(*(one(source) for source in sources)))
+            abbrs = [source.abbr for source in sources]
+            rechecked = await recheck(archive, fetcher, preparer, now, abbrs)
+            if rechecked.seen:
+                project_articles(archive, rechecked.revisions, written)
+                outcomes.append(Outcome(RECHECKS, tally=rechecked))
+                on_outcome(outcomes[-1])
+            return outcomes
 
 
 def run_pass(

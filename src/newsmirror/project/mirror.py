@@ -45,6 +45,17 @@ def render_notice(current: Revision, earlier: Sequence[Revision], tz: timezone) 
     )
 
 
+def render_removal(revision: Revision, tz: timezone) -> str:
+    """The line at the top of an article that was taken down: when, and the evidence."""
+    when = parse_iso(revision.fetched).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    evidence = revision.evidence
+    why = evidence.get("reason") or (f"HTTP {evidence['status']}" if "status" in evidence else "")
+    return (
+        f'<div><small style="color: #999;">原文已于 {when} 被删除（{escape(why)}）。'
+        "以下为删除前的存档。</small></div>"
+    )
+
+
 def render_article(revision: Revision, policy: ImagePolicy, notice: str = "") -> str:
     def image_source(src: str) -> str:
         if policy.mode != "local":
@@ -99,7 +110,8 @@ def article_path(
 
 def list_item(entry: Listed, tz: timezone) -> str:
     local = datetime.fromtimestamp(entry.time_ms / 1000, tz)
-    return f"{local.month}-{local.day} [{escape_title(entry.title)}](/{entry.path})"
+    mark = " (已删除)" if entry.removed else ""
+    return f"{local.month}-{local.day} [{escape_title(entry.title)}](/{entry.path}){mark}"
 
 
 def render_list(name: str, entries: Sequence[Listed], tz: timezone) -> str:

@@ -20,6 +20,7 @@ from .mirror import (
     render_list,
     render_notice,
     render_readme,
+    render_removal,
     version_path,
     write_if_changed,
 )
@@ -47,6 +48,7 @@ Written = Callable[[str, bytes], None]  # told of each file written: path, conte
 def article_files(archive: Archive, revision: Revision) -> list[tuple[str, str]]:
     """(path, text) of an article's files: the latest version, and each earlier one beside it."""
     policy = archive.policy
+    removal = render_removal(revision, archive.tz) if revision.change == "removed" else ""
     if revision.rev == 1:
         return [(revision.path, render_article(revision, policy))]
     earlier = [
@@ -54,7 +56,7 @@ def article_files(archive: Archive, revision: Revision) -> list[tuple[str, str]]
         for rev, _, file, offset in archive.store.revisions_of(revision.article)
         if rev < revision.rev
     ]
-    notice = render_notice(revision, earlier, archive.tz)
+    notice = removal + render_notice(revision, earlier, archive.tz)
     files = [(revision.path, render_article(revision, policy, notice))]
     files += [(version_path(old.path, old.rev), render_article(old, policy)) for old in earlier]
     return files

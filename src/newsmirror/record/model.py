@@ -67,6 +67,8 @@ class Revision:
     summary_only: bool = False  # the body is the feed's summary: the page was not extracted
     extractor: str | None = None  # name and version of what extracted the body from the page
     images: dict[str, str] = field(default_factory=dict)  # image URL -> local copy (local policy)
+    change: str = ""  # what this revision is: "" (the first), edited, removed or restored
+    evidence: dict[str, str] = field(default_factory=dict)  # for removed: status, URL, snippet
     extra: dict[str, Any] = field(default_factory=dict)  # fields of later schema versions
 
     @property
@@ -89,6 +91,7 @@ class Revision:
             data.pop("schema", None)
             known = {k: v for k, v in data.items() if k in FIELD_NAMES}
             known["images"] = dict(known.get("images") or {})
+            known["evidence"] = dict(known.get("evidence") or {})
             for name in ("authors", "categories", "keys"):
                 known[name] = tuple(known.get(name, ()))
             extra = {k: v for k, v in data.items() if k not in FIELD_NAMES}

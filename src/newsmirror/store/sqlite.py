@@ -15,11 +15,11 @@ from pathlib import Path
 
 from ..decide import Known
 from ..record.log import Entry, RecordLog
-from ..record.model import epoch_ms
+from ..record.model import epoch_ms, parse_iso
 from ..urls import url_key
 
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
@@ -28,10 +28,12 @@ CREATE TABLE IF NOT EXISTS articles(
     title TEXT NOT NULL, url TEXT,
     time_ms INTEGER NOT NULL, first_seen TEXT NOT NULL,
     record_file TEXT NOT NULL, record_offset INTEGER NOT NULL,
-    projected_rev INTEGER NOT NULL DEFAULT 0);
+    projected_rev INTEGER NOT NULL DEFAULT 0,
+    change TEXT NOT NULL DEFAULT '', checks INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS articles_by_source_time ON articles(source, time_ms DESC);
 CREATE TABLE IF NOT EXISTS revisions(
     article TEXT NOT NULL, rev INTEGER NOT NULL, fetched TEXT NOT NULL, title TEXT NOT NULL,
+    change TEXT NOT NULL DEFAULT '',
     record_file TEXT NOT NULL, record_offset INTEGER NOT NULL, PRIMARY KEY(article, rev));
 CREATE INDEX IF NOT EXISTS revisions_by_time ON revisions(fetched);
 CREATE TABLE IF NOT EXISTS keys(key TEXT PRIMARY KEY, article TEXT NOT NULL);
@@ -67,6 +69,7 @@ class Listed:
     path: str
     title: str
     time_ms: int
+    removed: bool = False
 
 
 class StateStore:
@@ -121,9 +124,10 @@ class StateStore:
                 r = entry.revision
                 self.db.execute(
                     """INSERT INTO articles(id, source, path, rev, hash, feed_hash, summary_only,
-                           title, url, time_ms, first_seen, record_file, record_offset)
-                       VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
+                           title, url, time_ms, first_seen, record_file, record_offset, change)
+                       VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                        ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, hash=excluded.hash,
+                           change=excluded.change,
                            feed_hash=excluded.feed_hash, summary_only=excluded.summary_only,
                            page_attempts=0,
                            title=excluded.title, url=excluded.url, time_ms=excluded.time_ms,
@@ -144,12 +148,13 @@ class StateStore:
                         r.first_seen,
                         entry.file,
                         entry.offset,
+                        r.change,
                     ),
                 )
                 self.db.execute(
-                    """INSERT OR REPLACE INTO revisions(article, rev, fetched, title, record_file,
-                           record_offset) VALUES(?,?,?,?,?,?)""",
-                    (r.article, r.rev, r.fetched, r.title, entry.file, entry.offset),
+                    """INSERT OR REPLACE INTO revisions(article, rev, fetched, title, change,
+                           record_file, record_offset) VALUES(?,?,?,?,?,?,?)""",
+                    (r.article, r.rev, r.fetched, r.title, r.change, entry.file, entry.offset),
                 )
                 self.db.executemany(
                     "INSERT OR IGNORE INTO keys(key, article) VALUES(?, ?)",
@@ -199,10 +204,10 @@ class StateStore:
             (article,),
         ).fetchall()
 
-    def changes_since(self, since: str) -> list[tuple[str, int, str, str, str, str]]:
-        """(article, rev, fetched, source, path, title) of every edit recorded since ``since``."""
+    def changes_since(self, since: str) -> list[tuple[str, int, str, str, str, str, str]]:
+        """(article, rev, fetched, source, path, title, change) of each change since ``since``."""
         return self.db.execute(
-            """SELECT r.article, r.rev, r.fetched, a.source, a.path, r.title
+            """SELECT r.article, r.rev, r.fetched, a.source, a.path, r.title, r.change
                FROM revisions r JOIN articles a ON a.id = r.article
                WHERE r.rev > 1 AND r.fetched >= ? ORDER BY r.fetched, r.article""",
             (since,),
@@ -218,6 +223,30 @@ class StateStore:
             return str(row[0])
         known = self.find([f"url:{url_key(reference)}"])
         return known.article if known else None
+
+    # Re-checks of article pages
+
+    def due_checks(
+        self, now: float, offsets: list[float], limit: int, sources: list[str]
+    ) -> list[tuple[str, int]]:
+        """(article, checks done) of articles whose page is due another look, most overdue
+        first; the n-th look is due ``offsets[n]`` after the article was first seen."""
+        due: list[tuple[float, str, int]] = []
+        rows = self.db.execute(
+            f"""SELECT id, first_seen, checks FROM articles
+                WHERE url IS NOT NULL AND checks < ?
+                AND source IN ({",".join("?" * len(sources))})""",
+            (len(offsets), *sources),
+        )
+        for article, first_seen, checks in rows:
+            when = parse_iso(first_seen).timestamp() + offsets[checks]
+            if when <= now:
+                due.append((when, article, checks))
+        due.sort()
+        return [(article, checks) for _, article, checks in due[:limit]]
+
+    def checked(self, article: str) -> None:
+        self.db.execute("UPDATE articles SET checks = checks + 1 WHERE id = ?", (article,))
 
     def set_feed_hash(self, article: str, feed_hash: str) -> None:
         self.db.execute("UPDATE articles SET feed_hash = ? WHERE id = ?", (feed_hash, article))
@@ -256,11 +285,14 @@ class StateStore:
 
     def listed(self, source: str, limit: int) -> list[Listed]:
         rows = self.db.execute(
-            """SELECT source, path, title, time_ms FROM articles WHERE source = ?
+            """SELECT source, path, title, time_ms, change = 'removed' FROM articles
+               WHERE source = ?
                ORDER BY time_ms DESC, path DESC LIMIT ?""",
             (source, limit),
         )
-        return [Listed(*row) for row in rows]
+        return [
+            Listed(source, path, title, ms, bool(gone)) for source, path, title, ms, gone in rows
+        ]
 
     def sources_with_articles(self) -> list[str]:
         return [

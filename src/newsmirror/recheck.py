@@ -1,0 +1,127 @@
+"""Re-checks: each article's page fetched again on a decaying schedule, for edits and removals.
+
+A removal needs a definite answer (404/410, a redirect away from the article, a page that says
+so); timeouts, DNS failures and 5xx are transient and change nothing. An article that answers
+again after a removal is restored. An edit is recorded only for articles whose body came from
+their page, comparing the new extraction with it (a feed-content body cannot be compared with a
+page extraction: that would be a change of method, not of the article).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime
+
+from .archive import Archive
+from .decide import removal_evidence
+from .errors import FetchError, HTTPStatus
+from .feeds import FeedItem
+from .fetch import Fetcher
+from .ingest import Tally
+from .pages import PAGE_ACCEPT
+from .prepare import Candidate, Preparer, with_page
+from .record.model import Revision, iso, parse_iso
+
+
+def _changed(
+    latest: Revision,
+    now: datetime,
+    change: str,
+    evidence: dict[str, str],
+    body: Candidate | None = None,
+) -> Revision:
+    """The next revision of ``latest``: the same article, marked, with a new body if given."""
+    changed = replace(
+        latest, rev=latest.rev + 1, fetched=iso(now), change=change, evidence=evidence
+    )
+    if body is None:
+        return changed
+    return replace(
+        changed, html=body.html, text=body.text, hash=body.hash, extractor=body.extractor
+    )
+
+
+async def _check(
+    archive: Archive, fetcher: Fetcher, preparer: Preparer, latest: Revision, now: datetime
+) -> Revision | None:
+    """The revision this look at the page calls for, if any."""
+    assert latest.url is not None
+    removed = latest.change == "removed"
+    try:
+        response = await fetcher.get(latest.url, accept=PAGE_ACCEPT)
+    except HTTPStatus as error:
+        if error.status not in (404, 410):
+            return None
+        evidence = removal_evidence(latest.url, error.status, latest.url, "")
+        return None if removed else _changed(latest, now, "removed", evidence or {})
+    except FetchError:
+        return None  # transient: never a removal
+    extraction = await preparer.extract(response.content, response.url, response.content_type)
+    evidence = removal_evidence(latest.url, response.status, response.url, extraction.text)
+    if evidence:
+        return None if removed else _changed(latest, now, "removed", evidence)
+    from_page = not latest.summary_only and latest.hash != (latest.feed_hash or latest.hash)
+    if from_page and extraction.ok:
+        candidate = Candidate(
+            url=latest.url,
+            guid=latest.guid,
+            title=latest.title,
+            html=latest.html,
+            text=latest.text,
+            hash=latest.hash,
+            keys=latest.keys,
+            item=_item_of(latest),
+            feed_hash=latest.feed_hash or latest.hash,
+        )
+        fresh = with_page(candidate, extraction, archive.policy)
+        if fresh.hash != latest.hash:
+            return _changed(latest, now, "restored" if removed else "edited", {}, fresh)
+    if removed:
+        return _changed(latest, now, "restored", {"status": str(response.status)})
+    return None
+
+
+def _item_of(revision: Revision) -> FeedItem:
+    """The feed item a revision was made from, as far as the record keeps it."""
+    published = parse_iso(revision.published) if revision.published else None
+    return FeedItem(
+        guid=revision.guid,
+        url=revision.url,
+        title=revision.title,
+        authors=revision.authors,
+        published=published,
+        updated=None,
+        content_html=None,
+        summary_html=None,
+        categories=revision.categories,
+        image=None,
+    )
+
+
+async def recheck(
+    archive: Archive, fetcher: Fetcher, preparer: Preparer, now: datetime, sources: list[str]
+) -> Tally:
+    """Look again at every page of ``sources`` that is due; record what changed."""
+    store = archive.store
+    settings = archive.settings
+    due = store.due_checks(
+        now.timestamp(), settings.recheck_seconds, settings.record.recheck_limit, sources
+    )
+    latest = {}
+    for article, _ in due:
+        revisions = store.revisions_of(article)
+        _, _, file, offset = revisions[-1]
+        latest[article] = archive.log.read_at(file, offset)
+    found = await asyncio.gather(
+        *(_check(archive, fetcher, preparer, revision, now) for revision in latest.values())
+    )
+    for article, _ in due:
+        store.checked(article)
+    tally = Tally(seen=len(due))
+    batch = [revision for revision in found if revision]
+    if batch:
+        store.index(archive.log.append(batch))
+        tally.revised = len(batch)
+        tally.revisions = batch
+    return tally
