@@ -19,14 +19,14 @@ from ..record.model import epoch_ms, parse_iso
 from ..urls import url_key
 
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
     rev INTEGER NOT NULL, hash TEXT NOT NULL, feed_hash TEXT NOT NULL,
     summary_only INTEGER NOT NULL DEFAULT 0, page_attempts INTEGER NOT NULL DEFAULT 0,
     title TEXT NOT NULL, url TEXT,
-    time_ms INTEGER NOT NULL, first_seen TEXT NOT NULL,
+    time_ms INTEGER NOT NULL, first_seen TEXT NOT NULL, first_seen_ms INTEGER NOT NULL,
     record_file TEXT NOT NULL, record_offset INTEGER NOT NULL,
     projected_rev INTEGER NOT NULL DEFAULT 0,
     change TEXT NOT NULL DEFAULT '', checks INTEGER NOT NULL DEFAULT 0);
@@ -124,8 +124,9 @@ class StateStore:
                 r = entry.revision
                 self.db.execute(
                     """INSERT INTO articles(id, source, path, rev, hash, feed_hash, summary_only,
-                           title, url, time_ms, first_seen, record_file, record_offset, change)
-                       VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                           title, url, time_ms, first_seen, first_seen_ms, record_file,
+                           record_offset, change)
+                       VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                        ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, hash=excluded.hash,
                            change=excluded.change,
                            feed_hash=excluded.feed_hash, summary_only=excluded.summary_only,
@@ -146,6 +147,7 @@ class StateStore:
                         r.url,
                         epoch_ms(r.time),
                         r.first_seen,
+                        epoch_ms(parse_iso(r.first_seen)),
                         entry.file,
                         entry.offset,
                         r.change,
@@ -231,19 +233,19 @@ class StateStore:
     ) -> list[tuple[str, int]]:
         """(article, checks done) of articles whose page is due another look, most overdue
         first; the n-th look is due ``offsets[n]`` after the article was first seen."""
-        due: list[tuple[float, str, int]] = []
+        if not offsets or not sources:
+            return []
+        steps = " ".join("WHEN ? THEN ?" for _ in offsets)
+        step_values = [value for n, offset in enumerate(offsets) for value in (n, offset * 1000)]
         rows = self.db.execute(
-            f"""SELECT id, first_seen, checks FROM articles
-                WHERE url IS NOT NULL AND checks < ?
-                AND source IN ({",".join("?" * len(sources))})""",
-            (len(offsets), *sources),
+            f"""SELECT id, checks FROM (
+                    SELECT id, checks, first_seen_ms + (CASE checks {steps} END) AS due_ms
+                    FROM articles WHERE url IS NOT NULL AND checks < ?
+                    AND source IN ({",".join("?" * len(sources))}))
+                WHERE due_ms <= ? ORDER BY due_ms LIMIT ?""",
+            (*step_values, len(offsets), *sources, now * 1000, limit),
         )
-        for article, first_seen, checks in rows:
-            when = parse_iso(first_seen).timestamp() + offsets[checks]
-            if when <= now:
-                due.append((when, article, checks))
-        due.sort()
-        return [(article, checks) for _, article, checks in due[:limit]]
+        return [(article, checks) for article, checks in rows]
 
     def checked(self, article: str) -> None:
         self.db.execute("UPDATE articles SET checks = checks + 1 WHERE id = ?", (article,))
