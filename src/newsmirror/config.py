@@ -104,6 +104,7 @@ class RecordSettings:
         "and removals",
     )
     recheck_limit: int = setting(200, "article pages re-checked in one run at most")
+    warc: bool = setting(False, "also keep every response fetched in WARC files under record/warc/")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from .project.projector import Written, project_articles
 from .recheck import recheck
 from .record.model import iso
 from .store.sqlite import SourceState
+from .warc import WarcRecorder
 
 # Re-checks of article pages are reported (and counted in the commit message) as a source.
 RECHECKS = Source("re-checks", "re-checks", "")
@@ -143,8 +144,9 @@ async def fetch_all(
     now: datetime,
     written: Written | None,
 ) -> list[Outcome]:
-    with Preparer(archive.policy) as preparer:
-        async with Fetcher(archive.settings.fetch) as fetcher:
+    with Preparer(archive.policy) as preparer, WarcRecorder(archive.root) as recorder:
+        capture = recorder if archive.settings.record.warc else None
+        async with Fetcher(archive.settings.fetch, capture) as fetcher:
 
             async def one(source: Source) -> Outcome:
                 if not force and not is_due(archive.store.source_state(source.abbr), now):

@@ -12,6 +12,6 @@ size cap per request, follows redirects, and refuses private addresses at connec
 """
 
 from .client import Fetcher
-from .models import Response, Validators
+from .models import Exchange, Response, Validators
 
-__all__ = ["Fetcher", "Response", "Validators"]
+__all__ = ["Exchange", "Fetcher", "Response", "Validators"]

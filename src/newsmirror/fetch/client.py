@@ -8,6 +8,7 @@ vetted, and failures can name the hop.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from types import TracebackType
@@ -19,7 +20,7 @@ from ..errors import ConnectFailed, HTTPStatus, ResponseTooLarge, TooManyRedirec
 from .failures import hop, retryable, to_fetch_error
 from .guard import AddressPolicy, vet_target
 from .limits import Limiter
-from .models import Response, Validators
+from .models import Exchange, Response, Validators
 from .retry import parse_retry_after, retry_delay
 from .transport import build_transport, check_proxy
 
@@ -78,8 +79,11 @@ def _parse(url: str, target: str, what: str = "URL", base: httpx.URL | None = No
 class Fetcher:
     """Use as ``async with Fetcher(settings) as fetcher: await fetcher.get(url)``."""
 
-    def __init__(self, settings: FetchSettings) -> None:
+    def __init__(
+        self, settings: FetchSettings, capture: Callable[[Exchange], None] | None = None
+    ) -> None:
         self._settings = settings
+        self._capture = capture  # told of every answer received (for WARC records)
         self._policy = AddressPolicy.from_settings(settings)  # ConfigError on a bad CIDR
         check_proxy(settings.proxy)  # ConfigError now rather than at the first fetch
         self._limiter = Limiter(settings.concurrency, settings.per_host_concurrency)
@@ -187,9 +191,28 @@ class Fetcher:
                 except _BadLocation as bad:
                     return _Redirect(bad.location)
                 try:
-                    return await self._read(url, current, response, sent)
+                    outcome = await self._read(url, current, response, sent)
+                except HTTPStatus:
+                    self._record(response, b"")
+                    raise
                 finally:
                     await response.aclose()
+                self._record(response, outcome.content if isinstance(outcome, Response) else b"")
+                return outcome
+
+    def _record(self, response: httpx.Response, body: bytes) -> None:
+        if self._capture is None:
+            return
+        self._capture(
+            Exchange(
+                url=str(response.request.url),
+                request_headers=tuple(response.request.headers.items()),
+                status=response.status_code,
+                reason=response.reason_phrase,
+                response_headers=tuple(response.headers.items()),
+                body=body,
+            )
+        )
 
     async def _read(
         self, url: str, current: httpx.URL, response: httpx.Response, sent: Validators

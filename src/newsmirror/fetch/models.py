@@ -42,3 +42,15 @@ class Response:
             if name.strip().lower() == "charset":
                 return value.strip().strip("\"'") or None
         return None
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer, as a capture (WARC) keeps it."""
+
+    url: str
+    request_headers: tuple[tuple[str, str], ...]
+    status: int
+    reason: str
+    response_headers: tuple[tuple[str, str], ...]
+    body: bytes  # decompressed; empty when the body was not read (redirects, errors, 304)
