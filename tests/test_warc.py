@@ -44,3 +44,41 @@ def test_every_response_is_captured(
     assert sorted(requests) == sorted(responses)
     log = (root / "record").glob("*/*.jsonl")
     assert all("warc" not in path.parts for path in log)
+
+
+def test_a_warc_reimported_into_a_fresh_archive_gives_the_same_articles(
+    server: LocalServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from archive_helpers import articles
+
+    monkeypatch.setenv("NEWSMIRROR_RECORD_WARC", "1")
+    items = [summary_item(server, 1), summary_item(server, 2)]
+    server.route("/feed.xml", Reply(body=rss(items)))
+    for n in (1, 2):
+        server.route(
+            f"/a/{n}.html", Reply(body=page(f"文章 {n}"), headers={"Content-Type": "text/html"})
+        )
+    sources = [Source("Site", "site", server.url("/feed.xml"))]
+    first = make_archive(tmp_path / "first", sources, monkeypatch, full_text="auto")
+    assert nm(first, "run") == 0
+    (warc,) = (first / "record" / "warc").glob("*.warc.gz")
+    monkeypatch.setenv("NEWSMIRROR_RECORD_WARC", "0")
+    second = make_archive(tmp_path / "second", sources, monkeypatch, full_text="auto")
+    hits = len(server.requests)
+    assert nm(second, "import-warc", str(warc)) == 0
+    assert len(server.requests) == hits  # nothing fetched: all from the capture
+    assert articles(second) == articles(first)
+
+    truncated = tmp_path / "cut.warc.gz"
+    truncated.write_bytes(warc.read_bytes()[: warc.stat().st_size * 2 // 3])
+    third = make_archive(tmp_path / "third", sources, monkeypatch, full_text="auto")
+    capsys.readouterr()
+    assert nm(third, "import-warc", str(truncated)) == 0
+    assert "ends early" in capsys.readouterr().err
+    not_warc = tmp_path / "notes.txt"
+    not_warc.write_text("hello")
+    assert nm(third, "import-warc", str(not_warc)) == 1
+    assert "not a WARC file" in capsys.readouterr().err

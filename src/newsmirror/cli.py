@@ -34,8 +34,18 @@ from .project.projector import project_pending, rebuild
 from .publish.commit import Snapshot, commit_all
 from .publish.git import push
 from .record.model import iso
-from .report import RunProgress, commit_message, console, errors, history_table, status_table
+from .report import (
+    RunProgress,
+    commit_message,
+    console,
+    errors,
+    history_table,
+    outcome_line,
+    status_table,
+)
 from .run import fetch_feed, run_pass
+from .run import replay_pass as run_replay
+from .warc import Captured, WarcReplay, read_captures
 
 
 def root_of(args: argparse.Namespace) -> Path:
@@ -287,6 +297,26 @@ def cmd_changes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_warc(args: argparse.Namespace) -> int:
+    captures: dict[str, Captured] = {}
+    for name in args.files:
+        found, problem = read_captures(Path(name))
+        captures.update(found)
+        if problem:
+            errors.print(problem, markup=False)
+    with Archive(root_of(args), wait=args.wait) as archive, Snapshot(archive.root) as snapshot:
+        replay = WarcReplay(captures)
+        outcomes = run_replay(archive, replay, captures.__contains__, snapshot.add)
+        for outcome in outcomes:
+            console.print(outcome_line(outcome), markup=False)
+        project_pending(archive)
+        if not outcomes:
+            console.print("no configured source's feed is in these files")
+        elif archive.settings.publish.commit:
+            snapshot.commit(commit_message(outcomes))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="newsmirror", description="Follow news feeds and keep a complete, revisioned mirror."
@@ -345,6 +375,10 @@ def parser() -> argparse.ArgumentParser:
         metavar="WHEN",
         help="a duration such as 7d or 12h, or a date YYYY-MM-DD (default 7d)",
     )
+
+    warc = command("import-warc", cmd_import_warc, "record the feeds and pages of WARC files")
+    warc.add_argument("files", nargs="+", metavar="FILE", help="WARC or WARC.gz files")
+    warc.add_argument("--wait", action="store_true", help="wait for a running pass")
 
     sources = command("sources", cmd_sources, "list, add, remove, import or export sources")
     actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -17,7 +17,7 @@ from .archive import Archive
 from .clean import ImagePolicy
 from .clean.images import IMG_SRC
 from .errors import FetchError
-from .fetch import Fetcher
+from .fetch import Getter
 from .ingest import Planned
 from .project.mirror import write_if_changed
 
@@ -47,7 +47,7 @@ def image_urls(html: str, policy: ImagePolicy) -> list[str]:
     return list(dict.fromkeys(url for url in urls if url.startswith(("http://", "https://"))))
 
 
-async def _download(archive: Archive, fetcher: Fetcher, url: str) -> str | None:
+async def _download(archive: Archive, fetcher: Getter, url: str) -> str | None:
     """The archive path of ``url``'s copy, downloading it if needed; None if refused."""
     known = archive.store.image_file(url)
     if known and (archive.root / known).is_file():
@@ -67,7 +67,7 @@ async def _download(archive: Archive, fetcher: Fetcher, url: str) -> str | None:
 
 
 async def localize_images(
-    archive: Archive, fetcher: Fetcher, planned: list[Planned]
+    archive: Archive, fetcher: Getter, planned: list[Planned]
 ) -> list[Planned]:
     """``planned`` with the local copy of each of its images noted on the candidate."""
     if archive.policy.mode != "local":

@@ -8,7 +8,7 @@ from dataclasses import replace
 from .clean import ImagePolicy
 from .errors import FetchError
 from .extract import Extraction
-from .fetch import Fetcher
+from .fetch import Getter
 from .ingest import Planned
 from .prepare import Preparer, with_page
 
@@ -16,7 +16,7 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 MAX_PAGES = 10  # of one multi-page article
 
 
-async def fetch_article(fetcher: Fetcher, preparer: Preparer, url: str) -> Extraction:
+async def fetch_article(fetcher: Getter, preparer: Preparer, url: str) -> Extraction:
     """The article at ``url``, its later pages ("next page" links) joined into one body."""
     try:
         response = await fetcher.get(url, accept=PAGE_ACCEPT)
@@ -38,7 +38,7 @@ async def fetch_article(fetcher: Fetcher, preparer: Preparer, url: str) -> Extra
 
 
 async def fetch_pages(
-    fetcher: Fetcher, preparer: Preparer, policy: ImagePolicy, planned: list[Planned]
+    fetcher: Getter, preparer: Preparer, policy: ImagePolicy, planned: list[Planned]
 ) -> list[Planned]:
     """``planned`` with the body of each item that wants its page taken from the page."""
 

@@ -17,7 +17,7 @@ from .archive import Archive
 from .decide import removal_evidence
 from .errors import FetchError, HTTPStatus
 from .feeds import FeedItem
-from .fetch import Fetcher
+from .fetch import Getter
 from .ingest import Tally
 from .pages import PAGE_ACCEPT
 from .prepare import Candidate, Preparer, with_page
@@ -43,7 +43,7 @@ def _changed(
 
 
 async def _check(
-    archive: Archive, fetcher: Fetcher, preparer: Preparer, latest: Revision, now: datetime
+    archive: Archive, fetcher: Getter, preparer: Preparer, latest: Revision, now: datetime
 ) -> Revision | None:
     """The revision this look at the page calls for, if any."""
     assert latest.url is not None
@@ -100,7 +100,7 @@ def _item_of(revision: Revision) -> FeedItem:
 
 
 async def recheck(
-    archive: Archive, fetcher: Fetcher, preparer: Preparer, now: datetime, sources: list[str]
+    archive: Archive, fetcher: Getter, preparer: Preparer, now: datetime, sources: list[str]
 ) -> Tally:
     """Look again at every page of ``sources`` that is due; record what changed."""
     store = archive.store

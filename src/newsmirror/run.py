@@ -17,7 +17,7 @@ from .archive import Archive
 from .config import Source
 from .errors import HTTPStatus, NewsmirrorError, NotAFeed
 from .feeds import discover_feeds, looks_like_html
-from .fetch import Fetcher, Response, Validators
+from .fetch import Fetcher, Getter, Response, Validators
 from .images import localize_images
 from .ingest import Tally, plan_feed, record_planned
 from .pages import fetch_pages
@@ -64,7 +64,7 @@ def next_due(archive: Archive, source: Source, state: SourceState, now: datetime
     return now.timestamp() + wait * (1 + random.uniform(-jitter, jitter))
 
 
-async def fetch_feed(fetcher: Fetcher, url: str, validators: Validators) -> tuple[Response, str]:
+async def fetch_feed(fetcher: Getter, url: str, validators: Validators) -> tuple[Response, str]:
     """The response for the feed at ``url`` and the feed's URL.
 
     A web page is resolved through autodiscovery to the first feed it links to.
@@ -80,7 +80,7 @@ async def fetch_feed(fetcher: Fetcher, url: str, validators: Validators) -> tupl
 
 async def pass_source(
     archive: Archive,
-    fetcher: Fetcher,
+    fetcher: Getter,
     preparer: Preparer,
     source: Source,
     now: datetime,
@@ -183,3 +183,27 @@ def run_pass(
     """
     moment = now or datetime.now(UTC)
     return asyncio.run(fetch_all(archive, sources, force, on_outcome, moment, written))
+
+
+def replay_pass(
+    archive: Archive,
+    replay: Getter,
+    captured: Callable[[str], bool],
+    written: Written | None = None,
+) -> list[Outcome]:
+    """Record the feeds and pages of a capture as if they had just been fetched: every enabled
+    source whose feed ``captured`` has goes through the same pass as a live run."""
+    now = datetime.now(UTC)
+
+    async def go() -> list[Outcome]:
+        with Preparer(archive.policy) as preparer:
+            outcomes = []
+            for source in archive.settings.sources:
+                state = archive.store.source_state(source.abbr)
+                if source.enabled and captured(state.feed_url or source.url):
+                    outcomes.append(
+                        await pass_source(archive, replay, preparer, source, now, written)
+                    )
+            return outcomes
+
+    return asyncio.run(go())

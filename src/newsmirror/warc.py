@@ -9,6 +9,7 @@ lose their Content-Encoding and get the Content-Length of what is stored.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -16,10 +17,12 @@ from types import TracebackType
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from .fetch import Exchange
+from .errors import HTTPStatus, RecordError
+from .fetch import Exchange, Response, Validators
 
 WARC_DIR = "record/warc"
 # Headers that describe the transfer rather than the content newsmirror stores.
@@ -82,3 +85,51 @@ class WarcRecorder:
             ),
         )
         writer.write_request_response_pair(request, response)
+
+
+@dataclass(frozen=True)
+class Captured:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def read_captures(path: Path) -> tuple[dict[str, Captured], str | None]:
+    """The responses a WARC file holds, by URL (the last capture of a URL wins), and a note when
+    the file ended early. Raises RecordError when the file is not a WARC at all."""
+    captures: dict[str, Captured] = {}
+    problem = None
+    try:
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                status = int(record.http_headers.get_statuscode() or 0)
+                headers = {k.lower(): v for k, v in record.http_headers.headers}
+                captures[url] = Captured(status, headers, record.content_stream().read())
+    except OSError as error:
+        raise RecordError(f"{path}: cannot read: {error.strerror}") from None
+    except Exception as error:  # warcio raises assorted errors on damaged or foreign files
+        if not captures:
+            message = f"{path}: not a WARC file ({error}); give WARC or WARC.gz files"
+            raise RecordError(message) from None
+        problem = f"{path}: ends early after {len(captures)} responses ({error}); kept those"
+    return captures, problem
+
+
+class WarcReplay:
+    """Answers ``get`` from captured responses, as if the pages had just been fetched."""
+
+    def __init__(self, captures: dict[str, Captured]) -> None:
+        self.captures = captures
+
+    async def get(
+        self, url: str, validators: Validators | None = None, accept: str | None = None
+    ) -> Response:
+        found = self.captures.get(url)
+        if found is None:
+            raise HTTPStatus(url, 404)  # not in the capture: as good as gone from here
+        if not 200 <= found.status <= 299:
+            raise HTTPStatus(url, found.status)
+        return Response(url, found.status, found.headers, found.body, Validators())

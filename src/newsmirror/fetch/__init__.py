@@ -12,6 +12,6 @@ size cap per request, follows redirects, and refuses private addresses at connec
 """
 
 from .client import Fetcher
-from .models import Exchange, Response, Validators
+from .models import Exchange, Getter, Response, Validators
 
-__all__ = ["Exchange", "Fetcher", "Response", "Validators"]
+__all__ = ["Exchange", "Fetcher", "Getter", "Response", "Validators"]

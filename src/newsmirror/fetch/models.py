@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,11 @@ class Exchange:
     reason: str
     response_headers: tuple[tuple[str, str], ...]
     body: bytes  # decompressed; empty when the body was not read (redirects, errors, 304)
+
+
+class Getter(Protocol):
+    """What the pipeline fetches through: the network (Fetcher) or a WARC file (WarcReplay)."""
+
+    async def get(
+        self, url: str, validators: Validators | None = None, accept: str | None = None
+    ) -> Response: ...
