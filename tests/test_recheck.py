@@ -91,3 +91,12 @@ def test_a_redirect_to_the_home_page_is_a_removal(server: LocalServer, root: Pat
     again(root)
     (_, second) = history(root)
     assert second.change == "removed" and second.evidence["reason"] == "redirected to the home page"
+
+
+def test_a_page_that_flips_is_marked_volatile_once(server: LocalServer, root: Path) -> None:
+    original = page("文章 1")
+    for body in (EDITED, original, EDITED, original):
+        server.route("/a/1.html", Reply(body=body, headers=HTML))
+        again(root)
+    assert [r.change for r in history(root)] == ["", "edited", "volatile"]
+    assert history(root)[-1].evidence["reason"].startswith("the page switches")

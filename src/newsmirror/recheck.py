@@ -43,11 +43,13 @@ def _changed(
 
 
 async def _check(
-    archive: Archive, fetcher: Getter, preparer: Preparer, latest: Revision, now: datetime
+    archive: Archive, fetcher: Getter, preparer: Preparer, history: list[Revision], now: datetime
 ) -> Revision | None:
     """The revision this look at the page calls for, if any."""
+    latest = history[-1]
     assert latest.url is not None
     removed = latest.change == "removed"
+    volatile = any(revision.change == "volatile" for revision in history)
     try:
         response = await fetcher.get(latest.url, accept=PAGE_ACCEPT)
     except HTTPStatus as error:
@@ -62,7 +64,7 @@ async def _check(
     if evidence:
         return None if removed else _changed(latest, now, "removed", evidence)
     from_page = not latest.summary_only and latest.hash != (latest.feed_hash or latest.hash)
-    if from_page and extraction.ok:
+    if from_page and extraction.ok and not volatile:
         candidate = Candidate(
             url=latest.url,
             guid=latest.guid,
@@ -75,6 +77,12 @@ async def _check(
             feed_hash=latest.feed_hash or latest.hash,
         )
         fresh = with_page(candidate, extraction, archive.policy)
+        earlier = {revision.hash for revision in history[:-1]}
+        if not removed and fresh.hash != latest.hash and fresh.hash in earlier:
+            # Back to a version it had before: a page that flips on every fetch. Marked once,
+            # and its edits are no longer recorded (removals still are).
+            reason = {"reason": "the page switches between versions it had before"}
+            return _changed(latest, now, "volatile", reason)
         if fresh.hash != latest.hash:
             return _changed(latest, now, "restored" if removed else "edited", {}, fresh)
     if removed:
@@ -108,13 +116,12 @@ async def recheck(
     due = store.due_checks(
         now.timestamp(), settings.recheck_seconds, settings.record.recheck_limit, sources
     )
-    latest = {}
-    for article, _ in due:
-        revisions = store.revisions_of(article)
-        _, _, file, offset = revisions[-1]
-        latest[article] = archive.log.read_at(file, offset)
+    histories = [
+        [archive.log.read_at(file, offset) for _, _, file, offset in store.revisions_of(article)]
+        for article, _ in due
+    ]
     found = await asyncio.gather(
-        *(_check(archive, fetcher, preparer, revision, now) for revision in latest.values())
+        *(_check(archive, fetcher, preparer, history, now) for history in histories)
     )
     for article, _ in due:
         store.checked(article)
