@@ -81,3 +81,10 @@ def test_list_format_newest_first_in_utc_plus_8() -> None:
         "12-4 [B \\[x\\]](/articles/voa/2021/12/04-b.md)\n\n"
         "1-1 [A](/articles/voa/2021/01/01-a.md)\n"
     )
+
+
+def test_hash_ignores_relative_timestamps() -> None:
+    a = "<p>Updated 3 minutes ago</p><p>正文</p><p>5分钟前</p>"
+    b = "<p>Updated 12 minutes ago</p><p>正文</p><p>1小时前</p>"
+    assert content_hash("T", a, PROXY) == content_hash("T", b, PROXY)
+    assert content_hash("T", a, PROXY) != content_hash("T", a.replace("正文", "新正文"), PROXY)

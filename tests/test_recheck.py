@@ -100,3 +100,16 @@ def test_a_page_that_flips_is_marked_volatile_once(server: LocalServer, root: Pa
         again(root)
     assert [r.change for r in history(root)] == ["", "edited", "volatile"]
     assert history(root)[-1].evidence["reason"].startswith("the page switches")
+
+
+def test_a_new_extractor_is_not_an_edit(
+    server: LocalServer, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsmirror.prepare
+
+    monkeypatch.setattr(newsmirror.prepare, "EXTRACTOR", "newsmirror-extract/next")
+    server.route("/a/1.html", Reply(body=EDITED, headers=HTML))
+    again(root)
+    last = history(root)[-1]
+    assert (last.change, last.extractor) == ("re-extracted", "newsmirror-extract/next")
+    assert last.evidence["from"].startswith("newsmirror-extract/")

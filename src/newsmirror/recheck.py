@@ -84,7 +84,14 @@ async def _check(
             reason = {"reason": "the page switches between versions it had before"}
             return _changed(latest, now, "volatile", reason)
         if fresh.hash != latest.hash:
-            return _changed(latest, now, "restored" if removed else "edited", {}, fresh)
+            if removed:
+                return _changed(latest, now, "restored", {}, fresh)
+            if latest.extractor != fresh.extractor:
+                # A new extractor reads the same page differently: not an edit of the article.
+                return _changed(
+                    latest, now, "re-extracted", {"from": latest.extractor or ""}, fresh
+                )
+            return _changed(latest, now, "edited", {}, fresh)
     if removed:
         return _changed(latest, now, "restored", {"status": str(response.status)})
     return None

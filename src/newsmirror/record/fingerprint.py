@@ -1,7 +1,8 @@
 """A content hash that ignores differences no reader would call an edit.
 
 Ignored: white space (inside text and between tags), tracking parameters in links and image
-URLs, and whether an image URL goes through the image proxy. The title counts.
+URLs, whether an image URL goes through the image proxy, and relative timestamps ("3 minutes
+ago", "3分钟前") that change with every fetch. The title counts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from ..clean.images import ImagePolicy
 from ..urls import strip_tracking
 
 URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+RELATIVE_TIME = re.compile(
+    r"\b\d+\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b|"
+    r"\d+\s*(秒|分钟|分鐘|小时|小時|天|周|週)前|刚刚|剛剛|just now",
+    re.IGNORECASE,
+)
 VERSION = "v1"
 
 
@@ -24,7 +30,7 @@ def content_hash(title: str, html: str, policy: ImagePolicy) -> str:
         url = re.sub(r"^https?://", "//", strip_tracking(url))
         return f'{match[1]}="{url}"'
 
-    body = URL_ATTRIBUTE.sub(canonical_url, html)
+    body = RELATIVE_TIME.sub("", URL_ATTRIBUTE.sub(canonical_url, html))
     body = re.sub(r">\s+<", "><", body)
     body = " ".join(body.split())
     digest = hashlib.sha256(f"{' '.join(title.split())}\x00{body}".encode()).hexdigest()
