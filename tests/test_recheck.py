@@ -113,3 +113,20 @@ def test_a_new_extractor_is_not_an_edit(
     last = history(root)[-1]
     assert (last.change, last.extractor) == ("re-extracted", "newsmirror-extract/next")
     assert last.evidence["from"].startswith("newsmirror-extract/")
+
+
+def test_rechecks_use_conditional_get(server: LocalServer, root: Path) -> None:
+    body = page("文章 1")
+    server.route(
+        "/a/1.html",
+        lambda r: (
+            Reply(304)
+            if r.headers.get("if-none-match") == '"p1"'
+            else Reply(body=body, headers={**HTML, "ETag": '"p1"'})
+        ),
+    )
+    again(root)
+    again(root)
+    looks = [r for r in server.requests if r.path == "/a/1.html"]
+    assert looks[-1].headers.get("if-none-match") == '"p1"'
+    assert len(history(root)) == 1

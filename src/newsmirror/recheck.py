@@ -16,8 +16,9 @@ from datetime import datetime
 from .archive import Archive
 from .decide import removal_evidence
 from .errors import FetchError, HTTPStatus
+from .extract import Extraction
 from .feeds import FeedItem
-from .fetch import Getter
+from .fetch import Getter, Validators
 from .ingest import Tally
 from .pages import PAGE_ACCEPT
 from .prepare import Candidate, Preparer, with_page
@@ -43,26 +44,56 @@ def _changed(
 
 
 async def _check(
-    archive: Archive, fetcher: Getter, preparer: Preparer, history: list[Revision], now: datetime
-) -> Revision | None:
-    """The revision this look at the page calls for, if any."""
+    archive: Archive,
+    fetcher: Getter,
+    preparer: Preparer,
+    history: list[Revision],
+    now: datetime,
+    sent: Validators,
+) -> tuple[Revision | None, Validators]:
+    """The revision this look at the page calls for, if any, and the page's validators."""
+    try:
+        return await _look(archive, fetcher, preparer, history, now, sent)
+    except FetchError:
+        return None, sent  # transient: never a removal, and the validators stay
+
+
+async def _look(
+    archive: Archive,
+    fetcher: Getter,
+    preparer: Preparer,
+    history: list[Revision],
+    now: datetime,
+    sent: Validators,
+) -> tuple[Revision | None, Validators]:
     latest = history[-1]
     assert latest.url is not None
     removed = latest.change == "removed"
-    volatile = any(revision.change == "volatile" for revision in history)
     try:
-        response = await fetcher.get(latest.url, accept=PAGE_ACCEPT)
+        response = await fetcher.get(latest.url, sent, accept=PAGE_ACCEPT)
     except HTTPStatus as error:
         if error.status not in (404, 410):
-            return None
+            raise
         evidence = removal_evidence(latest.url, error.status, latest.url, "")
-        return None if removed else _changed(latest, now, "removed", evidence or {})
-    except FetchError:
-        return None  # transient: never a removal
+        return (None if removed else _changed(latest, now, "removed", evidence or {})), sent
+    if response.not_modified:  # the page is there and as it was
+        restored = _changed(latest, now, "restored", {"status": "304"}) if removed else None
+        return restored, sent
+    validators = response.validators
     extraction = await preparer.extract(response.content, response.url, response.content_type)
     evidence = removal_evidence(latest.url, response.status, response.url, extraction.text)
     if evidence:
-        return None if removed else _changed(latest, now, "removed", evidence)
+        return (None if removed else _changed(latest, now, "removed", evidence)), validators
+    return _compare(archive, history, extraction, now, response.status), validators
+
+
+def _compare(
+    archive: Archive, history: list[Revision], extraction: Extraction, now: datetime, status: int
+) -> Revision | None:
+    """What a page that answered says of the article: edited, restored, volatile, or nothing."""
+    latest = history[-1]
+    removed = latest.change == "removed"
+    volatile = any(revision.change == "volatile" for revision in history)
     from_page = not latest.summary_only and latest.hash != (latest.feed_hash or latest.hash)
     if from_page and extraction.ok and not volatile:
         candidate = Candidate(
@@ -93,7 +124,7 @@ async def _check(
                 )
             return _changed(latest, now, "edited", {}, fresh)
     if removed:
-        return _changed(latest, now, "restored", {"status": str(response.status)})
+        return _changed(latest, now, "restored", {"status": str(status)})
     return None
 
 
@@ -128,12 +159,15 @@ async def recheck(
         for article, _ in due
     ]
     found = await asyncio.gather(
-        *(_check(archive, fetcher, preparer, history, now) for history in histories)
+        *(
+            _check(archive, fetcher, preparer, history, now, Validators(*store.page_validators(a)))
+            for (a, _), history in zip(due, histories, strict=True)
+        )
     )
-    for article, _ in due:
-        store.checked(article)
+    for (article, _), (_, validators) in zip(due, found, strict=True):
+        store.checked(article, validators.etag, validators.last_modified)
     tally = Tally(seen=len(due))
-    batch = [revision for revision in found if revision]
+    batch = [revision for revision, _ in found if revision]
     if batch:
         store.index(archive.log.append(batch))
         tally.revised = len(batch)

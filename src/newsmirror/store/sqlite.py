@@ -19,7 +19,7 @@ from ..record.model import epoch_ms, parse_iso
 from ..urls import url_key
 
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS articles(
     time_ms INTEGER NOT NULL, first_seen TEXT NOT NULL, first_seen_ms INTEGER NOT NULL,
     record_file TEXT NOT NULL, record_offset INTEGER NOT NULL,
     projected_rev INTEGER NOT NULL DEFAULT 0,
-    change TEXT NOT NULL DEFAULT '', checks INTEGER NOT NULL DEFAULT 0);
+    change TEXT NOT NULL DEFAULT '', checks INTEGER NOT NULL DEFAULT 0,
+    page_etag TEXT, page_last_modified TEXT);
 CREATE INDEX IF NOT EXISTS articles_by_source_time ON articles(source, time_ms DESC);
 CREATE TABLE IF NOT EXISTS revisions(
     article TEXT NOT NULL, rev INTEGER NOT NULL, fetched TEXT NOT NULL, title TEXT NOT NULL,
@@ -247,8 +248,19 @@ class StateStore:
         )
         return [(article, checks) for article, checks in rows]
 
-    def checked(self, article: str) -> None:
-        self.db.execute("UPDATE articles SET checks = checks + 1 WHERE id = ?", (article,))
+    def page_validators(self, article: str) -> tuple[str | None, str | None]:
+        """ETag and Last-Modified of the article's page when it was last re-checked."""
+        row = self.db.execute(
+            "SELECT page_etag, page_last_modified FROM articles WHERE id = ?", (article,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def checked(self, article: str, etag: str | None, last_modified: str | None) -> None:
+        self.db.execute(
+            """UPDATE articles SET checks = checks + 1, page_etag = ?, page_last_modified = ?
+               WHERE id = ?""",
+            (etag, last_modified, article),
+        )
 
     def set_feed_hash(self, article: str, feed_hash: str) -> None:
         self.db.execute("UPDATE articles SET feed_hash = ? WHERE id = ?", (feed_hash, article))
