@@ -212,7 +212,7 @@ class StateStore:
         return self.db.execute(
             """SELECT r.article, r.rev, r.fetched, a.source, a.path, r.title, r.change
                FROM revisions r JOIN articles a ON a.id = r.article
-               WHERE r.rev > 1 AND r.fetched >= ? ORDER BY r.fetched, r.article""",
+               WHERE r.rev > 1 AND r.fetched >= ? ORDER BY r.fetched, r.article, r.rev""",
             (since,),
         ).fetchall()
 
