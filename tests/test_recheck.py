@@ -75,6 +75,16 @@ def test_edit_removal_and_return_are_recorded(
     assert nm(root, "changes", "--since", "1h") == 0
     kinds = [line.split("\t")[2] for line in capsys.readouterr().out.splitlines()]
     assert kinds == ["edited (revision 2)", "removed (revision 3)", "restored (revision 4)"]
+    path = revisions[0].path
+    assert nm(root, "show", path) == 0
+    shown = capsys.readouterr().out
+    assert "4 revisions" in shown and "否认了这一说法" in shown
+    assert nm(root, "diff", path, "1", "2") == 0
+    diff = capsys.readouterr().out
+    assert "--- revision 1" in diff and "+++ revision 2" in diff
+    added = "".join(part.split("+}")[0] for part in diff.split("{+")[1:])
+    removed = "".join(part.split("-]")[0] for part in diff.split("[-")[1:])
+    assert "否认" in added and "远东研究所" in removed
 
 
 def test_a_changed_related_box_is_no_edit(server: LocalServer, root: Path) -> None:
