@@ -128,21 +128,42 @@ def page_body(extraction: Extraction, published: datetime | None) -> str:
     return "".join(parts)
 
 
+@dataclass(frozen=True)
+class PageBody:
+    """An article's body as newsmirror extracted it from the page."""
+
+    html: str
+    text: str
+    hash: str
+    extractor: str
+
+
+def page_content(
+    extraction: Extraction,
+    title: str,
+    published: datetime | None,
+    url: str | None,
+    policy: ImagePolicy,
+) -> PageBody:
+    html = sanitize(page_body(extraction, published), url)
+    return PageBody(html, plain_text(html), content_hash(title, html, policy), EXTRACTOR)
+
+
 def with_page(candidate: Candidate, extraction: Extraction, policy: ImagePolicy) -> Candidate:
     """``candidate`` with its body from the page; the feed's summary stays when that failed."""
     if not extraction.ok:
         return replace(candidate, summary_only=True, extractor=EXTRACTOR)
     item = candidate.item
-    html = sanitize(page_body(extraction, item.published or item.updated), candidate.url)
-    title = candidate.title if candidate.item.title.strip() else extraction.title or candidate.title
+    title = candidate.title if item.title.strip() else extraction.title or candidate.title
+    body = page_content(extraction, title, item.published or item.updated, candidate.url, policy)
     return replace(
         candidate,
         title=title,
-        html=html,
-        text=plain_text(html),
-        hash=content_hash(title, html, policy),
+        html=body.html,
+        text=body.text,
+        hash=body.hash,
         summary_only=False,
-        extractor=EXTRACTOR,
+        extractor=body.extractor,
     )
 
 

@@ -17,11 +17,10 @@ from .archive import Archive
 from .decide import removal_evidence
 from .errors import FetchError, HTTPStatus
 from .extract import Extraction
-from .feeds import FeedItem
 from .fetch import Getter, Validators
 from .ingest import Tally
 from .pages import PAGE_ACCEPT
-from .prepare import Candidate, Preparer, with_page
+from .prepare import PageBody, Preparer, page_content
 from .record.model import Revision, iso, parse_iso
 
 
@@ -30,7 +29,7 @@ def _changed(
     now: datetime,
     change: str,
     evidence: dict[str, str],
-    body: Candidate | None = None,
+    body: PageBody | None = None,
 ) -> Revision:
     """The next revision of ``latest``: the same article, marked, with a new body if given."""
     changed = replace(
@@ -52,20 +51,6 @@ async def _check(
     sent: Validators,
 ) -> tuple[Revision | None, Validators]:
     """The revision this look at the page calls for, if any, and the page's validators."""
-    try:
-        return await _look(archive, fetcher, preparer, history, now, sent)
-    except FetchError:
-        return None, sent  # transient: never a removal, and the validators stay
-
-
-async def _look(
-    archive: Archive,
-    fetcher: Getter,
-    preparer: Preparer,
-    history: list[Revision],
-    now: datetime,
-    sent: Validators,
-) -> tuple[Revision | None, Validators]:
     latest = history[-1]
     assert latest.url is not None
     removed = latest.change == "removed"
@@ -73,9 +58,11 @@ async def _look(
         response = await fetcher.get(latest.url, sent, accept=PAGE_ACCEPT)
     except HTTPStatus as error:
         if error.status not in (404, 410):
-            raise
+            return None, sent  # other statuses (5xx, 403, ...) are no proof of removal
         evidence = removal_evidence(latest.url, error.status, latest.url, "")
         return (None if removed else _changed(latest, now, "removed", evidence or {})), sent
+    except FetchError:
+        return None, sent  # transient: never a removal, and the validators stay
     if response.not_modified:  # the page is there and as it was
         restored = _changed(latest, now, "restored", {"status": "304"}) if removed else None
         return restored, sent
@@ -96,18 +83,8 @@ def _compare(
     volatile = any(revision.change == "volatile" for revision in history)
     from_page = not latest.summary_only and latest.hash != (latest.feed_hash or latest.hash)
     if from_page and extraction.ok and not volatile:
-        candidate = Candidate(
-            url=latest.url,
-            guid=latest.guid,
-            title=latest.title,
-            html=latest.html,
-            text=latest.text,
-            hash=latest.hash,
-            keys=latest.keys,
-            item=_item_of(latest),
-            feed_hash=latest.feed_hash or latest.hash,
-        )
-        fresh = with_page(candidate, extraction, archive.policy)
+        published = parse_iso(latest.published) if latest.published else None
+        fresh = page_content(extraction, latest.title, published, latest.url, archive.policy)
         earlier = {revision.hash for revision in history[:-1]}
         if not removed and fresh.hash != latest.hash and fresh.hash in earlier:
             # Back to a version it had before: a page that flips on every fetch. Marked once,
@@ -126,23 +103,6 @@ def _compare(
     if removed:
         return _changed(latest, now, "restored", {"status": str(status)})
     return None
-
-
-def _item_of(revision: Revision) -> FeedItem:
-    """The feed item a revision was made from, as far as the record keeps it."""
-    published = parse_iso(revision.published) if revision.published else None
-    return FeedItem(
-        guid=revision.guid,
-        url=revision.url,
-        title=revision.title,
-        authors=revision.authors,
-        published=published,
-        updated=None,
-        content_html=None,
-        summary_html=None,
-        categories=revision.categories,
-        image=None,
-    )
 
 
 async def recheck(
