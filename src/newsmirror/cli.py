@@ -24,6 +24,7 @@ from .bulk_extract import (
     inputs_from_manifest,
     write_lines,
 )
+from .cli_site import add_commands as add_site_commands
 from .config import FULL_TEXT_MODES, Source, parse_duration, parse_settings
 from .configfile import ConfigEditor, derive_abbr, init_archive, list_name
 from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
@@ -379,6 +380,8 @@ def parser() -> argparse.ArgumentParser:
     warc = command("import-warc", cmd_import_warc, "record the feeds and pages of WARC files")
     warc.add_argument("files", nargs="+", metavar="FILE", help="WARC or WARC.gz files")
     warc.add_argument("--wait", action="store_true", help="wait for a running pass")
+
+    add_site_commands(command)
 
     sources = command("sources", cmd_sources, "list, add, remove, import or export sources")
     actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")

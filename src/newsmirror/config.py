@@ -112,6 +112,15 @@ class PublishSettings:
     commit: bool = setting(True, "commit the archive to git after each run")
     remotes: list[str] = setting([], 'git remotes that `run --push` pushes to, e.g. ["origin"]')
     branch: str = setting("", "branch to push; empty means the current branch")
+    site_dir: str = setting(
+        "_site", "folder `build` writes the static site to, relative to the archive"
+    )
+    site_url: str = setting(
+        "", "the site's public URL, e.g. https://example.org/news/ (feeds and the sitemap need it)"
+    )
+    site_branch: str = setting(
+        "", 'branch `build` commits the site to, e.g. "gh-pages"; empty: the folder only'
+    )
 
 
 @dataclass(frozen=True)

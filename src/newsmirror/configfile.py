@@ -37,6 +37,8 @@ DEFAULT_SOURCES = (
 GITIGNORE = """\
 # newsmirror's caches: rebuilt from the record, never the only copy of anything
 .newsmirror/
+# the static site (`newsmirror build`), published from its own branch or folder
+_site/
 # unfinished atomic writes
 .tmp-*
 """

@@ -56,16 +56,22 @@ def render_removal(revision: Revision, tz: timezone) -> str:
     )
 
 
-def render_article(revision: Revision, policy: ImagePolicy, notice: str = "") -> str:
+def with_images(revision: Revision, policy: ImagePolicy, page: str) -> str:
+    """The body with its images where ``policy`` says: proxied, original, or local copies
+    linked relative to ``page`` (so the archive and the site read offline and on any host)."""
+
     def image_source(src: str) -> str:
         if policy.mode != "local":
             return policy.rewrite(src)
         original = policy.original(src)
         copy = revision.images.get(original)
-        # Relative to the article file, so the archive reads offline and on any git host.
-        return posixpath.relpath(copy, posixpath.dirname(revision.path)) if copy else original
+        return posixpath.relpath(copy, posixpath.dirname(page)) if copy else original
 
-    body = notice + flatten(map_image_sources(revision.html, image_source))
+    return map_image_sources(revision.html, image_source)
+
+
+def render_article(revision: Revision, policy: ImagePolicy, notice: str = "") -> str:
+    body = notice + flatten(with_images(revision, policy, revision.path))
     return (
         f"<!--{epoch_ms(revision.time)}-->\n"
         f"[{escape_title(revision.title)}]({revision.url or ''})\n"

@@ -38,12 +38,13 @@ def init_repository(root: Path) -> None:
         git(root, "init", "--quiet")
 
 
-def push(root: Path, remotes: list[str], branch: str = "") -> list[PushResult]:
+def push(root: Path, remotes: list[str], branch: str = "", local: str = "HEAD") -> list[PushResult]:
+    """Push ``local`` to ``branch`` (default: the current branch's name) of each remote."""
     target = branch or git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
     results = []
     for remote in remotes:
         try:
-            done = git(root, "push", "--quiet", remote, f"HEAD:refs/heads/{target}", check=False)
+            done = git(root, "push", "--quiet", remote, f"{local}:refs/heads/{target}", check=False)
         except PublishError as error:  # a hanging remote must not keep the others waiting
             results.append(PushResult(remote, False, str(error)))
             continue

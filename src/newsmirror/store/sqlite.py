@@ -73,10 +73,47 @@ class Listed:
     removed: bool = False
 
 
+@dataclass(frozen=True)
+class Shelved:
+    """An article as readers browse it, and where its latest revision sits in the record."""
+
+    id: str
+    source: str
+    path: str
+    title: str
+    url: str | None
+    time_ms: int
+    rev: int
+    change: str
+    record_file: str
+    record_offset: int
+
+    @property
+    def removed(self) -> bool:
+        return self.change == "removed"
+
+
+def _browse_filter(
+    source: str | None, start_ms: int | None, end_ms: int | None
+) -> tuple[str, tuple[object, ...]]:
+    clauses, values = [], []
+    for clause, value in (
+        ("source = ?", source),
+        ("time_ms >= ?", start_ms),
+        ("time_ms < ?", end_ms),
+    ):
+        if value is not None:
+            clauses.append(clause)
+            values.append(value)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(values)
+
+
 class StateStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, isolation_level=None)
+        # Readers (search, serve) open the index while a run may be writing to it.
+        self.db.execute("PRAGMA busy_timeout=10000")
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
@@ -207,6 +244,13 @@ class StateStore:
             (article,),
         ).fetchall()
 
+    def versions_of(self, article: str) -> list[tuple[int, str, str]]:
+        """(rev, fetched, change) of every revision of an article, oldest first."""
+        return self.db.execute(
+            "SELECT rev, fetched, change FROM revisions WHERE article = ? ORDER BY rev",
+            (article,),
+        ).fetchall()
+
     def changes_since(self, since: str) -> list[tuple[str, int, str, str, str, str, str]]:
         """(article, rev, fetched, source, path, title, change) of each change since ``since``."""
         return self.db.execute(
@@ -315,6 +359,50 @@ class StateStore:
 
     def article_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT source, count(*) FROM articles GROUP BY source"))
+
+    # What readers browse: the web reader and the static site
+
+    def browse(
+        self,
+        source: str | None = None,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        limit: int = -1,
+        offset: int = 0,
+    ) -> list[Shelved]:
+        """Articles newest first, of one source or all, optionally in [start_ms, end_ms)."""
+        where, values = _browse_filter(source, start_ms, end_ms)
+        rows = self.db.execute(
+            f"""SELECT id, source, path, title, url, time_ms, rev, change, record_file,
+                       record_offset FROM articles {where}
+                ORDER BY time_ms DESC, path DESC LIMIT ? OFFSET ?""",
+            (*values, limit, offset),
+        )
+        return [Shelved(*row) for row in rows]
+
+    def browse_count(
+        self, source: str | None = None, start_ms: int | None = None, end_ms: int | None = None
+    ) -> int:
+        where, values = _browse_filter(source, start_ms, end_ms)
+        return int(self.db.execute(f"SELECT count(*) FROM articles {where}", values).fetchone()[0])
+
+    def days(self, source: str, offset_ms: int) -> list[tuple[str, int]]:
+        """(YYYY-MM-DD, articles) of each day a source has articles, newest first; days in the
+        zone ``offset_ms`` east of UTC."""
+        return self.db.execute(
+            """SELECT date((time_ms + ?) / 1000, 'unixepoch') AS day, count(*) FROM articles
+               WHERE source = ? GROUP BY day ORDER BY day DESC""",
+            (offset_ms, source),
+        ).fetchall()
+
+    def shelved(self, reference: str) -> Shelved | None:
+        """An article by its id or its mirror file's path."""
+        row = self.db.execute(
+            """SELECT id, source, path, title, url, time_ms, rev, change, record_file,
+                      record_offset FROM articles WHERE id = ? OR path = ?""",
+            (reference, reference),
+        ).fetchone()
+        return Shelved(*row) if row else None
 
     # Per-source fetch state
 

@@ -1,0 +1,130 @@
+"""What readers browse, read from the index and the record: the model behind the web reader,
+the static site and their JSON and feeds.
+
+Everything here is a read; pages are computed from the record on demand, so the reader and the
+site always show what the record holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from .archive import Archive
+from .clean import sanitize
+from .project.mirror import with_images
+from .project.projector import source_names
+from .record.model import Revision, epoch_ms
+from .render.paths import article_page
+from .store.sqlite import Shelved
+
+PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    abbr: str
+    name: str
+    articles: int
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """One page of a list of articles, newest first."""
+
+    items: tuple[Shelved, ...]
+    page: int  # 1-based
+    pages: int  # at least 1, so an empty list still has its first page
+    total: int
+
+
+@dataclass(frozen=True)
+class Version:
+    rev: int
+    fetched: str
+    change: str  # "" (the first), edited, re-extracted, volatile, removed, restored
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    shelved: Shelved  # the article as the index knows it (latest revision)
+    revision: Revision  # the revision shown: the latest unless an earlier one was asked for
+    body: str  # sanitized HTML, images where the archive's image policy puts them
+    versions: tuple[Version, ...]  # every revision, oldest first
+
+    @property
+    def latest(self) -> bool:
+        return self.revision.rev == self.shelved.rev
+
+    @property
+    def removal(self) -> Version | None:
+        """The removal when the article is gone from its publisher now."""
+        last = self.versions[-1]
+        return last if last.change == "removed" else None
+
+
+class Library:
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.store = archive.store
+        self.names = dict(source_names(archive))
+        self.offset_ms = round(archive.tz.utcoffset(None).total_seconds() * 1000)
+
+    def sources(self) -> list[SourceInfo]:
+        """Sources with articles, in the configuration's order."""
+        counts = self.store.article_counts()
+        return [
+            SourceInfo(abbr, name, counts[abbr])
+            for abbr, name in self.names.items()
+            if counts.get(abbr)
+        ]
+
+    def name(self, abbr: str) -> str:
+        return self.names.get(abbr, abbr)
+
+    def knows_source(self, abbr: str) -> bool:
+        return abbr in self.names
+
+    def shelf(self, source: str | None = None, page: int = 1, size: int = PAGE_SIZE) -> Shelf:
+        """A page of the latest articles (of one source, or all); pages past the end are
+        empty and keep their number, so callers can tell "out of range" from "empty"."""
+        total = self.store.browse_count(source)
+        pages = max(1, -(-total // size))
+        items = self.store.browse(source, limit=size, offset=(page - 1) * size) if page > 0 else []
+        return Shelf(tuple(items), page, pages, total)
+
+    def day(self, source: str, day: date) -> tuple[Shelved, ...]:
+        start = epoch_ms(datetime(day.year, day.month, day.day, tzinfo=self.archive.tz))
+        end = start + int(timedelta(days=1).total_seconds() * 1000)
+        return tuple(self.store.browse(source, start, end))
+
+    def days(self, source: str) -> list[tuple[date, int]]:
+        return [
+            (date.fromisoformat(day), count)
+            for day, count in self.store.days(source, self.offset_ms)
+        ]
+
+    def article(self, reference: str, rev: int | None = None) -> ArticleView | None:
+        """An article by id or mirror path; an earlier revision when ``rev`` is given."""
+        shelved = self.store.shelved(reference)
+        if shelved is None:
+            return None
+        rows = self.store.revisions_of(shelved.id)
+        chosen = [(file, offset) for number, _, file, offset in rows if number == rev]
+        if rev is None:
+            revision = self.archive.log.read_at(shelved.record_file, shelved.record_offset)
+        elif chosen:
+            revision = self.archive.log.read_at(*chosen[0])
+        else:
+            return None
+        versions = tuple(
+            Version(number, fetched, change)
+            for number, fetched, change in self.store.versions_of(shelved.id)
+        )
+        return ArticleView(shelved, revision, self.body(revision), versions)
+
+    def body(self, revision: Revision) -> str:
+        # The record holds sanitized HTML already; sanitizing again costs little and keeps a
+        # hand-edited or older record from putting markup the allow-list refuses on a page.
+        page = article_page(revision.path)
+        return sanitize(with_images(revision, self.archive.policy, page))

@@ -1,0 +1,51 @@
+"""The static site committed to a branch of the archive's repository (``gh-pages``, say).
+
+The site folder is committed as the whole tree of the branch, through a separate index file,
+so neither the archive's index nor its working tree is touched; an unchanged site adds no
+commit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from ..errors import PublishError
+from .git import git
+
+SITE_INDEX = ".newsmirror/site-index"
+
+
+def commit_site(root: Path, site: Path, branch: str, message: str) -> bool:
+    """Commit ``site`` as the tree of ``branch``; False when the branch had that tree already."""
+    env = {**os.environ, "GIT_INDEX_FILE": str(root / SITE_INDEX)}
+    try:
+        subprocess.run(
+            ["git", f"--work-tree={site}", "add", "--all", "--force", "."],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        tree = subprocess.run(
+            ["git", "write-tree"],
+            cwd=root,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        ).stdout.strip()
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        raise PublishError(f"git could not stage the site in {site}: {error}") from None
+    parent = git(
+        root, "rev-parse", "--quiet", "--verify", f"refs/heads/{branch}^{{commit}}", check=False
+    )
+    parents = ["-p", parent.stdout.strip()] if parent.returncode == 0 else []
+    if parents and git(root, "rev-parse", f"{parents[1]}^{{tree}}").stdout.strip() == tree:
+        return False
+    commit = git(root, "commit-tree", tree, *parents, "-m", message).stdout.strip()
+    git(root, "update-ref", f"refs/heads/{branch}", commit)
+    return True

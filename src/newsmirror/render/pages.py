@@ -1,0 +1,199 @@
+"""Pages as HTML: one set of templates for the web reader and the static site.
+
+Each method renders one page of the scheme in ``paths`` and returns None when there is no such
+page (an unknown source or article, a page number out of range), so the reader can answer 404
+and the site can simply skip it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from ..library import Library
+from ..record.model import parse_iso
+from . import paths
+
+CHANGE_NAMES = {
+    "": "首次存档 first archived",
+    "edited": "已修改 edited",
+    "re-extracted": "重新提取 re-extracted",
+    "volatile": "内容反复变化 volatile",
+    "removed": "已删除 removed",
+    "restored": "已恢复 restored",
+}
+
+# The static site has no server to send headers: the same policy goes in a <meta> tag.
+# Pagefind runs WebAssembly and fetches its index; nothing else runs.
+STATIC_CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src * data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'"
+)
+
+
+@dataclass(frozen=True)
+class Pager:
+    page: int
+    pages: int
+    previous: str | None
+    next: str | None
+
+
+def marked(segments: Iterable[tuple[str, bool]]) -> Markup:
+    """Text segments, each escaped, the matching ones in ``<mark>``."""
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(text) if hit else escape(text) for text, hit in segments
+    )
+
+
+class Pages:
+    def __init__(self, library: Library, *, static: bool, site_title: str = "newsmirror") -> None:
+        self.library = library
+        self.static = static
+        tz = library.archive.tz
+        self.env = Environment(
+            loader=PackageLoader("newsmirror.render"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            site_title=site_title,
+            static=static,
+            csp=STATIC_CSP,
+            change_names=CHANGE_NAMES,
+            source_page=paths.source_page,
+            days_page=paths.days_page,
+            day_page=paths.day_page,
+            article_page=paths.article_page,
+            source_name=library.name,
+            marked=marked,
+            iso=lambda ms: datetime.fromtimestamp(ms / 1000, UTC).isoformat(),
+            local=lambda ms: f"{datetime.fromtimestamp(ms / 1000, tz):%Y-%m-%d %H:%M}",
+            local_iso=lambda text: f"{parse_iso(text).astimezone(tz):%Y-%m-%d %H:%M}",
+        )
+        self.sources = library.sources()
+
+    def render(self, template: str, current: str, **context: Any) -> str:
+        def url(target: str) -> str:
+            return paths.relative(target, current)
+
+        context.setdefault("query_text", "")
+        return self.env.get_template(template).render(
+            url=url, current=current, sources=self.sources, **context
+        )
+
+    def home(self, page: int = 1) -> str | None:
+        shelf = self.library.shelf(None, page)
+        if not 1 <= page <= shelf.pages:
+            return None
+        current = paths.home_page(page)
+        return self.render(
+            "list.html",
+            current,
+            heading="最新文章 Latest",
+            items=shelf.items,
+            show_source=True,
+            feed=paths.feed_file(None, "atom.xml"),
+            pager=self._pager(page, shelf.pages, paths.home_page),
+        )
+
+    def source(self, abbr: str, page: int = 1) -> str | None:
+        if not self.library.knows_source(abbr):
+            return None
+        shelf = self.library.shelf(abbr, page)
+        if not 1 <= page <= shelf.pages:
+            return None
+        return self.render(
+            "list.html",
+            paths.source_page(abbr, page),
+            heading=self.library.name(abbr),
+            abbr=abbr,
+            items=shelf.items,
+            feed=paths.feed_file(abbr, "atom.xml"),
+            pager=self._pager(page, shelf.pages, lambda n: paths.source_page(abbr, n)),
+        )
+
+    def days(self, abbr: str) -> str | None:
+        if not self.library.knows_source(abbr):
+            return None
+        return self.render(
+            "days.html",
+            paths.days_page(abbr),
+            heading=f"{self.library.name(abbr)} · 按日期 By day",
+            abbr=abbr,
+            days=self.library.days(abbr),
+        )
+
+    def day(self, abbr: str, day: date) -> str | None:
+        items = self.library.day(abbr, day) if self.library.knows_source(abbr) else ()
+        if not items:
+            return None
+        return self.render(
+            "list.html",
+            paths.day_page(abbr, day),
+            heading=f"{self.library.name(abbr)} · {day.isoformat()}",
+            abbr=abbr,
+            items=items,
+        )
+
+    def article(self, mirror_path: str, rev: int | None = None) -> str | None:
+        view = self.library.article(mirror_path, rev)
+        if view is None or (rev is not None and view.latest):
+            return None  # the latest version lives at the page without a version number
+        evidence = view.revision.evidence if view.removal else {}
+        reason = evidence.get("reason") or (
+            f"HTTP {evidence['status']}" if "status" in evidence else ""
+        )
+        return self.render(
+            "article.html",
+            paths.article_page(view.shelved.path, rev),
+            view=view,
+            abbr=view.shelved.source,
+            reason=reason,
+        )
+
+    def search_static(self) -> str:
+        return self.render("search_static.html", "search.html")
+
+    def error(self, current: str, status: int, message: str) -> str:
+        return self.render("error.html", current, status=status, message=message)
+
+    def at(self, path: str) -> str | None:
+        """The page at ``path`` of the scheme in ``paths``; None when there is none."""
+        parsed = paths.parse(path)
+        if parsed is None:
+            return None
+        kind, parts = parsed
+        page = int(parts.get("page", "1"))
+        if kind == "home":
+            return self.home(page)
+        if kind == "source":
+            return self.source(parts["abbr"], page)
+        if kind == "days":
+            return self.days(parts["abbr"])
+        if kind == "day":
+            try:
+                day = date.fromisoformat(parts["day"].replace("/", "-"))
+            except ValueError:
+                return None
+            return self.day(parts["abbr"], day)
+        rev = int(parts["rev"]) if "rev" in parts else None
+        return self.article(parts["stem"] + ".md", rev)
+
+    @staticmethod
+    def _pager(page: int, pages: int, page_path: Any) -> Pager | None:
+        if pages <= 1:
+            return None
+        return Pager(
+            page,
+            pages,
+            page_path(page - 1) if page > 1 else None,
+            page_path(page + 1) if page < pages else None,
+        )

@@ -1,0 +1,76 @@
+"""Where each page lives: one scheme for the web reader and the static site.
+
+Every page is a file path ending in ``.html`` (or a feed's name), relative to the site's root,
+and pages link to each other with relative URLs. So the same rendered page works served by
+``newsmirror serve``, on any static host under any sub-path, and opened from the file system
+(``file://`` has no directory index, hence ``index.html`` spelled out).
+
+    index.html, page/{n}.html                 latest articles of every source
+    sources/{abbr}/index.html, .../page/{n}.html   latest articles of one source
+    sources/{abbr}/{YYYY}/{MM}/{DD}.html      one source's articles of one day
+    sources/{abbr}/days.html                  the days a source has articles
+    articles/{abbr}/{YYYY}/{MM}/{DD}-{slug}.html   an article, beside its mirror file's path
+    articles/.../{DD}-{slug}.v{n}.html        an earlier version of it
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import date
+from urllib.parse import quote
+
+HOME = "index.html"
+
+
+def home_page(page: int = 1) -> str:
+    return HOME if page == 1 else f"page/{page}.html"
+
+
+def source_page(abbr: str, page: int = 1) -> str:
+    return f"sources/{abbr}/index.html" if page == 1 else f"sources/{abbr}/page/{page}.html"
+
+
+def days_page(abbr: str) -> str:
+    return f"sources/{abbr}/days.html"
+
+
+def day_page(abbr: str, day: date) -> str:
+    return f"sources/{abbr}/{day:%Y/%m/%d}.html"
+
+
+def article_page(mirror_path: str, rev: int | None = None) -> str:
+    stem = mirror_path.removesuffix(".md")
+    return f"{stem}.v{rev}.html" if rev else f"{stem}.html"
+
+
+def feed_file(abbr: str | None, name: str) -> str:
+    """A feed of one source, or of the whole archive (``abbr`` None)."""
+    return f"sources/{abbr}/{name}" if abbr else name
+
+
+def relative(target: str, current: str) -> str:
+    """The URL of page ``target`` as written on page ``current``."""
+    here = posixpath.dirname(current) or "."
+    return quote(posixpath.relpath(target, here))
+
+
+_PAGES: list[tuple[str, re.Pattern[str]]] = [
+    ("home", re.compile(r"(?:index\.html|page/(?P<page>[0-9]{1,9})\.html)")),
+    (
+        "source",
+        re.compile(r"sources/(?P<abbr>[^/]+)/(?:index\.html|page/(?P<page>[0-9]{1,9})\.html)"),
+    ),
+    ("days", re.compile(r"sources/(?P<abbr>[^/]+)/days\.html")),
+    ("day", re.compile(r"sources/(?P<abbr>[^/]+)/(?P<day>[0-9]{4}/[0-9]{2}/[0-9]{2})\.html")),
+    ("article", re.compile(r"(?P<stem>articles/.+?)(?:\.v(?P<rev>[0-9]{1,9}))?\.html")),
+]
+
+
+def parse(path: str) -> tuple[str, dict[str, str]] | None:
+    """(kind, parts) of the page at ``path`` (the inverse of the functions above), or None."""
+    for kind, pattern in _PAGES:
+        match = pattern.fullmatch(path)
+        if match:
+            return kind, {key: value for key, value in match.groupdict().items() if value}
+    return None

@@ -1,0 +1,58 @@
+"""The archive's feeds: the latest articles, of one source or all, in full, as FeedItems for
+the writers in ``project.feeds``. The web reader and the static site both serve these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from urllib.parse import urljoin
+
+from ..clean import map_image_sources, plain_text
+from ..library import Library
+from ..project.feeds import FORMATS, FeedInfo, FeedItem
+from ..record.model import epoch_ms, parse_iso
+from ..store.sqlite import Shelved
+from . import paths
+
+FEED_SIZE = 50
+SUMMARY_CHARS = 200
+
+
+def feed_items(library: Library, shelved: Iterable[Shelved], base_url: str) -> list[FeedItem]:
+    """Each article's latest revision as a feed item; links absolute under ``base_url``."""
+    items = []
+    for article in shelved:
+        revision = library.archive.log.read_at(article.record_file, article.record_offset)
+        link = urljoin(base_url, paths.relative(paths.article_page(article.path), paths.HOME))
+        # Feed readers resolve relative URLs against the feed, not the article page.
+        body = map_image_sources(library.body(revision), partial(urljoin, link))
+        items.append(
+            FeedItem(
+                id=revision.article,
+                title=revision.title,
+                link=link,
+                original_url=revision.url,
+                published_ms=article.time_ms,
+                updated_ms=epoch_ms(parse_iso(revision.fetched)),
+                authors=revision.authors,
+                content_html=body,
+                summary=plain_text(revision.html)[:SUMMARY_CHARS],
+                categories=revision.categories,
+            )
+        )
+    return items
+
+
+def feed(library: Library, abbr: str | None, kind: str, base_url: str) -> bytes:
+    """The feed of ``kind`` (a key of FORMATS) of one source, or of every source."""
+    name, _, write = FORMATS[kind]
+    title = library.name(abbr) if abbr else "newsmirror"
+    home = paths.source_page(abbr) if abbr else paths.HOME
+    info = FeedInfo(
+        title=title,
+        home_url=urljoin(base_url, paths.relative(home, paths.HOME)),
+        self_url=urljoin(base_url, paths.relative(paths.feed_file(abbr, name), paths.HOME)),
+        id=f"feed:{abbr or ''}",
+    )
+    shelved = library.store.browse(abbr, limit=FEED_SIZE)
+    return write(info, feed_items(library, shelved, base_url))
