@@ -119,6 +119,6 @@ def adopt(archive: Archive, old: Path, now: datetime | None = None) -> Adoption:
             if not target.exists():
                 shutil.copy2(path, target)
     if batch:
-        archive.store.index(archive.log.append(batch))
+        archive.append(batch)
     result.adopted = len(batch)
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Sequence
 from datetime import timezone
 from pathlib import Path
 from types import TracebackType
@@ -12,11 +13,14 @@ from .clean import ImagePolicy
 from .config import CONFIG_FILE, Settings, load_settings
 from .errors import ArchiveBusy, ArchiveError
 from .project.mirror import zone
-from .record.log import RecordLog
+from .record.log import Entry, RecordLog
+from .record.model import Revision
+from .search import SearchIndex
 from .store.sqlite import StateStore
 
 CACHE_DIR = ".newsmirror"
 STATE_FILE = f"{CACHE_DIR}/state.sqlite"
+SEARCH_FILE = f"{CACHE_DIR}/search.sqlite"
 LOCK_FILE = f"{CACHE_DIR}/lock"
 
 
@@ -36,12 +40,19 @@ class Archive:
         self.log = RecordLog(self.root)
         self._lock_handle: int | None = None
         self._store: StateStore | None = None
+        self._search: SearchIndex | None = None
 
     @property
     def store(self) -> StateStore:
         if self._store is None:
             raise ArchiveError(f"{self.root}: archive used outside `with`")
         return self._store
+
+    @property
+    def search(self) -> SearchIndex:
+        if self._search is None:
+            raise ArchiveError(f"{self.root}: archive used outside `with`")
+        return self._search
 
     @property
     def policy(self) -> ImagePolicy:
@@ -59,6 +70,8 @@ class Archive:
         self._store = StateStore(self.root / STATE_FILE)
         try:
             self._store.catch_up(self.log)
+            self._search = SearchIndex(self.root / SEARCH_FILE, root=self.root)
+            self._search.catch_up(self.log)
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -73,9 +86,19 @@ class Archive:
         if self._store is not None:
             self._store.close()
             self._store = None
+        if self._search is not None:
+            self._search.close()
+            self._search = None
         if self._lock_handle is not None:
             os.close(self._lock_handle)  # closing releases the flock
             self._lock_handle = None
+
+    def append(self, batch: Sequence[Revision]) -> list[Entry]:
+        """Record revisions durably, then index them for lookups and for search."""
+        entries = self.log.append(batch)
+        self.store.index(entries)
+        self.search.index(entries)
+        return entries
 
     def _acquire_lock(self) -> None:
         handle = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)

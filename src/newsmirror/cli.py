@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import re
 import sys
@@ -42,10 +43,13 @@ from .report import (
     errors,
     history_table,
     outcome_line,
+    search_table,
     status_table,
 )
 from .run import fetch_feed, run_pass
 from .run import replay_pass as run_replay
+from .search import SearchQuery, hit_json
+from .search.model import STATUSES, day_start_ms
 from .warc import Captured, WarcReplay, read_captures
 
 
@@ -125,7 +129,28 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_rebuild(args: argparse.Namespace) -> int:
     with Archive(root_of(args), wait=args.wait) as archive:
         result = rebuild(archive)
+        archive.search.rebuild(archive.log)
     console.print(f"rebuilt {result.articles} articles; {result.files_changed} files changed")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with Archive(root_of(args), write=False) as archive:
+        tz = archive.tz
+        query = SearchQuery(
+            " ".join(args.query),
+            sources=tuple(args.source or ()),
+            since_ms=day_start_ms(args.since, "--since", tz) if args.since else None,
+            until_ms=day_start_ms(args.until, "--until", tz, days_after=1) if args.until else None,
+            status=args.status,
+            limit=args.limit,
+        )
+        page = archive.search.search(query)
+    if args.json:
+        for hit in page.hits:
+            print(json.dumps(hit_json(hit), ensure_ascii=False))
+    else:
+        console.print(search_table(page, tz))
     return 0
 
 
@@ -344,6 +369,18 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--wait", action="store_true", help="wait for a running pass to finish")
 
     command("status", cmd_status, "one row per source: successes, errors, schedule")
+    search = command("search", cmd_search, 'find articles: words, Chinese, "phrases", -exclusions')
+    search.add_argument(
+        "query", nargs="+", metavar="QUERY", help="what to find (put -- before a leading -word)"
+    )
+    search.add_argument(
+        "--source", action="append", metavar="ABBR", help="only this source (repeat)"
+    )
+    search.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
+    search.add_argument("--until", metavar="DATE", help="published on or before YYYY-MM-DD")
+    search.add_argument("--status", choices=STATUSES, help="only edited or removed articles")
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="hits (default 20)")
+    search.add_argument("--json", action="store_true", help="one JSON object per hit and line")
     rebuild_cmd = command("rebuild", cmd_rebuild, "regenerate every projection from the record")
     rebuild_cmd.add_argument("--wait", action="store_true", help="wait for a running pass")
     adopt_cmd = command("adopt", cmd_adopt, "import an archive written by the old mirror scripts")

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from .archive import Archive
 from .errors import UnknownArticle
 from .record.model import Revision
+from .search.text import CJK
 
 # A CJK character is a word of its own (Chinese has no spaces to split on); elsewhere a word is
 # a run of \w, and everything between words (spaces, punctuation) is a token too.
-TOKEN = re.compile(
-    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]|\w+|\s+|[^\w\s]",
-)
+TOKEN = re.compile(rf"{CJK}|\w+|\s+|[^\w\s]")
 
 
 @dataclass(frozen=True)

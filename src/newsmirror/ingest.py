@@ -143,7 +143,7 @@ def record_planned(
         if _keep(archive, plan)
     ]
     if batch:
-        archive.store.index(archive.log.append(batch))
+        archive.append(batch)
     for revision in batch:
         if revision.rev == 1:
             tally.new += 1

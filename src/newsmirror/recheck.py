@@ -129,7 +129,7 @@ async def recheck(
     tally = Tally(seen=len(due))
     batch = [revision for revision, _ in found if revision]
     if batch:
-        store.index(archive.log.append(batch))
+        archive.append(batch)
         tally.revised = len(batch)
         tally.revisions = batch
     return tally

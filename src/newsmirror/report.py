@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .config import Source
 from .record.model import Revision
 from .run import Outcome
+from .search import SearchPage
 from .store.sqlite import SourceState
 
 # Off a terminal (cron, CI logs, pipes) lines are not wrapped at 80 columns: they are read later.
@@ -136,4 +138,25 @@ def history_table(revisions: Sequence[Revision]) -> Table:
     for revision in revisions:
         body = "feed summary" if revision.summary_only else (revision.extractor or "feed")
         table.add_row(str(revision.rev), revision.fetched, revision.title, body)
+    return table
+
+
+def _marked(segments: Sequence[tuple[str, bool]]) -> Text:
+    text = Text()
+    for part, match in segments:
+        text.append(part, style="bold reverse" if match else None)
+    return text
+
+
+def search_table(page: SearchPage, tz: tzinfo) -> Table:
+    about = "about " if page.total_is_estimate else ""
+    table = Table(title=f"{about}{page.total} article{'s' if page.total != 1 else ''}")
+    for column in ("date", "source", "title", "path", "snippet"):
+        table.add_column(column, overflow="fold")
+    for hit in page.hits:
+        day = datetime.fromtimestamp(hit.time_ms / 1000, tz).strftime("%Y-%m-%d")
+        title = _marked(hit.title_marks)
+        if hit.status:
+            title.append(f" ({hit.status})", style="italic")
+        table.add_row(day, hit.source, title, hit.path, _marked(hit.snippet))
     return table

@@ -13,7 +13,7 @@ off before writing, so a torn line is never followed by good ones and nothing re
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -32,6 +32,14 @@ class Entry:
     file: str  # relative to the archive root
     offset: int  # byte offset of the line
     end: int  # byte offset after the line's newline
+
+
+@dataclass(frozen=True)
+class Unread:
+    """What an index of the record has yet to read, given how far it read each file."""
+
+    restart: bool  # a file shrank or went away (replaced from git, say): read all again
+    files: tuple[tuple[str, int], ...]  # (file, byte offset to read from), files with more
 
 
 def _fsync_dir(path: Path) -> None:
@@ -64,6 +72,18 @@ class RecordLog:
             return (self.root / file).stat().st_size
         except FileNotFoundError:
             return 0
+
+    def unread(self, read_to: Mapping[str, int]) -> Unread:
+        """The files with lines past ``read_to`` (file -> bytes read), from there."""
+        sizes = {file: self.size(file) for file in self.files()}
+        restart = any(read_to.get(f, 0) > size for f, size in sizes.items()) or bool(
+            set(read_to) - set(sizes)
+        )
+        done = {} if restart else read_to
+        return Unread(
+            restart,
+            tuple((f, done.get(f, 0)) for f, size in sizes.items() if size > done.get(f, 0)),
+        )
 
     def append(self, revisions: Iterable[Revision]) -> list[Entry]:
         """Append revisions durably; returns where each one landed."""

@@ -136,22 +136,17 @@ class StateStore:
         Runs at every start, so a crash between appending to the record and indexing it is
         repaired before anything reads the index.
         """
-        indexed = dict(self.db.execute("SELECT file, indexed_to FROM record_files"))
-        files = log.files()
-        if any(indexed.get(f, 0) > log.size(f) for f in files) or set(indexed) - set(files):
-            # A record file shrank or went away (replaced from git, for example): start over.
+        unread = log.unread(dict(self.db.execute("SELECT file, indexed_to FROM record_files")))
+        if unread.restart:
             self.db.executescript(
                 "DELETE FROM articles; DELETE FROM revisions; DELETE FROM keys; "
                 "DELETE FROM images; DELETE FROM record_files;"
             )
-            indexed = {}
         count = 0
-        for file in files:
-            start = indexed.get(file, 0)
-            if log.size(file) > start:
-                entries = list(log.read(file, start))
-                self.index(entries)
-                count += len(entries)
+        for file, start in unread.files:
+            entries = list(log.read(file, start))
+            self.index(entries)
+            count += len(entries)
         return count
 
     def index(self, entries: Iterable[Entry]) -> None:

@@ -1,0 +1,16 @@
+"""Full-text search over the record, Chinese-aware: see ``text`` (terms) and ``index`` (ranking)."""
+
+from .index import SearchIndex
+from .model import Hit, SearchPage, SearchQuery, hit_json, marked_html, plain
+from .query import parse_query
+
+__all__ = [
+    "Hit",
+    "SearchIndex",
+    "SearchPage",
+    "SearchQuery",
+    "hit_json",
+    "marked_html",
+    "parse_query",
+    "plain",
+]

@@ -1,0 +1,89 @@
+"""Revisions as documents to index: folded and cut into terms, in worker processes for a backlog.
+
+Reading the record and cutting text into terms costs about as much CPU as SQLite spends
+indexing the terms, so a large catch-up (a first build, ``rebuild``) hands whole byte ranges of
+record files to other processes while this one writes what they return.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import NamedTuple
+
+from ..record.log import Entry, RecordLog
+from ..record.model import epoch_ms
+from .text import fold, terms
+
+RANGE_BYTES = 8 << 20  # of record read at a time: some 1,000 articles
+
+
+class Document(NamedTuple):
+    article: str
+    rev: int
+    change: str
+    source: str
+    time_ms: int
+    file: str
+    offset: int
+    end: int
+    title: str  # index form (text.terms)
+    body: str  # index form
+
+
+def _document(entry: Entry) -> Document:
+    r = entry.revision
+    where = (entry.file, entry.offset, entry.end)
+    title, body = terms(fold(r.title)), terms(fold(r.text))
+    return Document(r.article, r.rev, r.change, r.source, epoch_ms(r.time), *where, title, body)
+
+
+def documents(entries: Sequence[Entry]) -> list[Document]:
+    return [_document(entry) for entry in entries]
+
+
+def read_documents(root: Path, file: str, start: int, end: int) -> list[Document]:
+    """The documents of the lines of ``file`` from byte ``start`` to ``end``."""
+    found = []
+    for entry in RecordLog(root).read(file, start):
+        if entry.offset >= end:
+            break
+        found.append(_document(entry))
+    return found
+
+
+def line_ranges(log: RecordLog, file: str, start: int) -> Iterator[tuple[int, int]]:
+    """``file`` from ``start`` to its end as (start, end) ranges of whole lines."""
+    size = log.size(file)
+    with open(log.root / file, "rb") as handle:
+        while start < size:
+            handle.seek(min(start + RANGE_BYTES, size))
+            handle.readline()  # to the start of the next line
+            end = min(handle.tell(), size)
+            yield start, end
+            start = end
+
+
+def documents_of(
+    log: RecordLog, ranges: Sequence[tuple[str, int, int]], workers: int
+) -> Iterator[list[Document]]:
+    """The documents of each (file, start, end), in order; ``workers`` processes do the reading
+    and cutting (0: this one)."""
+    # Forked workers start at once and import nothing, but a fork copies only this thread: a
+    # lock another thread holds would stay locked in the child. With threads, no workers.
+    if workers == 0 or threading.active_count() > 1:
+        for file, start, end in ranges:
+            yield read_documents(log.root, file, start, end)
+        return
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        pending: deque[Future[list[Document]]] = deque()
+        for file, start, end in ranges:
+            pending.append(pool.submit(read_documents, log.root, file, start, end))
+            if len(pending) > workers:  # the workers read ahead while we write
+                yield pending.popleft().result()
+        for future in pending:
+            yield future.result()

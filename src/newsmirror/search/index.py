@@ -1,0 +1,347 @@
+"""The search index: one FTS5 document per article (its latest revision), a cache of the record.
+
+Layout. ``fts`` is a contentless FTS5 table (``content=''``): it keeps the terms, not the text,
+which stays in the record. Its columns are the body and the title (folded, in index form, see
+``text``), the source (``s`` + the abbr in hex, one token) and the status (``edited``,
+``removed``): filters are column filters in the MATCH expression, which user text never reaches.
+``docs`` maps each article to its document and to the record line it was made from.
+
+Time order. A document's rowid is the article's time in minutes, shifted left by ``SLOT_BITS``,
+plus a slot (articles of the same minute; a full minute spills into the next). So rowid order is
+time order: the newest matches of a query are ``ORDER BY rowid DESC LIMIT n`` (FTS5 walks its
+doclists backwards and stops), and date filters are rowid ranges. Minutes, not milliseconds:
+rowid gaps are stored as varints in every posting, and small gaps keep the index small.
+
+Ranking. The ``WINDOW`` newest matches are ranked by
+``relevance / (1 + age_days / RECENCY_DAYS)``: relevance is bm25 with the title weighted
+``TITLE_WEIGHT`` times the body, ``age_days`` is how much older the article is than the newest
+match. An article a month older needs twice the relevance; at equal relevance newer wins.
+
+Updates. A contentless table can only delete a row when given the values it indexed: they are
+made again from the record line ``docs`` points to (``RecordLog.read_at``), with the same
+folding. The folding's version (OpenCC's, Unicode's) is kept in ``meta``; an index made with
+another is dropped and built again, since its rows could no longer be deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+import opencc
+
+from ..errors import ArchiveError
+from ..record.log import Entry, RecordLog
+from ..record.model import epoch_ms
+from .documents import Document, documents, documents_of, line_ranges
+from .model import STATUSES, Hit, SearchPage, SearchQuery
+from .query import parse_query
+from .snippets import highlighter, marked_title, snippet
+from .text import fold, terms
+
+VERSION = f"1; opencc {opencc.__version__}; unicode {unicodedata.unidata_version}"
+SLOT_BITS = 4
+MINUTE_MS = 60_000
+MAX_ROWID = (1 << 63) - 1
+WINDOW = 1000  # newest matches ranked; pages past it are empty
+MAX_LIMIT = 100
+TITLE_WEIGHT = 3.0
+RECENCY_DAYS = 30.0
+TRANSACTION = 10_000  # documents written in one transaction when catching up: fewer merges
+PARALLEL_BYTES = 16 << 20  # a backlog of this much record is cut into terms by other processes
+USER_COLUMNS = "{body title}"
+
+SCHEMA = (
+    """CREATE TABLE docs(
+        docid INTEGER PRIMARY KEY, article TEXT NOT NULL UNIQUE, rev INTEGER NOT NULL,
+        source TEXT NOT NULL, status TEXT NOT NULL,
+        record_file TEXT NOT NULL, record_offset INTEGER NOT NULL)""",
+    "CREATE TABLE record_files(file TEXT PRIMARY KEY, indexed_to INTEGER NOT NULL)",
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE VIRTUAL TABLE fts USING fts5(
+        body, title, source, status, content='', prefix='1',
+        tokenize='unicode61 remove_diacritics 2')""",
+    # Large builds: flushing terms less often and merging segments 8 at a time, not 4, make
+    # fewer passes over the same data (bench/search.py).
+    "INSERT INTO fts(fts, rank) VALUES('hashsize', 67108864)",
+    "INSERT INTO fts(fts, rank) VALUES('automerge', 8)",
+)
+
+
+def _minute(time_ms: int) -> int:
+    return max(0, time_ms) // MINUTE_MS
+
+
+def _rowid_at(time_ms: int | None, default: int) -> int:
+    """The first rowid of the minute at or after ``time_ms``."""
+    if time_ms is None:
+        return default
+    return min(MAX_ROWID, _minute(time_ms + MINUTE_MS - 1) << SLOT_BITS)
+
+
+def _source_term(abbr: str) -> str:
+    return "s" + abbr.encode().hex()
+
+
+def _status(edited: bool, removed: bool) -> str:
+    return " ".join(name for name, on in zip(STATUSES, (edited, removed), strict=True) if on)
+
+
+def _score(bm25: float, age_minutes: int) -> float:
+    return -bm25 / (1 + age_minutes / (RECENCY_DAYS * 1440))
+
+
+class SearchIndex:
+    """The index at ``path``, of the record of ``root`` (by default the archive ``path`` is in:
+    ``root/.newsmirror/search.sqlite``)."""
+
+    def __init__(self, path: Path, *, readonly: bool = False, root: Path | None = None) -> None:
+        self.log = RecordLog(root or path.resolve().parent.parent)
+        try:
+            if readonly:
+                uri = f"{path.resolve().as_uri()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, isolation_level=None)
+        except sqlite3.OperationalError as error:
+            raise ArchiveError(f"{path}: cannot open the search index: {error}") from None
+        # Searches run while a pass writes: wait for its transaction rather than fail.
+        self.db.execute("PRAGMA busy_timeout=30000")
+        if readonly:
+            if self._version() != VERSION:
+                raise ArchiveError(f"{path}: the search index is out of date; open the archive")
+            return
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        # A large catch-up writes transactions of 100 MB; the log need not stay that size.
+        self.db.execute("PRAGMA journal_size_limit=67108864")
+        if self._version() != VERSION:
+            with self._transaction():
+                if self._version() != VERSION:  # still: another process may have made it
+                    self._create()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _version(self) -> str | None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        except sqlite3.OperationalError:  # no such table: a new file
+            return None
+        return str(row[0]) if row else None
+
+    def _create(self) -> None:
+        for table in ("fts", "docs", "record_files", "meta"):
+            self.db.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in SCHEMA:  # not executescript, which would commit the transaction
+            self.db.execute(statement)
+        self.db.execute("INSERT INTO meta(key, value) VALUES('version', ?)", (VERSION,))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # Indexing
+
+    def catch_up(self, log: RecordLog, *, workers: int | None = None) -> int:
+        """Index what the record has and the index lacks; returns revisions read.
+
+        ``workers``: processes cutting text into terms (0: none); by default one per core but
+        one when the backlog is large, none otherwise.
+        """
+        read_to = dict(self.db.execute("SELECT file, indexed_to FROM record_files"))
+        unread = log.unread(read_to)
+        if unread.restart:
+            with self._transaction():
+                self._create()
+        if workers is None:
+            backlog = sum(log.size(file) - start for file, start in unread.files)
+            workers = max(1, (os.cpu_count() or 1) - 1) if backlog >= PARALLEL_BYTES else 0
+        ranges = [(f, a, b) for f, start in unread.files for a, b in line_ranges(log, f, start)]
+        count, batch = 0, []
+        for docs in documents_of(log, ranges, workers):
+            batch += docs
+            if len(batch) >= TRANSACTION:
+                self._apply(batch)
+                count, batch = count + len(batch), []
+        if batch:
+            self._apply(batch)
+        return count + len(batch)
+
+    def rebuild(self, log: RecordLog) -> int:
+        """Drop everything and index the whole record again."""
+        with self._transaction():
+            self._create()
+        return self.catch_up(log)
+
+    def index(self, entries: Iterable[Entry]) -> None:
+        """Add appended revisions, in one transaction."""
+        self._apply(documents(list(entries)))
+
+    def _apply(self, docs: Sequence[Document]) -> None:
+        latest: dict[str, Document] = {}
+        edited: set[str] = set()
+        ends: dict[str, int] = {}
+        for doc in docs:
+            if doc.article not in latest or doc.rev > latest[doc.article].rev:
+                latest[doc.article] = doc
+            if doc.change == "edited":
+                edited.add(doc.article)
+            ends[doc.file] = max(ends.get(doc.file, 0), doc.end)
+        with self._transaction():
+            for article, doc in latest.items():
+                self._put(doc, article in edited)
+            self.db.executemany(
+                """INSERT INTO record_files(file, indexed_to) VALUES(?, ?) ON CONFLICT(file)
+                   DO UPDATE SET indexed_to = max(indexed_to, excluded.indexed_to)""",
+                ends.items(),
+            )
+
+    def _put(self, doc: Document, edited: bool) -> None:
+        """Make the article's document say what ``doc`` (one of its revisions) adds."""
+        row = self.db.execute(
+            """SELECT docid, rev, source, status, record_file, record_offset
+               FROM docs WHERE article = ?""",
+            (doc.article,),
+        ).fetchone()
+        if row is None:
+            status = _status(edited, doc.change == "removed")
+            self._write(self._free_docid(doc.time_ms), doc, status)
+            return
+        docid, rev, source, status, file, offset = row
+        newer = doc.rev > rev
+        flags = status.split()
+        removed = doc.change == "removed" if newer else "removed" in flags
+        new_status = _status(edited or "edited" in flags, removed)
+        if not newer and new_status == status:
+            return  # an older or the same revision, nothing new
+        old = self.log.read_at(file, offset)
+        old_title, old_body = terms(fold(old.title)), terms(fold(old.text))
+        self.db.execute(
+            "INSERT INTO fts(fts, rowid, body, title, source, status) VALUES('delete',?,?,?,?,?)",
+            (docid, old_body, old_title, _source_term(source), status),
+        )
+        self.db.execute("DELETE FROM docs WHERE docid = ?", (docid,))
+        if newer:
+            same_minute = docid >> SLOT_BITS == _minute(doc.time_ms)
+            self._write(docid if same_minute else self._free_docid(doc.time_ms), doc, new_status)
+        else:
+            kept = doc._replace(
+                rev=rev, source=source, file=file, offset=offset, title=old_title, body=old_body
+            )
+            self._write(docid, kept, new_status)
+
+    def _write(self, docid: int, doc: Document, status: str) -> None:
+        self.db.execute(
+            "INSERT INTO docs VALUES(?, ?, ?, ?, ?, ?, ?)",
+            (docid, doc.article, doc.rev, doc.source, status, doc.file, doc.offset),
+        )
+        self.db.execute(
+            "INSERT INTO fts(rowid, body, title, source, status) VALUES(?, ?, ?, ?, ?)",
+            (docid, doc.body, doc.title, _source_term(doc.source), status),
+        )
+
+    def _free_docid(self, time_ms: int) -> int:
+        first = _minute(time_ms) << SLOT_BITS
+        while True:
+            (top,) = self.db.execute(
+                "SELECT max(docid) FROM docs WHERE docid >= ? AND docid < ?",
+                (first, first + (1 << SLOT_BITS)),
+            ).fetchone()
+            if top is None:
+                return first
+            if top + 1 < first + (1 << SLOT_BITS):
+                return int(top) + 1
+            first += 1 << SLOT_BITS  # a full minute: the next (only the order shifts)
+
+    # Searching
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        parsed = parse_query(query.text)
+        user = parsed.match(USER_COLUMNS)
+        if user is None or query.status not in (None, *STATUSES):
+            return SearchPage(query, (), 0, False)
+        expression = f"({user})"
+        if query.sources:
+            sources = " OR ".join(_source_term(abbr) for abbr in query.sources)
+            expression += f" AND {{source}} : ({sources})"
+        if query.status:
+            expression += f" AND {{status}} : {query.status}"
+        low, high = _rowid_at(query.since_ms, 0), _rowid_at(query.until_ms, MAX_ROWID)
+        with self._reading():
+            rows = self.db.execute(
+                """SELECT rowid, bm25(fts, 1.0, ?, 0.0, 0.0) FROM fts
+                   WHERE fts MATCH ? AND rowid >= ? AND rowid < ?
+                   ORDER BY rowid DESC LIMIT ?""",
+                (TITLE_WEIGHT, expression, low, high, WINDOW),
+            ).fetchall()
+            newest = rows[0][0] >> SLOT_BITS if rows else 0
+            rows.sort(key=lambda r: (_score(r[1], newest - (r[0] >> SLOT_BITS)), r[0]))
+            rows.reverse()
+            start = max(0, query.offset)
+            page = rows[start : start + min(max(0, query.limit), MAX_LIMIT)]
+            pattern = highlighter([term.text for term in parsed.include])
+            hits = tuple(self._hit(docid, pattern) for docid, _ in page)
+            full = len(rows) == WINDOW
+            total = self._estimate(min(r[0] for r in rows), low, high) if full else len(rows)
+        return SearchPage(query, hits, total, full)
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One snapshot for the whole search, whatever a pass writes meanwhile."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
+    def _estimate(self, oldest: int, low: int, high: int) -> int:
+        """How many match: the share of the newest articles that do, applied to the rest."""
+        count = "SELECT count(*) FROM docs WHERE docid >= ? AND docid < ?"
+        (window,) = self.db.execute(count, (oldest, high)).fetchone()
+        (every,) = self.db.execute(count, (low, high)).fetchone()
+        return max(WINDOW, round(WINDOW * int(every) / max(1, int(window))))
+
+    def _hit(self, docid: int, pattern: re.Pattern[str] | None) -> Hit:
+        article, source, status, file, offset = self.db.execute(
+            "SELECT article, source, status, record_file, record_offset FROM docs WHERE docid = ?",
+            (docid,),
+        ).fetchone()
+        r = self.log.read_at(file, offset)
+        flags = status.split()
+        shown = "removed" if "removed" in flags else "edited" if flags else ""
+        return Hit(
+            article,
+            source,
+            r.path,
+            r.title,
+            r.url,
+            epoch_ms(r.time),
+            shown,
+            marked_title(r.title, pattern),
+            snippet(r.text, pattern),
+        )

@@ -1,0 +1,369 @@
+"""The search index over a real record, and `newsmirror search` over real archives."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from archive_helpers import make_archive, nm, rss
+from newsmirror.archive import SEARCH_FILE, Archive
+from newsmirror.config import Source
+from newsmirror.record.log import RecordLog
+from newsmirror.record.model import Revision, epoch_ms, iso, parse_iso
+from newsmirror.search import SearchIndex, SearchPage, SearchQuery, marked_html, plain
+from newsmirror.search.index import WINDOW
+from server import LocalServer, Reply
+
+DAY = "2024-05-01T00:00:00Z"
+
+
+def revision(
+    n: int, title: str, text: str, when: str = DAY, source: str = "voa", **changes: object
+) -> Revision:
+    made = Revision(
+        article=f"{source}-{n}",
+        rev=1,
+        source=source,
+        path=f"articles/{source}/{n}.md",
+        url=f"https://{source}.example.com/{n}",
+        guid=None,
+        title=title,
+        published=when,
+        updated=None,
+        first_seen=when,
+        fetched=when,
+        html=f"<p>{text}</p>",
+        text=text,
+        hash=f"h{n}",
+    )
+    return replace(made, **changes)  # type: ignore[arg-type]
+
+
+def later(r: Revision, days: int, **changes: object) -> Revision:
+    """The next revision of ``r``, fetched ``days`` later."""
+    fetched = iso(parse_iso(r.fetched) + timedelta(days=days))
+    return replace(r, rev=r.rev + 1, fetched=fetched, **changes)  # type: ignore[arg-type]
+
+
+class Record:
+    """A record and its search index side by side, as an archive keeps them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.log = RecordLog(root)
+        self.index = SearchIndex(root / SEARCH_FILE)
+
+    def add(self, *revisions: Revision) -> None:
+        self.index.index(self.log.append(revisions))
+
+    def find(self, text: str, **options: object) -> list[str]:
+        return [hit.article for hit in self.page(text, **options).hits]
+
+    def page(self, text: str, **options: object) -> SearchPage:
+        return self.index.search(SearchQuery(text, **options))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Record:
+    return Record(tmp_path)
+
+
+NEWS = [
+    revision(1, "中俄关系新动向", "普京与习近平在北京会谈，双方讨论了俄乌战争。"),
+    revision(2, "臺灣選舉結果", "國民黨在臺灣選舉中獲勝，Putin 沒有評論。"),
+    revision(3, "G20峰会开幕", "G20峰会在印度举行，各国领导人出席。"),
+    revision(4, "美国大选", "候选人在会场中。G20 在印度的峰会也受到关注。"),
+    revision(5, "Vladimir Putin speaks", "Putin met Vladimir in Moscow; café talks went on."),
+]
+
+
+def test_chinese_queries_of_one_to_four_characters(record: Record) -> None:
+    record.add(*NEWS)
+    assert set(record.find("中")) == {"voa-1", "voa-2", "voa-4"}  # 会场中 ends a run
+    assert record.find("中俄") == ["voa-1"]
+    assert record.find("普京") == ["voa-1"]
+    assert record.find("乌战争") == ["voa-1"]
+    assert record.find("俄乌战争") == ["voa-1"]
+    assert record.find("乌俄战争") == []  # every character is there, not in this order
+
+
+def test_traditional_and_simplified_find_each_other(record: Record) -> None:
+    record.add(*NEWS)
+    assert record.find("台湾") == record.find("臺灣") == ["voa-2"]
+    assert record.find("国民党") == record.find("國民黨") == ["voa-2"]
+    assert set(record.find("国")) == set(record.find("國")) == {"voa-2", "voa-3", "voa-4"}
+    hit = record.page("台湾 国民党").hits[0]
+    assert marked_html(hit.title_marks) == "<mark>臺灣</mark>選舉結果"  # shown as published
+    assert marked_html(hit.snippet).startswith("<mark>國民黨</mark>在<mark>臺灣</mark>選舉")
+
+
+def test_mixed_chinese_and_latin(record: Record) -> None:
+    record.add(*NEWS)
+    assert record.find("普京 Putin") == []  # both must match, in one article
+    assert record.find("國民黨 putin") == ["voa-2"]
+    assert record.find("G20峰会") == ["voa-3"]  # next to each other, not G20 ... 峰会
+    assert set(record.find("G20 峰会")) == {"voa-3", "voa-4"}
+    assert record.find("CAFE") == ["voa-5"]  # case and diacritics fold
+
+
+def test_quoted_phrases_need_their_words_together(record: Record) -> None:
+    record.add(*NEWS)
+    assert record.find("vladimir putin") == ["voa-5"]
+    assert record.find('"vladimir putin"') == ["voa-5"]  # the title has it
+    assert record.find('"putin met"') == ["voa-5"]
+    assert record.find('"met putin"') == []  # both words are there, not together
+    assert record.find('"普京 会谈"') == []  # 普京与习近平在北京会谈
+
+
+def test_exclusions(record: Record) -> None:
+    record.add(*NEWS)
+    assert set(record.find("G20")) == {"voa-3", "voa-4"}
+    assert record.find("G20 -美国") == ["voa-3"]
+    assert record.find('G20 -"各国领导人"') == ["voa-4"]
+    assert record.find("G20 NOT 美国") == ["voa-3"]
+    assert record.page("-美国").hits == () and record.page("-美国").total == 0
+
+
+def test_source_date_and_status_filters(record: Record) -> None:
+    old = revision(1, "中国经济", "中国经济增长。", when="2024-04-30T23:59:00Z")
+    other = revision(2, "中国外交", "中国外交政策。", source="rfa", when="2024-05-02T08:00:00Z")
+    edited = revision(3, "中国科技", "中国科技发展。", when="2024-05-03T08:00:00Z")
+    record.add(old, other, edited)
+    record.add(later(edited, 1, change="edited", text="中国科技发展迅速。"))
+    removed = later(old, 1, change="removed")
+    record.add(removed)
+    assert record.find("中国", sources=("rfa",)) == ["rfa-2"]
+    assert set(record.find("中国", sources=("voa", "rfa"))) == {"voa-1", "rfa-2", "voa-3"}
+    assert record.find("中国", sources=("nope",)) == []
+    may = epoch_ms(parse_iso(DAY))
+    assert set(record.find("中国", since_ms=may)) == {"rfa-2", "voa-3"}
+    assert record.find("中国", until_ms=may) == ["voa-1"]
+    assert record.find("中国", since_ms=may, until_ms=may + 86_400_000 * 2) == ["rfa-2"]
+    assert record.find("中国", status="edited") == ["voa-3"]
+    assert record.find("中国", status="removed") == ["voa-1"]
+    assert {h.article: h.status for h in record.page("中国").hits} == {
+        "voa-1": "removed",
+        "rfa-2": "",
+        "voa-3": "edited",
+    }
+    record.add(later(removed, 1, change="restored"))  # back: no longer removed
+    assert record.find("中国", status="removed") == []
+    record.add(later(later(edited, 1, change="edited"), 1, change="removed"))
+    assert record.find("中国", status="edited") == record.find("中国", status="removed")
+
+
+def test_relevance_then_recency(record: Record) -> None:
+    record.add(
+        revision(1, "天气", "今天的新闻提到了选举。", when="2024-05-03T00:00:00Z"),
+        revision(2, "选举", "选举，选举，选举结果公布。", when="2024-05-01T00:00:00Z"),
+        revision(3, "天气", "昨天的新闻提到了选举。", when="2024-05-02T00:00:00Z"),
+    )
+    assert record.find("选举") == ["voa-2", "voa-1", "voa-3"]  # title first; then the newer
+    assert record.find("新闻 选举") == ["voa-1", "voa-3"]
+
+
+def test_an_update_replaces_the_document(record: Record) -> None:
+    first = revision(1, "旧标题", "原来的文字提到了莫斯科。")
+    record.add(first)
+    second = later(first, 1, change="edited", title="新标题", text="改过的文字提到了北京。")
+    record.add(second)
+    assert record.find("莫斯科") == [] and record.find("旧标题") == []
+    assert record.find("北京") == ["voa-1"] and record.find("新标题") == ["voa-1"]
+    record.add(replace(first, fetched="2024-05-01T00:00:01Z"))  # an older one, arriving late
+    assert record.find("莫斯科") == [] and record.find("北京") == ["voa-1"]
+    (hit,) = record.page("北京").hits
+    assert (hit.title, hit.status) == ("新标题", "edited")
+
+
+def test_an_article_whose_time_changes_moves(record: Record) -> None:
+    first = revision(1, "中国", "中国新闻。", when="2024-05-01T00:00:00Z")
+    record.add(first, revision(2, "中国", "中国新闻。", when="2024-05-02T00:00:00Z"))
+    assert record.find("中国") == ["voa-2", "voa-1"]
+    record.add(later(first, 1, published="2024-05-05T00:00:00Z"))
+    assert record.find("中国") == ["voa-1", "voa-2"]
+    assert record.find("中国", since_ms=epoch_ms(parse_iso("2024-05-04T00:00:00Z"))) == ["voa-1"]
+
+
+def test_snippets_mark_the_original_text(record: Record) -> None:
+    text = "開頭。" + "很長的文字，" * 40 + "台灣的選舉在今天舉行。" + "結尾。" * 30
+    record.add(revision(1, "標題", text))
+    (hit,) = record.page("台湾 选举").hits
+    assert hit.snippet[0] == ("…", False) and hit.snippet[-1] == ("…", False)
+    assert [part for part, match in hit.snippet if match] == ["台灣", "選舉"]
+    assert 100 <= len(plain(hit.snippet)) <= 130 and "台湾" not in plain(hit.snippet)
+    assert hit.title_marks == (("標題", False),)
+    record.add(revision(2, "<script>x</script>", "<b>粗体</b> & 普京"))
+    (hit,) = record.page("普京").hits
+    assert marked_html(hit.title_marks) == "&lt;script&gt;x&lt;/script&gt;"
+    assert marked_html(hit.snippet) == "&lt;b&gt;粗体&lt;/b&gt; &amp; <mark>普京</mark>"
+
+
+def test_pages_totals_and_the_window(record: Record) -> None:
+    record.add(*(revision(n, "新闻", f"第{n}条中国新闻。") for n in range(WINDOW + 30)))
+    page = record.page("中国", limit=7, offset=3)
+    assert len(page.hits) == 7 and page.total_is_estimate and page.total >= WINDOW
+    assert record.page("中国", offset=WINDOW).hits == ()
+    assert len(record.page("中国", limit=10**6).hits) == 100  # at most 100 a page
+    few = record.page("第7条")
+    assert (few.total, few.total_is_estimate, len(few.hits)) == (1, False, 1)
+
+
+def contents(index: SearchIndex) -> list[tuple[object, ...]]:
+    rows = index.db.execute("SELECT * FROM docs ORDER BY docid").fetchall()
+    terms = index.db.execute("SELECT * FROM vocab ORDER BY 1, 2").fetchall()
+    return [*rows, *terms]
+
+
+def test_a_rebuilt_index_equals_the_original(record: Record, tmp_path: Path) -> None:
+    record.add(*NEWS)
+    record.add(later(NEWS[0], 1, change="edited", text="普京与习近平再次会谈。"))
+    record.add(later(NEWS[1], 1, change="removed"))
+    queries = ["中", "普京", "台湾", "putin", "G20峰会", '"vladimir putin"']
+    before = [record.page(q) for q in queries]
+    for index in (record.index,):
+        index.db.execute("CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'instance')")
+    original = contents(record.index)
+    record.index.close()
+    for path in (tmp_path / ".newsmirror").glob("search.sqlite*"):
+        path.unlink()
+    for workers in (0, 1):  # in this process and in a worker process
+        with SearchIndex(tmp_path / SEARCH_FILE) as again:
+            assert again.search(SearchQuery("普京")).hits == ()
+            assert again.catch_up(RecordLog(tmp_path), workers=workers) == 7
+            again.db.execute("CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'instance')")
+            assert contents(again) == original
+            assert [again.search(p.query) for p in before] == before
+            assert again.catch_up(RecordLog(tmp_path)) == 0
+            again.rebuild(RecordLog(tmp_path))
+            assert [again.search(p.query) for p in before] == before
+        (tmp_path / SEARCH_FILE).unlink()
+
+
+def test_a_record_file_that_shrinks_starts_the_index_over(record: Record, tmp_path: Path) -> None:
+    record.add(*NEWS)
+    file = tmp_path / RecordLog(tmp_path).files()[0]
+    lines = file.read_bytes().splitlines(keepends=True)
+    file.write_bytes(b"".join(lines[:2]))  # replaced by an older copy, say
+    assert record.index.catch_up(record.log) == 2
+    assert record.find("普京") == ["voa-1"] and record.find("G20") == []
+
+
+def test_an_index_of_another_version_is_rebuilt(record: Record, tmp_path: Path) -> None:
+    record.add(*NEWS)
+    record.index.db.execute("UPDATE meta SET value = 'old' WHERE key = 'version'")
+    record.index.close()
+    with pytest.raises(Exception, match="out of date"):
+        SearchIndex(tmp_path / SEARCH_FILE, readonly=True)
+    with SearchIndex(tmp_path / SEARCH_FILE) as index:
+        assert index.search(SearchQuery("普京")).hits == ()
+        assert index.catch_up(RecordLog(tmp_path)) == len(NEWS)
+    with SearchIndex(tmp_path / SEARCH_FILE, readonly=True) as index:
+        assert [h.article for h in index.search(SearchQuery("普京")).hits] == ["voa-1"]
+        with pytest.raises(sqlite3.OperationalError):
+            index.index(RecordLog(tmp_path).read_all())
+
+
+# Real archives, through the command line
+
+
+def story(n: int, body: str, title: str) -> dict[str, str]:
+    return {
+        "title": title,
+        "link": f"https://e.com/a/{n}.html",
+        "guid": f"g{n}",
+        "pubDate": f"Sat, 0{n} Dec 2021 02:39:03 GMT",
+        "description": f"<![CDATA[<p>{body}</p>]]>",
+    }
+
+
+@pytest.fixture
+def archive(server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_archive(
+        tmp_path / "a",
+        [
+            Source("VOA", "voa", server.url("/voa.xml")),
+            Source("RFA", "rfa", server.url("/rfa.xml")),
+        ],
+        monkeypatch,
+    )
+    server.route("/voa.xml", Reply(body=rss([story(1, "普京访问北京。", "中俄关系")])))
+    server.route("/rfa.xml", Reply(body=rss([story(2, "台灣選舉結束。", "臺灣新聞")])))
+    assert nm(root, "run") == 0
+    server.route("/voa.xml", Reply(body=rss([story(1, "普京再次访问北京。", "中俄关系")])))
+    assert nm(root, "run", "--all") == 0  # the article is edited
+    return root
+
+
+def search_json(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, str]]:
+    capsys.readouterr()
+    assert nm(root, "search", "--json", *args) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_search_command(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (hit,) = search_json(archive, capsys, "普京")
+    assert hit == {
+        "article": hit["article"],
+        "source": "voa",
+        "path": hit["path"],
+        "title": "中俄关系",
+        "url": "https://e.com/a/1.html",
+        "published": "2021-12-01T02:39:03Z",
+        "status": "edited",
+        "snippet": "普京再次访问北京。",
+        "snippet_html": "<mark>普京</mark>再次访问北京。",
+    }
+    assert hit["path"].startswith("articles/voa/2021/12/01-") and (archive / hit["path"]).is_file()
+    assert [h["title"] for h in search_json(archive, capsys, "台湾")] == ["臺灣新聞"]
+    assert search_json(archive, capsys, "普京", "--source", "rfa") == []
+    assert len(search_json(archive, capsys, "北京", "--status", "edited")) == 1
+    assert search_json(archive, capsys, "北京", "--until", "2021-11-30") == []
+    assert len(search_json(archive, capsys, "北京", "--since", "2021-12-01")) == 1
+    assert len(search_json(archive, capsys, "北京", "--until", "2021-12-01")) == 1
+    assert len(search_json(archive, capsys, "中", "--limit", "1")) == 1
+    assert search_json(archive, capsys, "--", "-北京") == []
+    assert nm(archive, "search", "普京", "台湾") == 0
+    out = capsys.readouterr().out
+    assert "0 articles" in out
+    assert nm(archive, "search", "访问") == 0
+    out = capsys.readouterr().out
+    assert "1 article" in out and "中俄关系" in out and hit["path"] in out
+
+
+def test_search_command_errors(archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert nm(archive, "search", "普京", "--since", "2021-13-01") == 2
+    assert capsys.readouterr().err.strip() == (
+        "newsmirror: --since: '2021-13-01' is not a date; give YYYY-MM-DD"
+    )
+    assert nm(archive, "search", "普京", "--until", "yesterday") == 2
+    assert "--until: 'yesterday' is not a date" in capsys.readouterr().err
+    assert nm(archive.parent, "search", "普京") == 1
+    assert "not a newsmirror archive" in capsys.readouterr().err
+
+
+def test_search_while_a_run_holds_the_archive(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Archive(archive) as writer:  # holds the lock, as a run does
+        writer.search.db.execute("BEGIN IMMEDIATE")  # and is in the middle of writing the index
+        writer.search.db.execute("DELETE FROM docs")
+        assert len(search_json(archive, capsys, "普京")) == 1  # what was committed
+        writer.search.db.execute("ROLLBACK")
+
+
+def test_the_index_is_a_cache_rebuild_and_deletion(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = search_json(archive, capsys, "北京")
+    (archive / SEARCH_FILE).unlink()
+    assert search_json(archive, capsys, "北京") == before  # caught up on opening
+    shutil.copy(archive / SEARCH_FILE, archive / "copy.sqlite")
+    assert nm(archive, "rebuild") == 0
+    assert search_json(archive, capsys, "北京") == before
