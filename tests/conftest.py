@@ -8,6 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from browser import browser, tab  # noqa: F401 - fixtures for every test module
 from server import LocalServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

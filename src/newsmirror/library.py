@@ -7,6 +7,8 @@ site always show what the record holds.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,6 +21,7 @@ from .render.paths import article_page
 from .store.sqlite import Shelved
 
 PAGE_SIZE = 30
+DAY_MS = 24 * 3600 * 1000
 
 
 @dataclass(frozen=True)
@@ -128,3 +131,37 @@ class Library:
         # hand-edited or older record from putting markup the allow-list refuses on a page.
         page = article_page(revision.path)
         return sanitize(with_images(revision, self.archive.policy, page))
+
+
+class Snapshot(Library):
+    """The library as the index stands when it is opened, for a reader that holds the archive's
+    lock (the static build): every article is read from the index once, and the lists, days and
+    day pages are cut from that in memory instead of one query each."""
+
+    def __init__(self, archive: Archive) -> None:
+        super().__init__(archive)
+        self.everything: tuple[Shelved, ...] = tuple(self.store.browse())
+        self.by_source: dict[str, list[Shelved]] = defaultdict(list)
+        self.by_day: dict[tuple[str, date], list[Shelved]] = defaultdict(list)
+        epoch = date(1970, 1, 1)
+        for article in self.everything:
+            self.by_source[article.source].append(article)
+            day = epoch + timedelta(days=(article.time_ms + self.offset_ms) // DAY_MS)
+            self.by_day[article.source, day].append(article)
+
+    def shelved(self, source: str | None = None) -> Sequence[Shelved]:
+        """Every article (of one source, or all), newest first."""
+        return self.everything if source is None else self.by_source.get(source, [])
+
+    def shelf(self, source: str | None = None, page: int = 1, size: int = PAGE_SIZE) -> Shelf:
+        shelved = self.shelved(source)
+        pages = max(1, -(-len(shelved) // size))
+        items = shelved[(page - 1) * size : page * size] if page > 0 else []
+        return Shelf(tuple(items), page, pages, len(shelved))
+
+    def day(self, source: str, day: date) -> tuple[Shelved, ...]:
+        return tuple(self.by_day.get((source, day), ()))
+
+    def days(self, source: str) -> list[tuple[date, int]]:
+        found = [(day, len(items)) for (abbr, day), items in self.by_day.items() if abbr == source]
+        return sorted(found, reverse=True)

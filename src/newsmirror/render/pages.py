@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..library import Library
 from ..record.model import parse_iso
+from ..search import marked_html
 from . import paths
 
 CHANGE_NAMES = {
@@ -46,16 +47,16 @@ class Pager:
 
 
 def marked(segments: Iterable[tuple[str, bool]]) -> Markup:
-    """Text segments, each escaped, the matching ones in ``<mark>``."""
-    return Markup("").join(
-        Markup("<mark>{}</mark>").format(text) if hit else escape(text) for text, hit in segments
-    )
+    return Markup(marked_html(segments))
 
 
 class Pages:
-    def __init__(self, library: Library, *, static: bool, site_title: str = "newsmirror") -> None:
+    def __init__(
+        self, library: Library, *, static: bool, site_title: str = "newsmirror", feeds: bool = True
+    ) -> None:
         self.library = library
         self.static = static
+        self.feeds = feeds  # a static site without a base URL has none to link to
         tz = library.archive.tz
         self.env = Environment(
             loader=PackageLoader("newsmirror.render"),
@@ -66,6 +67,7 @@ class Pages:
         self.env.globals.update(
             site_title=site_title,
             static=static,
+            feeds=feeds,
             csp=STATIC_CSP,
             change_names=CHANGE_NAMES,
             source_page=paths.source_page,
@@ -100,7 +102,7 @@ class Pages:
             heading="最新文章 Latest",
             items=shelf.items,
             show_source=True,
-            feed=paths.feed_file(None, "atom.xml"),
+            feed=paths.feed_file(None, "atom.xml") if self.feeds else None,
             pager=self._pager(page, shelf.pages, paths.home_page),
         )
 
@@ -116,7 +118,7 @@ class Pages:
             heading=self.library.name(abbr),
             abbr=abbr,
             items=shelf.items,
-            feed=paths.feed_file(abbr, "atom.xml"),
+            feed=paths.feed_file(abbr, "atom.xml") if self.feeds else None,
             pager=self._pager(page, shelf.pages, lambda n: paths.source_page(abbr, n)),
         )
 

@@ -1,0 +1,155 @@
+"""The web reader: the archive's pages, search, feeds and a JSON API, served read-only.
+
+Pages are the static site's pages (``render.pages``) at the same addresses, rendered on each
+request from the index and the record, so a run's new articles show without a rebuild. Search
+and its feed need a server and exist only here. Every response carries a strict
+Content-Security-Policy: the reader sends no script at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..archive import Archive
+from ..library import Library
+from ..project.feeds import FORMATS
+from ..render.pages import Pages
+from ..render.syndication import feed
+from . import api
+from .searching import search_feed, search_page
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "render" / "static"
+HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'none'; style-src 'self'; img-src 'self' https: data:; "
+        b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class Reader:
+    """What every request reads: the archive (opened once, read-only) and its pages."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.archive = Archive(root, write=False)
+        self.pages: Pages | None = None
+        self.data_version = -1
+
+    def open(self) -> None:
+        self.archive.__enter__()
+
+    def close(self) -> None:
+        self.archive.__exit__(None, None, None)
+
+    def current(self) -> Pages:
+        """The pages, renewed when a run has written to the index since (new sources)."""
+        version = self.archive.store.db.execute("PRAGMA data_version").fetchone()[0]
+        if self.pages is None or version != self.data_version:
+            self.pages = Pages(Library(self.archive), static=False)
+            self.data_version = version
+        return self.pages
+
+
+def html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status)
+
+
+def not_found(pages: Pages, current: str) -> HTMLResponse:
+    return html(pages.error(current, 404, "没有这个页面。No such page."), 404)
+
+
+async def page(request: Request) -> Response:
+    pages = request.app.state.reader.current()
+    path = request.path_params.get("path", "")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    body = pages.at(path)
+    return html(body) if body is not None else not_found(pages, path)
+
+
+def feed_endpoint(kind: str) -> Callable[[Request], Awaitable[Response]]:
+    """The route of one feed format (a key of FORMATS), for every source or one."""
+
+    async def endpoint(request: Request) -> Response:
+        pages: Pages = request.app.state.reader.current()
+        abbr = request.path_params.get("abbr")
+        if abbr is not None and not pages.library.knows_source(abbr):
+            return not_found(pages, "index.html")
+        body = feed(pages.library, abbr, kind, str(request.base_url))
+        return Response(body, media_type=FORMATS[kind][1])
+
+    return endpoint
+
+
+async def search_route(request: Request) -> Response:
+    pages: Pages = request.app.state.reader.current()
+    return search_page(pages, request)
+
+
+async def search_feed_route(request: Request) -> Response:
+    pages: Pages = request.app.state.reader.current()
+    return search_feed(pages, request)
+
+
+async def source_folder(request: Request) -> Response:
+    return RedirectResponse(f"/sources/{request.path_params['abbr']}/", status_code=301)
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response (a plain ASGI wrapper: cheap per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(root: Path) -> ASGIApp:
+    reader = Reader(root)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # SQLite connections belong to the thread that made them: the event loop's.
+        reader.open()
+        try:
+            yield
+        finally:
+            reader.close()
+
+    routes = [
+        Route("/search.html", search_route),
+        Route("/search.atom", search_feed_route),
+        Mount("/api", routes=api.routes),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/images", app=StaticFiles(directory=root / "images", check_dir=False)),
+        *[Route(f"/{name}", feed_endpoint(kind)) for kind, (name, _, _) in FORMATS.items()],
+        *[
+            Route("/sources/{abbr}/" + name, feed_endpoint(kind))
+            for kind, (name, _, _) in FORMATS.items()
+        ],
+        Route("/sources/{abbr}", source_folder),
+        Route("/{path:path}", page),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.reader = reader
+    return SecurityHeaders(app)

@@ -1,0 +1,94 @@
+"""End to end: `newsmirror serve` started as a command, used in headless Chromium."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from browser import Tab
+from reader_archive import make_reader_archive
+
+NEWSMIRROR = Path(sys.executable).with_name("newsmirror")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = make_reader_archive(tmp_path_factory.mktemp("e2e") / "archive", extra=5)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(NEWSMIRROR), "-C", str(root), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_search_in_chinese_and_open_the_article(tab: Tab, served: str) -> None:
+    page = tab.page
+    page.goto(served)
+    expect(page.locator("h1")).to_have_text("最新文章 Latest")
+    page.locator("header form.search input[name=q]").fill("臺灣")  # finds 台湾 and 臺灣
+    page.locator("header form.search button").click()
+    results = page.locator("ol.hits li > a")
+    expect(results).to_have_count(1)
+    expect(results.first).to_have_text("臺灣選舉結果")
+    expect(page.locator("ol.hits mark").first).to_have_text("臺灣")
+    results.first.click()
+    expect(page).to_have_url(f"{served}articles/voa/2026/11/02-story-2.html")
+    expect(page.locator("article h1")).to_have_text("臺灣選舉結果")
+    expect(page.locator("article .body")).to_contain_text("國民黨表現如何")
+
+
+def test_revisions_and_removal_are_shown_and_linked(tab: Tab, served: str) -> None:
+    page = tab.page
+    page.goto(f"{served}sources/voa/")
+    page.get_by_role("link", name="中俄关系新动向").click()
+    expect(page.locator("details.versions")).to_contain_text("共 2 个版本")
+    page.get_by_role("link", name="第 1 版").click()
+    expect(page.locator("p.notice")).to_contain_text("这是第 1 版")
+    expect(page.locator("article .body")).not_to_contain_text("习近平")
+    page.goto(f"{served}articles/voa/2026/11/03-story-5.html")
+    expect(page.locator("p.notice.removed")).to_contain_text("被删除")
+
+
+def test_dark_theme_follows_the_system(tab: Tab, served: str) -> None:
+    page = tab.page
+    page.emulate_media(color_scheme="dark")
+    page.goto(served)
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="light")
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert dark == "rgb(22, 23, 26)" and light == "rgb(253, 253, 251)"
+
+
+def test_a_phone_sized_window_needs_no_sideways_scrolling(tab: Tab, served: str) -> None:
+    page = tab.page
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("", "articles/voa/2026/11/01-story-1.html", "search.html?q=中俄"):
+        page.goto(served + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, path
