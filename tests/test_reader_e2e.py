@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser import Tab
+from newsmirror.cli import main
 from reader_archive import make_reader_archive
 
 NEWSMIRROR = Path(sys.executable).with_name("newsmirror")
@@ -92,3 +93,17 @@ def test_a_phone_sized_window_needs_no_sideways_scrolling(tab: Tab, served: str)
         page.goto(served + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, path
+
+
+def test_the_static_site_reads_from_the_file_system(tab: Tab, tmp_path: Path) -> None:
+    """After a `git clone`, a reader opens the site's files directly: links, style and all."""
+    root = make_reader_archive(tmp_path / "archive", extra=5)
+    assert main(["-C", str(root), "build", "--no-search"]) == 0
+    page = tab.page
+    page.goto((root / "_site" / "index.html").as_uri())
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "736px"  # style.css
+    page.get_by_role("link", name="美国之音").first.click()
+    page.get_by_role("link", name="中俄关系新动向").click()
+    expect(page.locator("article h1")).to_have_text("中俄关系新动向")
+    page.get_by_role("link", name="第 1 版").click()
+    expect(page.locator("p.notice")).to_contain_text("这是第 1 版")
