@@ -5,23 +5,33 @@ articles and revisions on it, the layout), cheaply, from the index. A build rend
 files whose key changed, deletes the files a full build would no longer write, and records the
 keys in a manifest. So a build after a run re-renders what the run changed and ends with exactly
 the files a full build writes; a template or setting change renders everything again.
+
+The index is read once (``library.Snapshot``); lists and days are cut from it in memory. When
+there is much to render, the work is shared among worker processes, one per CPU, forked so they
+start at once, each with its own connection to the index.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import partial
+from datetime import date
 from html import escape
+from itertools import repeat
 from pathlib import Path
-from urllib.parse import urljoin
+from typing import Any, Concatenate
+from urllib.parse import quote, urljoin, urlsplit
 
 from .. import __version__
 from ..archive import CACHE_DIR, Archive
 from ..errors import ConfigError
-from ..library import PAGE_SIZE, Library
+from ..library import PAGE_SIZE, Snapshot
 from ..record.log import RECORD_DIR
 from ..render import paths
 from ..render.pages import Pages
@@ -36,7 +46,9 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "render" / "static"
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "render" / "templates"
 PROTECTED = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, CACHE_DIR, "images", ".git")
 
-Produce = Callable[[], bytes | None]
+# Files to render for each worker process below which one is not worth starting (it opens the
+# archive and reads its index again: a few tenths of a second for 20,000 articles).
+PER_WORKER = 500
 
 
 @dataclass
@@ -67,6 +79,19 @@ def check_output(out: Path, archive: Archive) -> None:
         )
 
 
+def check_base_url(base_url: str) -> str:
+    """The site's public URL, ending in a slash ("" for none); refuses what cannot be one."""
+    if not base_url:
+        return ""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"base URL {base_url!r}: give the address the site is published at, "
+            "like https://example.org/news/"
+        )
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
 def _key(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
@@ -85,87 +110,133 @@ def layout_key(pages: Pages, base_url: str) -> str:
     )
 
 
-def plan(pages: Pages, base_url: str) -> Iterator[tuple[str, str, Produce]]:
-    """(path, key, produce) of every file of the site."""
-    library = pages.library
-    layout = layout_key(pages, base_url)
-    everything = library.store.browse()
-    for article in everything:
+@dataclass(frozen=True)
+class Job:
+    """How to render one file: a method of Renderer and its arguments. Plain data, so that a
+    worker process can render it."""
+
+    produce: Callable[Concatenate[Renderer, ...], bytes | None]
+    args: tuple[Any, ...] = ()
+
+
+class Renderer:
+    """Renders the files of a site from a snapshot of the archive's index; one per process."""
+
+    def __init__(self, archive: Archive, base_url: str) -> None:
+        self.library = Snapshot(archive)
+        self.pages = Pages(self.library, static=True, feeds=bool(base_url))
+        self.base_url = base_url
+
+    def render(self, job: Job) -> bytes | None:
+        return job.produce(self, *job.args)
+
+    def article(self, mirror_path: str, rev: int | None = None) -> bytes | None:
+        return _encoded(self.pages.article(mirror_path, rev))
+
+    def home(self, page: int) -> bytes | None:
+        return _encoded(self.pages.home(page))
+
+    def source(self, abbr: str, page: int) -> bytes | None:
+        return _encoded(self.pages.source(abbr, page))
+
+    def days(self, abbr: str) -> bytes | None:
+        return _encoded(self.pages.days(abbr))
+
+    def day(self, abbr: str, day: date) -> bytes | None:
+        return _encoded(self.pages.day(abbr, day))
+
+    def search(self) -> bytes:
+        return self.pages.search_static().encode()
+
+    def static(self, name: str) -> bytes:
+        return (STATIC_DIR / name).read_bytes()
+
+    def feed(self, abbr: str | None, kind: str) -> bytes:
+        return feed(self.library, abbr, kind, self.base_url)
+
+    def robots(self) -> bytes:
+        sitemap = f"Sitemap: {urljoin(self.base_url, 'sitemap.xml')}\n" if self.base_url else ""
+        return f"User-agent: *\nAllow: /\n{sitemap}".encode()
+
+    def sitemap(self) -> bytes:
+        return _sitemap(self.base_url, self.library.shelved())
+
+
+Planned = Iterator[tuple[str, str, Job]]  # (path, key, job) of files of the site
+
+
+def plan(renderer: Renderer) -> Planned:
+    """Every file of the site."""
+    layout = layout_key(renderer.pages, renderer.base_url)
+    library, base_url = renderer.library, renderer.base_url
+    yield from _articles(layout, library.shelved())
+    yield from _lists(layout, base_url, None, library.shelved())
+    for source in renderer.pages.sources:
+        yield from _lists(layout, base_url, source.abbr, library.shelved(source.abbr))
+        yield from _days(layout, library, source.abbr)
+    yield "search.html", _key(layout), Job(Renderer.search)
+    for static in sorted(STATIC_DIR.iterdir()):
+        yield f"static/{static.name}", _key(layout), Job(Renderer.static, (static.name,))
+    yield "robots.txt", _key(base_url), Job(Renderer.robots)
+    if base_url:
+        listed = [(a.path, a.rev) for a in library.shelved()]
+        yield "sitemap.xml", _key(base_url, listed), Job(Renderer.sitemap)
+
+
+def _articles(layout: str, shelved: Sequence[Shelved]) -> Planned:
+    """Each article's page, and a page for each of its earlier versions."""
+    for article in shelved:
         yield (
             paths.article_page(article.path),
             _key(layout, article.id, article.rev),
-            partial(_encoded, partial(pages.article, article.path)),
+            Job(Renderer.article, (article.path,)),
         )
         for rev in range(1, article.rev):
             yield (
                 paths.article_page(article.path, rev),
                 _key(layout, article.id, rev, article.rev),
-                partial(_encoded, partial(pages.article, article.path, rev)),
+                Job(Renderer.article, (article.path, rev)),
             )
-    yield from _lists(pages, layout, base_url, None, everything)
-    for source in pages.sources:
-        shelved = [a for a in everything if a.source == source.abbr]
-        yield from _lists(pages, layout, base_url, source.abbr, shelved)
-        days = library.days(source.abbr)
-        yield (
-            paths.days_page(source.abbr),
-            _key(layout, days),
-            partial(_encoded, partial(pages.days, source.abbr)),
-        )
-        for day, _ in days:
-            on_day = [(a.id, a.rev) for a in library.day(source.abbr, day)]
-            yield (
-                paths.day_page(source.abbr, day),
-                _key(layout, on_day),
-                partial(_encoded, partial(pages.day, source.abbr, day)),
-            )
-    yield "search.html", _key(layout), partial(_encoded, pages.search_static)
-    for static in sorted(STATIC_DIR.iterdir()):
-        yield f"static/{static.name}", _key(layout), static.read_bytes
-    yield "robots.txt", _key(base_url), partial(_robots, base_url)
-    if base_url:
-        listed = [(a.path, a.rev) for a in everything]
-        yield "sitemap.xml", _key(listed), partial(_sitemap, base_url, everything)
 
 
-def _lists(
-    pages: Pages, layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelved]
-) -> Iterator[tuple[str, str, Produce]]:
+def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelved]) -> Planned:
     """The paginated list pages and the feeds of one source, or of all."""
     count = max(1, -(-len(shelved) // PAGE_SIZE))
     for page in range(1, count + 1):
         on_page = [(a.id, a.rev) for a in shelved[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
         if abbr:
-            path, produce = paths.source_page(abbr, page), partial(pages.source, abbr, page)
+            path, job = paths.source_page(abbr, page), Job(Renderer.source, (abbr, page))
         else:
-            path, produce = paths.home_page(page), partial(pages.home, page)
-        yield path, _key(layout, count, on_page), partial(_encoded, produce)
+            path, job = paths.home_page(page), Job(Renderer.home, (page,))
+        yield path, _key(layout, count, on_page), job
     if base_url:
         latest = [(a.id, a.rev) for a in shelved[:FEED_SIZE]]
         for kind, (name, _, _) in FORMATS.items():
             yield (
                 paths.feed_file(abbr, name),
                 _key(layout, latest),
-                partial(feed, pages.library, abbr, kind, base_url),
+                Job(Renderer.feed, (abbr, kind)),
             )
 
 
-def _encoded(produce: Callable[[], str | None]) -> bytes | None:
-    page = produce()
+def _days(layout: str, library: Snapshot, abbr: str) -> Planned:
+    """The page of the days a source has articles, and each day's page."""
+    days = library.days(abbr)
+    yield paths.days_page(abbr), _key(layout, days), Job(Renderer.days, (abbr,))
+    for day, _ in days:
+        on_day = [(a.id, a.rev) for a in library.day(abbr, day)]
+        yield paths.day_page(abbr, day), _key(layout, on_day), Job(Renderer.day, (abbr, day))
+
+
+def _encoded(page: str | None) -> bytes | None:
     return page.encode() if page is not None else None
-
-
-def _robots(base_url: str) -> bytes:
-    sitemap = f"Sitemap: {urljoin(base_url, 'sitemap.xml')}\n" if base_url else ""
-    return f"User-agent: *\nAllow: /\n{sitemap}".encode()
 
 
 def _sitemap(base_url: str, shelved: Sequence[Shelved]) -> bytes:
     """Every article page (the lists are reached from them and change hourly)."""
-    urls = [urljoin(base_url, paths.relative(paths.HOME, paths.HOME))]
-    urls += [
-        urljoin(base_url, paths.relative(paths.article_page(a.path), paths.HOME)) for a in shelved
-    ]
+    # base_url ends in a slash and has no query: joining a path of the site is appending it.
+    pages = [paths.HOME] + [paths.article_page(a.path) for a in shelved]
+    urls = (base_url + quote(page) for page in pages)
     body = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -174,36 +245,123 @@ def _sitemap(base_url: str, shelved: Sequence[Shelved]) -> bytes:
     ).encode()
 
 
-def build(archive: Archive, out: Path, base_url: str, *, search: bool = True) -> Built:
-    """Bring ``out`` in line with the archive, rendering only what changed since last time."""
+def build(
+    archive: Archive, out: Path, base_url: str, *, search: bool = True, jobs: int | None = None
+) -> Built:
+    """Bring ``out`` in line with the archive, rendering only what changed since last time.
+
+    ``jobs``: worker processes to render in; by default one per CPU when there is enough to
+    render, else none."""
     check_output(out, archive)
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
+    renderer = Renderer(archive, check_base_url(base_url))
     out.mkdir(parents=True, exist_ok=True)
-    manifest_file = out / MANIFEST
-    before: dict[str, str] = (
-        json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else {}
-    )
-    pages = Pages(Library(archive), static=True)
-    after: dict[str, str] = {}
-    result = Built()
-    for path, key, produce in plan(pages, base_url):
-        target = out / path
-        if before.get(path) == key and target.exists():
+    before = _read_manifest(out / MANIFEST)
+    existing = _files(out)
+    after: dict[str, str] = {}  # path -> key of the files of the site
+    todo: dict[str, tuple[str, Job]] = {}  # path -> (key, job) of those to render
+    for path, key, job in plan(renderer):
+        if before.get(path) == key and path in existing:
             after[path] = key
-            continue
-        data = produce()
-        if data is None:
-            continue
-        after[path] = key
-        result.rendered += 1
-        result.written += write_if_changed(target, data)
+        else:
+            todo[path] = (key, job)
+    result = Built()
+    jobs = jobs if jobs is not None else min(_cpus(), len(todo) // PER_WORKER)
+    for path, written in _render(renderer, out, [(p, job) for p, (_, job) in todo.items()], jobs):
+        if written is not None:
+            after[path] = todo[path][0]
+            result.rendered += 1
+            result.written += written
     result.files = len(after)
     for path in before.keys() - after.keys():
-        (out / path).unlink(missing_ok=True)
+        _delete(out, path)
         result.deleted += 1
     if search:
-        build_search_index(out, pages.library, before, after)
-    # The manifest last: a build killed half-way redoes what it had not recorded.
-    write_if_changed(manifest_file, json.dumps(after, sort_keys=True, indent=0).encode())
+        build_search_index(out, renderer.library, before, after)
+    # The manifest last: a build killed half-way redoes what it had not recorded. One entry a
+    # line, by the C encoder (indent= would take the pure-Python one).
+    manifest = json.dumps(after, sort_keys=True, separators=(",\n", ": "))
+    write_if_changed(out / MANIFEST, manifest.encode())
     return result
+
+
+def _read_manifest(file: Path) -> dict[str, str]:
+    """The keys of the files the last build wrote; none when unreadable (render everything)."""
+    try:
+        keys = json.loads(file.read_bytes())
+    except (FileNotFoundError, ValueError):
+        return {}
+    if not isinstance(keys, dict):
+        return {}
+    # A path that is not plainly inside the folder cannot be ours: the build would delete it.
+    return {
+        path: key
+        for path, key in keys.items()
+        if isinstance(key, str) and all(part not in ("", ".", "..") for part in path.split("/"))
+    }
+
+
+def _files(out: Path) -> set[str]:
+    """Every file under ``out``, by path relative to it (one walk, not a stat per file)."""
+    found: set[str] = set()
+    for folder, _, names in os.walk(out):
+        here = Path(folder).relative_to(out).as_posix()
+        found.update(name if here == "." else f"{here}/{name}" for name in names)
+    return found
+
+
+Rendered = list[tuple[str, bool | None]]  # (path, bytes changed; None: no such page)
+
+
+def _render(renderer: Renderer, out: Path, todo: list[tuple[str, Job]], jobs: int) -> Rendered:
+    """Render and write the files of ``todo``, here or in ``jobs`` worker processes."""
+    if jobs < 2 or len(todo) < 2 or not _can_fork():
+        return _render_here(renderer, out, todo)
+    # Forked, so a worker starts in milliseconds and does not import the caller's __main__ again
+    # (a spawned one would, and an unguarded script would wait for its own lock). Workers open
+    # their own connection to the index: a connection must not cross a fork.
+    context = multiprocessing.get_context("fork")
+    shares = [todo[i::jobs] for i in range(jobs)]  # interleaved: each gets every kind of page
+    root, base_url = renderer.library.archive.root, renderer.base_url
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        done = pool.map(_render_apart, repeat(root), repeat(out), repeat(base_url), shares)
+        return [item for share in done for item in share]
+
+
+def _render_here(renderer: Renderer, out: Path, todo: list[tuple[str, Job]]) -> Rendered:
+    rendered: Rendered = []
+    for path, job in todo:
+        data = renderer.render(job)
+        rendered.append((path, None if data is None else write_if_changed(out / path, data)))
+    return rendered
+
+
+def _render_apart(root: Path, out: Path, base_url: str, todo: list[tuple[str, Job]]) -> Rendered:
+    """In a worker process, with its own connection to the index (a reader needs no lock)."""
+    with Archive(root, write=False) as archive:
+        return _render_here(Renderer(archive, base_url), out, todo)
+
+
+def _can_fork() -> bool:
+    """Fork is safe from a single thread only, and Windows has none."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _delete(out: Path, path: str) -> None:
+    """Delete a file of the site, and the folders it leaves empty."""
+    target = out / path
+    target.unlink(missing_ok=True)
+    for folder in target.parents:
+        if folder == out:
+            return
+        try:
+            folder.rmdir()  # only when empty
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return

@@ -1,0 +1,390 @@
+"""Static-site benchmark: ``newsmirror build`` against Hugo on the same articles.
+
+    .venv/bin/python bench/site.py [--articles 20000] [--no-search] [--profile N]
+
+Writes an archive of N articles (paragraphs of real Chinese news, 2-5 KB of HTML each with a
+figure, a sub-heading and a link; eight sources over two years; 1% edited, 0.2% taken down)
+straight to the record, as a run records them, and indexes it once (a run indexes as it goes).
+Then, each in a child process that times the work itself (interpreter start-up and imports
+excluded; CPU seconds include worker processes): a full ``build`` without search; a full build
+with search, the search index timed apart; a build with nothing changed; a build after 10 more
+articles were recorded. The same articles go to Hugo as Markdown files with raw HTML bodies and
+a theme of a few lines (home, per-source term pages, 30 to a page, RSS, sitemap), timed as
+``hugo --quiet`` into an empty folder. Files/s counts every file each tool wrote. ``--profile N``
+also profiles a full build (rendered in this process alone) and prints its N costliest calls.
+Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gzip
+import html
+import json
+import os
+import pstats
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+CORPUS = Path("/work/shared/data/extraction/daniel-zh-dev/reference")
+VOA_FEED = Path("/work/shared/spec/golden/voa-fulltext-feed.xml")
+BASE_URL = "https://example.org/news/"
+SOURCES = (
+    ("美国之音", "voa"), ("自由亚洲电台", "rfa"), ("BBC 中文", "bbc"), ("德国之声", "dw"),
+    ("法国国际广播电台", "rfi"), ("纽约时报中文网", "nyt"), ("FT中文网", "ft"),
+    ("中国数字时代", "cdt"),
+)  # fmt: skip
+START = datetime(2024, 1, 1, tzinfo=UTC)
+SPAN = timedelta(days=730)
+PROFILED = "newsmirror|jinja2|nh3|sqlite|posixpath"
+
+
+# The archive
+
+
+def paragraphs() -> list[str]:
+    """Plain-text paragraphs of real Chinese news: the DAnIEL references and the VOA feed."""
+    sources = [gzip.decompress(p.read_bytes()).decode() for p in sorted(CORPUS.glob("*.gz"))]
+    if VOA_FEED.exists():
+        sources.append(VOA_FEED.read_text(encoding="utf-8"))
+    found = (p for s in sources for p in re.findall(r"<p>(.*?)</p>", s, re.S))
+    texts = [re.sub(r"<[^>]+>|[\s\x00-\x1f\x7f]+", "", p) for p in found]
+    return [t for t in texts if len(t) >= 40 and "http" not in t]
+
+
+def body(rng: random.Random, texts: list[str], n: int) -> str:
+    """2-5 KB of clean article HTML: paragraphs, a captioned figure, a sub-heading, a link."""
+    target, size, parts = rng.randint(2000, 5000), 0, []
+    while size < target:
+        text = rng.choice(texts)[: max(20, (target - size) // 3)]  # CJK: 3 bytes a character
+        parts.append(f"<p>{html.escape(text)}</p>")
+        size += len(parts[-1].encode())
+    caption = html.escape(rng.choice(texts)[:30])
+    parts.insert(1, f'<figure><img src="https://img.example.com/{n}.jpg" width="900">')
+    parts.insert(2, f"<figcaption>{caption}</figcaption></figure>")
+    parts.insert(len(parts) // 2, f"<h2>{html.escape(rng.choice(texts)[:12])}</h2>")
+    parts.append(f'<p>相关报道：<a href="https://news.example.com/a/{n + 1}.html">前一篇</a></p>')
+    return "\n".join(parts)
+
+
+def revisions(count: int, first: int = 0) -> list[Any]:
+    """Articles numbered from ``first``: from 0, spread evenly over SPAN from START, 1% edited
+    later and 0.2% removed; from further on, 7 minutes apart after all of those."""
+    from newsmirror.record.model import Revision, iso
+
+    rng, texts, made = random.Random(first + 1), paragraphs(), []
+    step, base = (SPAN / count, START) if first == 0 else (timedelta(minutes=7), START + SPAN)
+    for i in range(count):
+        n = first + i
+        name, abbr = SOURCES[n % len(SOURCES)]
+        moment = base + step * i + timedelta(seconds=rng.randint(0, 59))
+        text = body(rng, texts, n)
+        made.append(
+            Revision(
+                article=f"{abbr}{n:014d}",
+                rev=1,
+                source=abbr,
+                path=f"articles/{abbr}/{moment:%Y/%m/%d}-story-{n}.md",
+                url=f"https://news.example.com/{abbr}/{n}.html",
+                guid=None,
+                title=rng.choice(texts)[: rng.randint(12, 28)],
+                published=iso(moment),
+                updated=None,
+                first_seen=iso(moment),
+                fetched=iso(moment + timedelta(minutes=5)),
+                html=text,
+                text=re.sub(r"<[^>]+>", "", text),
+                hash=f"h{n}",
+                authors=(f"{name}记者",),
+                keys=(f"url:news.example.com/{abbr}/{n}.html",),
+            )
+        )
+    return made + (later_revisions(rng, made) if first == 0 else [])
+
+
+def later_revisions(rng: random.Random, made: list[Any]) -> list[Any]:
+    from newsmirror.record.model import iso, parse_iso
+
+    chosen = rng.sample(made, len(made) // 100 + len(made) // 500)
+    edited, removed = chosen[: len(made) // 100], chosen[len(made) // 100 :]
+    return [
+        replace(
+            r,
+            rev=2,
+            html=r.html.replace("</p>", "（更新）</p>", 1),
+            hash=r.hash + "e",
+            change="edited",
+            fetched=iso(parse_iso(r.fetched) + timedelta(hours=6)),
+        )
+        for r in edited
+    ] + [
+        replace(
+            r,
+            rev=2,
+            change="removed",
+            fetched=iso(parse_iso(r.fetched) + timedelta(days=2)),
+            evidence={"status": "404", "url": r.url},
+        )
+        for r in removed
+    ]
+
+
+def make_archive(root: Path, articles: int) -> list[Any]:
+    """Write the record of ``articles`` articles and index it; returns its revisions."""
+    from newsmirror.archive import Archive
+    from newsmirror.config import Source
+    from newsmirror.configfile import init_archive
+    from newsmirror.record.log import RecordLog
+
+    started = time.perf_counter()
+    made = revisions(articles)
+    init_archive(
+        root, tuple(Source(name, abbr, f"https://{abbr}.example.com/") for name, abbr in SOURCES)
+    )
+    RecordLog(root).append(made)
+    written = time.perf_counter()
+    with Archive(root):
+        pass
+    size = sum(len(r.html.encode()) for r in made[:articles]) / articles
+    print(
+        f"{articles:,} articles and {len(made) - articles} later revisions (edits, removals), "
+        f"{len(SOURCES)} sources over two years, {size / 1000:.1f} KB of HTML each on average"
+    )
+    print(
+        f"record written in {written - started:.1f} s, indexed in "
+        f"{time.perf_counter() - written:.1f} s (a run indexes as it goes); {os.cpu_count()} "
+        f"CPUs, load average {os.getloadavg()[0]:.1f}\n"
+    )
+    return made
+
+
+# Hugo: the same articles, a theme of a few lines, 30 to a page like ours.
+
+HUGO_CONFIG = f"""baseURL = "{BASE_URL}"
+title = "newsmirror bench"
+languageCode = "zh"
+paginate = 30
+rssLimit = 50
+[taxonomies]
+source = "sources"
+[markup.goldmark.renderer]
+unsafe = true
+"""
+HUGO_HEAD = """<!doctype html><html lang="zh"><head><meta charset="utf-8">
+<title>{{ .Title }}</title><link rel="stylesheet" href="{{ "style.css" | relURL }}">
+</head><body><nav>{{ range .Site.Taxonomies.sources }}
+<a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a>{{ end }}</nav>
+"""
+HUGO_SINGLE = """<article><h1>{{ .Title }}</h1>
+<p><time>{{ .Date.Format "2006-01-02 15:04" }}</time> {{ delimit .Params.authors "、" }}
+<a href="{{ .Params.original }}">原文</a></p>
+{{ .Content }}</article></body></html>
+"""
+HUGO_LIST = """<h1>{{ .Title }}</h1><ol>{{ range $paginator.Pages }}
+<li><time>{{ .Date.Format "2006-01-02 15:04" }}</time>
+<a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol>
+{{ with $paginator.Prev }}<a href="{{ .URL }}">← 较新</a>{{ end }}
+{{ $paginator.PageNumber }} / {{ $paginator.TotalPages }}
+{{ with $paginator.Next }}<a href="{{ .URL }}">较早 →</a>{{ end }}</body></html>
+"""
+HUGO_LAYOUTS = {
+    "_default/single.html": HUGO_HEAD + HUGO_SINGLE,
+    "_default/list.html": HUGO_HEAD + "{{ $paginator := .Paginate .Pages }}" + HUGO_LIST,
+    "index.html": HUGO_HEAD + "{{ $paginator := .Paginate .Site.RegularPages }}" + HUGO_LIST,
+}
+
+
+def write_hugo(folder: Path, made: list[Any]) -> None:
+    """Each article's latest revision as ``content/posts/{id}.md``, its body as raw HTML."""
+    posts = folder / "content" / "posts"
+    posts.mkdir(parents=True)
+    (folder / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    (folder / "static").mkdir()
+    (folder / "static" / "style.css").write_text("body { max-width: 40em }\n", encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (folder / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "layouts" / name).write_text(text, encoding="utf-8")
+    for r in {r.article: r for r in made}.values():
+        front = {"title": r.title, "date": r.published, "sources": [r.source]}
+        front |= {"authors": list(r.authors), "original": r.url}
+        text = f"---\n{json.dumps(front, ensure_ascii=False)}\n---\n{r.html}\n"
+        (posts / f"{r.article}.md").write_text(text, encoding="utf-8")
+
+
+# Timed runs, each in a child process
+
+
+@dataclass
+class Run:
+    seconds: float  # the work, as the child timed it (Hugo: wall time of the process)
+    cpu: float  # user + system seconds of the child and the worker processes it waited for
+    figures: dict[str, Any]  # newsmirror: open, search seconds and Built's counts
+    error: str = ""
+
+
+def worker(kind: str, root: Path, out: Path, profile_to: str) -> None:
+    """In the child: open the archive, build into ``out``, print the figures as the last line."""
+    from newsmirror.archive import Archive
+    from newsmirror.project import site
+
+    searched: list[float] = []
+    index = site.build_search_index
+
+    @wraps(index)
+    def timed_index(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return index(*args, **kwargs)
+        finally:
+            searched.append(time.perf_counter() - started)
+
+    site.build_search_index = timed_index
+    profiler = cProfile.Profile() if profile_to != "-" else None
+    started = time.perf_counter()
+    with Archive(root, wait=True) as archive:
+        opened = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        result = site.build(
+            archive, out, BASE_URL, search=kind == "search", jobs=1 if profiler else None
+        )
+        done = time.perf_counter()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
+    figures = {"open": opened - started, "build": done - opened, "search": sum(searched)}
+    print("BENCH " + json.dumps(figures | asdict(result)))
+
+
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds, exit code, output) of a child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    output = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    return wall, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status), output
+
+
+def build(kind: str, root: Path, out: Path, profile_to: str = "-") -> Run:
+    me = [sys.executable, str(Path(__file__).resolve()), "--worker", kind]
+    _, cpu, code, output = measure([*me, str(root), str(out), profile_to])
+    lines = [line for line in output.splitlines() if line.startswith("BENCH ")]
+    if code != 0 or not lines:
+        tail = output.strip().splitlines()
+        return Run(0.0, cpu, {}, tail[-1] if tail else f"exit code {code}")
+    figures = json.loads(lines[-1][6:])
+    return Run(figures["build"], cpu, figures)
+
+
+def hugo(folder: Path) -> Run:
+    """``hugo --quiet`` into an empty public/."""
+    for output in ("public", "resources"):
+        shutil.rmtree(folder / output, ignore_errors=True)
+    wall, cpu, code, output = measure(["hugo", "--quiet"], folder)
+    if code != 0:
+        return Run(wall, cpu, {}, output.strip().splitlines()[-1])
+    return Run(wall, cpu, {"files": count_files(folder / "public")})
+
+
+def count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder))
+
+
+# Output
+
+
+def report(label: str, run: Run) -> None:
+    if run.error:
+        print(f"{label}: FAILED: {run.error}")
+        return
+    f = run.figures
+    line = f"{label}: {run.seconds:.2f} s ({run.cpu:.1f} s CPU incl. start-up), "
+    line += f"{f['rendered']:,} rendered of {f['files']:,} files, {f['deleted']:,} deleted; "
+    line += f"archive opened in {f['open']:.2f} s"
+    if f["search"]:
+        line += f"; search index {f['search']:.2f} s of it"
+    print(line)
+
+
+def table(ours: Run, written: int, searched: Run | None, again: Run, theirs: Run) -> None:
+    """Side by side: files written, seconds, CPU seconds, files per second."""
+    rows: list[tuple[str, int, float, float]] = [
+        ("newsmirror build --no-search", written, ours.seconds, ours.cpu),
+        ("Hugo (hugo --quiet)", theirs.figures.get("files", 0), theirs.seconds, theirs.cpu),
+    ]
+    if searched and not searched.error:
+        rows.insert(1, ("newsmirror search index (Pagefind)", 0, searched.figures["search"], 0))
+    if not again.error:
+        seconds = again.figures["open"] + again.figures["build"]
+        rows.append(("newsmirror after 10 new articles", again.figures["rendered"], seconds, 0))
+    print(f"\n{'':<36}{'files':>8}{'seconds':>9}{'CPU s':>8}{'files/s':>9}")
+    for label, files, seconds, cpu in rows:
+        rate = f"{files / seconds:,.0f}" if files and seconds else ""
+        print(
+            f"{label:<36}{f'{files:,}' if files else '':>8}{seconds:>9.2f}"
+            f"{f'{cpu:.1f}' if cpu else '':>8}{rate:>9}"
+        )
+    print("(after 10 new articles: files rendered; seconds: opening the archive and building)")
+
+
+def bench(articles: int, search: bool, profile: int) -> None:
+    from newsmirror.record.log import RecordLog
+
+    work = Path(tempfile.mkdtemp(prefix="newsmirror-site-bench-"))
+    root, out = work / "archive", work / "site"
+    try:
+        made = make_archive(root, articles)
+        ours = build("full", root, out)
+        report("newsmirror full build, --no-search", ours)
+        written = count_files(out)
+        searched = build("search", root, work / "searched") if search else None
+        if searched:
+            report("newsmirror full build with search", searched)
+        report("newsmirror build, nothing changed", build("full", root, out))
+        RecordLog(root).append(revisions(10, articles))
+        again = build("full", root, out)
+        report("newsmirror build after 10 new articles", again)
+        write_hugo(work / "hugo", made)
+        version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout
+        theirs = hugo(work / "hugo")
+        print(f"{version.strip()}: {theirs.error or 'ok'}")
+        table(ours, written, searched, again, theirs)
+        if profile:
+            stats = work / "full.prof"
+            build("full", root, work / "profiled", str(stats))
+            print(f"\nfull build in one process under cProfile, top {profile} by own time:")
+            pstats.Stats(str(stats)).sort_stats("tottime").print_stats(profile)
+            print(f"top {profile} cumulative ({PROFILED}):")
+            pstats.Stats(str(stats)).sort_stats("cumulative").print_stats(PROFILED, profile)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--worker"]:
+        kind, root, out, profile_to = sys.argv[2:6]
+        return worker(kind, Path(root), Path(out), profile_to)
+    options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    options.add_argument("--articles", type=int, default=20000, help="articles (default 20000)")
+    options.add_argument("--no-search", action="store_true", help="skip the search index")
+    options.add_argument("--profile", type=int, default=0, metavar="N", help="and profile")
+    args = options.parse_args()
+    bench(args.articles, not args.no_search, args.profile)
+
+
+if __name__ == "__main__":
+    main()
