@@ -62,6 +62,7 @@ class Pages:
             loader=PackageLoader("newsmirror.render"),
             autoescape=select_autoescape(default=True),
             trim_blocks=True,
+            auto_reload=False,  # the templates ship with the package; no stat per render
             lstrip_blocks=True,
         )
         self.env.globals.update(

@@ -15,9 +15,9 @@ and pages link to each other with relative URLs. So the same rendered page works
 
 from __future__ import annotations
 
-import posixpath
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import quote
 
 HOME = "index.html"
@@ -51,8 +51,19 @@ def feed_file(abbr: str | None, name: str) -> str:
 
 def relative(target: str, current: str) -> str:
     """The URL of page ``target`` as written on page ``current``."""
-    here = posixpath.dirname(current) or "."
-    return quote(posixpath.relpath(target, here))
+    folder, _, name = target.rpartition("/")
+    return quote(_climb(folder, current.rpartition("/")[0]) + name)
+
+
+@lru_cache(maxsize=4096)
+def _climb(folder: str, here: str) -> str:
+    """The relative path from folder ``here`` to ``folder`` ("" or ending in "/"); pages are
+    rendered by the ten thousand, and posixpath.relpath asks the OS for the working folder."""
+    to, start = folder.split("/") if folder else [], here.split("/") if here else []
+    shared = 0
+    while shared < min(len(to), len(start)) and to[shared] == start[shared]:
+        shared += 1
+    return "../" * (len(start) - shared) + "".join(f"{part}/" for part in to[shared:])
 
 
 _PAGES: list[tuple[str, re.Pattern[str]]] = [
