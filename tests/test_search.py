@@ -16,8 +16,8 @@ from newsmirror.archive import SEARCH_FILE, Archive
 from newsmirror.config import Source
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, epoch_ms, iso, parse_iso
-from newsmirror.search import SearchIndex, SearchPage, SearchQuery, marked_html, plain
-from newsmirror.search.index import WINDOW
+from newsmirror.search import SearchIndex, SearchPage, SearchQuery, marked_html, plain, searching
+from newsmirror.search.searching import WINDOW
 from server import LocalServer, Reply
 
 DAY = "2024-05-01T00:00:00Z"
@@ -166,6 +166,21 @@ def test_relevance_then_recency(record: Record) -> None:
     )
     assert record.find("选举") == ["voa-2", "voa-1", "voa-3"]  # title first; then the newer
     assert record.find("新闻 选举") == ["voa-1", "voa-3"]
+
+
+def test_terms_too_common_to_count_rank_by_title_then_recency(
+    record: Record, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(searching, "COUNT_BUDGET", 0)  # as if in every one of a million
+    record.add(
+        revision(1, "天气", "今天的新闻提到了选举。", when="2024-05-03T00:00:00Z"),
+        revision(2, "选举", "选举，选举，选举结果公布。", when="2024-05-01T00:00:00Z"),
+        revision(3, "天气", "昨天的新闻提到了选举。", when="2024-05-02T00:00:00Z"),
+        revision(4, "新闻", "没有那个词。", when="2024-05-04T00:00:00Z"),
+    )
+    assert record.find("选举") == ["voa-2", "voa-1", "voa-3"]
+    assert record.find("新闻 选举") == ["voa-1", "voa-3"]
+    assert record.find("新闻", sources=("voa",), status="edited") == []
 
 
 def test_an_update_replaces_the_document(record: Record) -> None:

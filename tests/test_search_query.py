@@ -12,7 +12,7 @@ import pytest
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision
 from newsmirror.search import SearchIndex, SearchQuery, marked_html, parse_query
-from newsmirror.search.index import USER_COLUMNS
+from newsmirror.search.searching import USER_COLUMNS
 from newsmirror.search.text import fold, query_terms, terms
 
 HOSTILE = [

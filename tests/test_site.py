@@ -82,8 +82,10 @@ def expected_files(base_url: bool) -> set[str]:
     articles = {page_of(r.path) for r in latest()}
     edited, removed = "articles/voa/2026/11/01-story-1.md", "articles/voa/2026/11/03-story-5.md"
     files = articles | {page_of(edited, 1), page_of(removed, 1)} | day_pages()
-    files |= {"index.html", "page/2.html", "sources/voa/index.html", "sources/voa/days.html"}
-    files |= {"sources/bbc/index.html", "sources/bbc/page/2.html", "sources/bbc/days.html"}
+    files |= {"index.html", "page/1.html", "page/2.html", "sources/voa/days.html"}
+    files |= {"sources/voa/index.html", "sources/voa/page/1.html"}
+    files |= {"sources/bbc/index.html", "sources/bbc/page/1.html", "sources/bbc/page/2.html"}
+    files |= {"sources/bbc/days.html"}
     files |= {"search.html", "robots.txt", MANIFEST}
     files |= {f"static/{p.name}" for p in STATIC_DIR.iterdir()}
     if base_url:
@@ -115,14 +117,24 @@ def test_the_site_has_every_page_of_the_archive(
     files = len(expected_files(True)) - 1  # the manifest is not one of them
     assert counts == {"files": files, "rendered": files, "changed": files, "deleted": 0}
     pages = html_pages(out)
-    # Lists: newest first, 30 to a page, with a pager.
-    home = [a.text for a in pages["index.html"].cssselect("ol.items a")]
-    home += [a.text for a in pages["page/2.html"].cssselect("ol.items a")]
-    assert home == [r.title for r in latest()]
+    # Lists: newest first, 30 to a page. The front page has the newest 30; numbered pages
+    # count from the oldest (page 1 the oldest 30, page 2 the newest 15), so they never shift.
+    titles = [r.title for r in latest()]
+
+    def listed(path: str) -> list[str | None]:
+        return [a.text for a in pages[path].cssselect("ol.items a")]
+
+    assert listed("index.html") == titles[:30]
+    assert listed("page/2.html") == titles[:15]
+    assert listed("page/1.html") == titles[15:]
     assert len(pages["sources/bbc/index.html"].cssselect("ol.items li")) == 30
     assert len(pages["sources/bbc/page/2.html"].cssselect("ol.items li")) == 12
-    assert pages["sources/bbc/index.html"].cssselect("nav.pager a[rel=next]")
-    assert "1 / 2" in text_of(pages["sources/bbc/index.html"])
+    assert len(pages["sources/bbc/page/1.html"].cssselect("ol.items li")) == 30
+    older = pages["sources/bbc/index.html"].cssselect("nav.pager a[rel=next]")
+    assert [a.get("href") for a in older] == ["page/1.html"]
+    newer = pages["sources/bbc/page/2.html"].cssselect("nav.pager a[rel=prev]")
+    assert [a.get("href") for a in newer] == ["../index.html"]
+    assert "第 1 页" in text_of(pages["sources/bbc/page/1.html"])
     # Days: each day a source has articles, linking to that day's page.
     days = pages["sources/voa/days.html"].cssselect("ul.days a")
     assert [a.get("href") for a in days] == [
@@ -390,7 +402,8 @@ def test_an_edit_renders_its_article_lists_day_and_feeds_only(
     edited = edit(root, "新闻 20")
     page = page_of(edited.path)
     lists = lists_of(out, page)
-    assert len(lists) == 3  # a page of the home list, of bbc's list, and bbc's day
+    # An older article: on a numbered page of the home list and of bbc's list, and its day.
+    assert lists == {"page/1.html", "sources/bbc/page/1.html", "sources/bbc/2026/11/09.html"}
     counts = site(capsys, root, out, "--base-url", BASE)
     changed = {p for p, key in manifest(out).items() if keys.get(p) != key}
     feeds = {*FEEDS, *(f"sources/bbc/{name}" for name in FEEDS)}
@@ -422,9 +435,16 @@ def test_new_articles_shift_the_lists_and_match_a_full_build(
         )
         for n in range(1, 4)
     ]
+    keys = manifest(out)
     RecordLog(root).append(later)
     counts = site(capsys, root, out, "--base-url", BASE)
     assert 0 < counts["rendered"] < counts["files"] // 2
+    after = manifest(out)
+    # Numbered pages count from the oldest: the full ones keep their articles and are not
+    # rendered again; the newest numbered page and the front page take the new articles.
+    assert after["page/1.html"] == keys["page/1.html"]
+    assert after["page/2.html"] != keys["page/2.html"]
+    assert after["index.html"] != keys["index.html"]
     fresh = tmp_path / "fresh"
     site(capsys, root, fresh, "--base-url", BASE)
     assert tree(out) == tree(fresh)

@@ -44,9 +44,12 @@ def test_home_lists_the_latest_articles_of_every_source(client: TestClient) -> N
     assert "美国之音" in text and "BBC 中文" in text
     assert "新闻 44" in text and "中俄关系新动向" not in text  # newest first, 30 a page
     assert page(client, "/index.html") == text
-    assert "page/2.html" in links(text)
-    second = page(client, "/page/2.html")
-    assert "中俄关系新动向" in second
+    assert "page/1.html" in links(text)  # numbered pages count from the oldest
+    oldest = page(client, "/page/1.html")
+    assert "中俄关系新动向" in oldest and "2.html" in links(oldest)
+    newest = page(client, "/page/2.html")
+    assert "新闻 44" in newest and "中俄关系新动向" not in newest
+    assert "../index.html" in links(newest)
     page(client, "/page/3.html", 404)
     page(client, "/page/0.html", 404)
     page(client, "/page/-1.html", 404)
@@ -81,8 +84,8 @@ def test_article_page_shows_revisions_and_removal(client: TestClient) -> None:
 
 def test_every_value_is_escaped(client: TestClient) -> None:
     for url in (
-        "/page/2.html",
-        "/sources/bbc/page/2.html",
+        "/page/1.html",
+        "/sources/bbc/page/1.html",
         "/sources/bbc/2026/11/01.html",
         "/articles/bbc/2026/11/01-story-4.html",
         "/search.html?q=quotes",

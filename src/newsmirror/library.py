@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from .archive import Archive
@@ -39,6 +39,36 @@ class Shelf:
     page: int  # 1-based
     pages: int  # at least 1, so an empty list still has its first page
     total: int
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page of a list as readers browse it. The front page (``number`` None) has the newest
+    articles; numbered pages count from the oldest, so a numbered page keeps its articles as new
+    ones arrive, its address stays a good link, and a site build after a run re-renders only
+    the front page and the newest numbered one or two."""
+
+    items: tuple[Shelved, ...]
+    number: int | None
+    older: int | None  # the page of the next older articles
+    newer: int | None  # the page of the next newer articles; None: the front page (or none)
+
+
+def list_bounds(total: int, number: int | None, size: int) -> tuple[int, int, ListPage] | None:
+    """(start, stop) in the newest-first list, and the page without its items; None when there
+    is no such page."""
+    last = max(1, -(-total // size))
+    if number is None:
+        older = (total - 1 - size) // size + 1 if total > size else None
+        return 0, size, ListPage((), None, older, None)
+    if not 1 <= number <= last:
+        return None
+    start, stop = max(0, total - number * size), total - (number - 1) * size
+    return (
+        start,
+        stop,
+        ListPage((), number, number - 1 or None, number + 1 if number < last else None),
+    )
 
 
 @dataclass(frozen=True)
@@ -95,6 +125,15 @@ class Library:
         pages = max(1, -(-total // size))
         items = self.store.browse(source, limit=size, offset=(page - 1) * size) if page > 0 else []
         return Shelf(tuple(items), page, pages, total)
+
+    def list_page(self, source: str | None, number: int | None) -> ListPage | None:
+        """The front page (``number`` None) or a numbered page of a list (see ListPage)."""
+        bounds = list_bounds(self.store.browse_count(source), number, PAGE_SIZE)
+        if bounds is None:
+            return None
+        start, stop, page = bounds
+        items = self.store.browse(source, limit=stop - start, offset=start)
+        return replace(page, items=tuple(items))
 
     def day(self, source: str, day: date) -> tuple[Shelved, ...]:
         start = epoch_ms(datetime(day.year, day.month, day.day, tzinfo=self.archive.tz))
@@ -158,6 +197,14 @@ class Snapshot(Library):
         pages = max(1, -(-len(shelved) // size))
         items = shelved[(page - 1) * size : page * size] if page > 0 else []
         return Shelf(tuple(items), page, pages, len(shelved))
+
+    def list_page(self, source: str | None, number: int | None) -> ListPage | None:
+        shelved = self.shelved(source)
+        bounds = list_bounds(len(shelved), number, PAGE_SIZE)
+        if bounds is None:
+            return None
+        start, stop, page = bounds
+        return replace(page, items=tuple(shelved[start:stop]))
 
     def day(self, source: str, day: date) -> tuple[Shelved, ...]:
         return tuple(self.by_day.get((source, day), ()))

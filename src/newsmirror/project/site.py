@@ -31,7 +31,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from .. import __version__
 from ..archive import CACHE_DIR, Archive
 from ..errors import ConfigError
-from ..library import PAGE_SIZE, Snapshot
+from ..library import PAGE_SIZE, Snapshot, list_bounds
 from ..record.log import RECORD_DIR
 from ..render import paths
 from ..render.pages import Pages
@@ -200,15 +200,20 @@ def _articles(layout: str, shelved: Sequence[Shelved]) -> Planned:
 
 
 def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelved]) -> Planned:
-    """The paginated list pages and the feeds of one source, or of all."""
-    count = max(1, -(-len(shelved) // PAGE_SIZE))
-    for page in range(1, count + 1):
-        on_page = [(a.id, a.rev) for a in shelved[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+    """The list pages and the feeds of one source, or of all. A numbered page's key is its
+    articles and whether it is the newest numbered page (which links to the front page)."""
+    numbers: list[int | None] = [None, *range(1, max(1, -(-len(shelved) // PAGE_SIZE)) + 1)]
+    for number in numbers:
+        bounds = list_bounds(len(shelved), number, PAGE_SIZE)
+        if bounds is None:
+            continue
+        start, stop, page = bounds
+        on_page = [(a.id, a.rev) for a in shelved[start:stop]]
         if abbr:
-            path, job = paths.source_page(abbr, page), Job(Renderer.source, (abbr, page))
+            path, job = paths.source_page(abbr, number), Job(Renderer.source, (abbr, number))
         else:
-            path, job = paths.home_page(page), Job(Renderer.home, (page,))
-        yield path, _key(layout, count, on_page), job
+            path, job = paths.home_page(number), Job(Renderer.home, (number,))
+        yield path, _key(layout, on_page, page.older, page.newer), job
     if base_url:
         latest = [(a.id, a.rev) for a in shelved[:FEED_SIZE]]
         for kind, (name, _, _) in FORMATS.items():

@@ -7,15 +7,16 @@ and the site can simply skip it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ..library import Library
+from ..library import Library, ListPage
 from ..record.model import parse_iso
 from ..search import marked_html
 from . import paths
@@ -40,10 +41,9 @@ STATIC_CSP = (
 
 @dataclass(frozen=True)
 class Pager:
-    page: int
-    pages: int
-    previous: str | None
-    next: str | None
+    page: int | None  # shown as "page n"; None on a front page
+    previous: str | None  # newer
+    next: str | None  # older
 
 
 def marked(segments: Iterable[tuple[str, bool]]) -> Markup:
@@ -92,35 +92,32 @@ class Pages:
             url=url, current=current, sources=self.sources, **context
         )
 
-    def home(self, page: int = 1) -> str | None:
-        shelf = self.library.shelf(None, page)
-        if not 1 <= page <= shelf.pages:
+    def home(self, page: int | None = None) -> str | None:
+        listing = self.library.list_page(None, page)
+        if listing is None:
             return None
-        current = paths.home_page(page)
         return self.render(
             "list.html",
-            current,
+            paths.home_page(page),
             heading="最新文章 Latest",
-            items=shelf.items,
+            items=listing.items,
             show_source=True,
             feed=paths.feed_file(None, "atom.xml") if self.feeds else None,
-            pager=self._pager(page, shelf.pages, paths.home_page),
+            pager=_pager(listing, paths.home_page),
         )
 
-    def source(self, abbr: str, page: int = 1) -> str | None:
-        if not self.library.knows_source(abbr):
-            return None
-        shelf = self.library.shelf(abbr, page)
-        if not 1 <= page <= shelf.pages:
+    def source(self, abbr: str, page: int | None = None) -> str | None:
+        listing = self.library.list_page(abbr, page) if self.library.knows_source(abbr) else None
+        if listing is None:
             return None
         return self.render(
             "list.html",
             paths.source_page(abbr, page),
             heading=self.library.name(abbr),
             abbr=abbr,
-            items=shelf.items,
+            items=listing.items,
             feed=paths.feed_file(abbr, "atom.xml") if self.feeds else None,
-            pager=self._pager(page, shelf.pages, lambda n: paths.source_page(abbr, n)),
+            pager=_pager(listing, partial(paths.source_page, abbr)),
         )
 
     def days(self, abbr: str) -> str | None:
@@ -174,7 +171,7 @@ class Pages:
         if parsed is None:
             return None
         kind, parts = parsed
-        page = int(parts.get("page", "1"))
+        page = int(parts["page"]) if "page" in parts else None
         if kind == "home":
             return self.home(page)
         if kind == "source":
@@ -190,13 +187,10 @@ class Pages:
         rev = int(parts["rev"]) if "rev" in parts else None
         return self.article(parts["stem"] + ".md", rev)
 
-    @staticmethod
-    def _pager(page: int, pages: int, page_path: Any) -> Pager | None:
-        if pages <= 1:
-            return None
-        return Pager(
-            page,
-            pages,
-            page_path(page - 1) if page > 1 else None,
-            page_path(page + 1) if page < pages else None,
-        )
+
+def _pager(listing: ListPage, page_path: Callable[[int | None], str]) -> Pager | None:
+    older = page_path(listing.older) if listing.older else None
+    newer = page_path(listing.newer) if listing.number is not None else None
+    if older is None and newer is None:
+        return None
+    return Pager(listing.number, newer, older)

@@ -5,8 +5,9 @@ and pages link to each other with relative URLs. So the same rendered page works
 ``newsmirror serve``, on any static host under any sub-path, and opened from the file system
 (``file://`` has no directory index, hence ``index.html`` spelled out).
 
-    index.html, page/{n}.html                 latest articles of every source
-    sources/{abbr}/index.html, .../page/{n}.html   latest articles of one source
+    index.html, page/{n}.html                 latest articles of every source, then pages
+                                              numbered from the oldest (they never shift)
+    sources/{abbr}/index.html, .../page/{n}.html   the same for one source
     sources/{abbr}/{YYYY}/{MM}/{DD}.html      one source's articles of one day
     sources/{abbr}/days.html                  the days a source has articles
     articles/{abbr}/{YYYY}/{MM}/{DD}-{slug}.html   an article, beside its mirror file's path
@@ -23,12 +24,13 @@ from urllib.parse import quote
 HOME = "index.html"
 
 
-def home_page(page: int = 1) -> str:
-    return HOME if page == 1 else f"page/{page}.html"
+def home_page(page: int | None = None) -> str:
+    """The front page, or a numbered page (counted from the oldest: see library.ListPage)."""
+    return HOME if page is None else f"page/{page}.html"
 
 
-def source_page(abbr: str, page: int = 1) -> str:
-    return f"sources/{abbr}/index.html" if page == 1 else f"sources/{abbr}/page/{page}.html"
+def source_page(abbr: str, page: int | None = None) -> str:
+    return f"sources/{abbr}/index.html" if page is None else f"sources/{abbr}/page/{page}.html"
 
 
 def days_page(abbr: str) -> str:

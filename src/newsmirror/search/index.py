@@ -1,34 +1,24 @@
 """The search index: one FTS5 document per article (its latest revision), a cache of the record.
 
-Layout. ``fts`` is a contentless FTS5 table (``content=''``): it keeps the terms, not the text,
-which stays in the record. Its columns are the body and the title (folded, in index form, see
-``text``), the source (``s`` + the abbr in hex, one token) and the status (``edited``,
-``removed``): filters are column filters in the MATCH expression, which user text never reaches.
-``docs`` maps each article to its document and to the record line it was made from.
+Layout. ``fts`` is a contentless FTS5 table (``content=''``): it keeps terms, not text, which
+stays in the record. Its columns: the body and the title (folded, in index form: ``text``), the
+source (one token, ``searching.source_term``) and the status (``edited``, ``removed``); filters
+are column filters in the MATCH expression, which user text never reaches. Rowids are in time
+order (``rowids``). ``docs`` maps each article to its document and to the record line it was
+made from; ``counts`` keeps how many documents each source and status has.
 
-Time order. A document's rowid is the article's time in minutes, shifted left by ``SLOT_BITS``,
-plus a slot (articles of the same minute; a full minute spills into the next). So rowid order is
-time order: the newest matches of a query are ``ORDER BY rowid DESC LIMIT n`` (FTS5 walks its
-doclists backwards and stops), and date filters are rowid ranges. Minutes, not milliseconds:
-rowid gaps are stored as varints in every posting, and small gaps keep the index small.
-
-Ranking. The ``WINDOW`` newest matches are ranked by
-``relevance / (1 + age_days / RECENCY_DAYS)``: relevance is bm25 with the title weighted
-``TITLE_WEIGHT`` times the body, ``age_days`` is how much older the article is than the newest
-match. An article a month older needs twice the relevance; at equal relevance newer wins.
-
-Updates. A contentless table can only delete a row when given the values it indexed: they are
-made again from the record line ``docs`` points to (``RecordLog.read_at``), with the same
-folding. The folding's version (OpenCC's, Unicode's) is kept in ``meta``; an index made with
-another is dropped and built again, since its rows could no longer be deleted.
+Updates. A contentless table deletes a row only when given the values it indexed: they are made
+again from the record line ``docs`` points to (``RecordLog.read_at``), with the same folding. The
+folding's version (OpenCC's, Unicode's) is in ``meta``; an index made with another is dropped and
+built again, as its rows could no longer be deleted.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,30 +28,22 @@ import opencc
 
 from ..errors import ArchiveError
 from ..record.log import Entry, RecordLog
-from ..record.model import epoch_ms
 from .documents import Document, documents, documents_of, line_ranges
-from .model import STATUSES, Hit, SearchPage, SearchQuery
-from .query import parse_query
-from .snippets import highlighter, marked_title, snippet
+from .model import STATUSES, SearchPage, SearchQuery
+from .rowids import SLOTS, first_rowid, minute, minute_of
+from .searching import search, source_term
 from .text import fold, terms
 
 VERSION = f"1; opencc {opencc.__version__}; unicode {unicodedata.unidata_version}"
-SLOT_BITS = 4
-MINUTE_MS = 60_000
-MAX_ROWID = (1 << 63) - 1
-WINDOW = 1000  # newest matches ranked; pages past it are empty
-MAX_LIMIT = 100
-TITLE_WEIGHT = 3.0
-RECENCY_DAYS = 30.0
 TRANSACTION = 10_000  # documents written in one transaction when catching up: fewer merges
-PARALLEL_BYTES = 16 << 20  # a backlog of this much record is cut into terms by other processes
-USER_COLUMNS = "{body title}"
+PARALLEL_BYTES = 16 << 20  # a backlog of this much record is read by other processes
 
 SCHEMA = (
     """CREATE TABLE docs(
         docid INTEGER PRIMARY KEY, article TEXT NOT NULL UNIQUE, rev INTEGER NOT NULL,
         source TEXT NOT NULL, status TEXT NOT NULL,
         record_file TEXT NOT NULL, record_offset INTEGER NOT NULL)""",
+    "CREATE TABLE counts(key TEXT PRIMARY KEY, n INTEGER NOT NULL)",
     "CREATE TABLE record_files(file TEXT PRIMARY KEY, indexed_to INTEGER NOT NULL)",
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE VIRTUAL TABLE fts USING fts5(
@@ -74,27 +56,12 @@ SCHEMA = (
 )
 
 
-def _minute(time_ms: int) -> int:
-    return max(0, time_ms) // MINUTE_MS
-
-
-def _rowid_at(time_ms: int | None, default: int) -> int:
-    """The first rowid of the minute at or after ``time_ms``."""
-    if time_ms is None:
-        return default
-    return min(MAX_ROWID, _minute(time_ms + MINUTE_MS - 1) << SLOT_BITS)
-
-
-def _source_term(abbr: str) -> str:
-    return "s" + abbr.encode().hex()
-
-
 def _status(edited: bool, removed: bool) -> str:
     return " ".join(name for name, on in zip(STATUSES, (edited, removed), strict=True) if on)
 
 
-def _score(bm25: float, age_minutes: int) -> float:
-    return -bm25 / (1 + age_minutes / (RECENCY_DAYS * 1440))
+def _keys(source: str, status: str) -> list[str]:
+    return [f"source {source}", *(f"status {flag}" for flag in status.split())]
 
 
 class SearchIndex:
@@ -103,6 +70,7 @@ class SearchIndex:
 
     def __init__(self, path: Path, *, readonly: bool = False, root: Path | None = None) -> None:
         self.log = RecordLog(root or path.resolve().parent.parent)
+        self._counts: Counter[str] = Counter()
         try:
             if readonly:
                 uri = f"{path.resolve().as_uri()}?mode=ro"
@@ -149,7 +117,7 @@ class SearchIndex:
         return str(row[0]) if row else None
 
     def _create(self) -> None:
-        for table in ("fts", "docs", "record_files", "meta"):
+        for table in ("fts", "docs", "counts", "record_files", "meta"):
             self.db.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in SCHEMA:  # not executescript, which would commit the transaction
             self.db.execute(statement)
@@ -165,16 +133,22 @@ class SearchIndex:
             raise
         self.db.execute("COMMIT")
 
+    def search(self, query: SearchQuery) -> SearchPage:
+        self.db.execute("BEGIN")  # one snapshot, whatever a pass writes meanwhile
+        try:
+            return search(self.db, self.log, query)
+        finally:
+            self.db.execute("COMMIT")
+
     # Indexing
 
     def catch_up(self, log: RecordLog, *, workers: int | None = None) -> int:
         """Index what the record has and the index lacks; returns revisions read.
 
-        ``workers``: processes cutting text into terms (0: none); by default one per core but
-        one when the backlog is large, none otherwise.
+        ``workers``: processes reading the record and cutting terms (0: none). By default, one
+        per core but one when the backlog is large, none otherwise.
         """
-        read_to = dict(self.db.execute("SELECT file, indexed_to FROM record_files"))
-        unread = log.unread(read_to)
+        unread = log.unread(dict(self.db.execute("SELECT file, indexed_to FROM record_files")))
         if unread.restart:
             with self._transaction():
                 self._create()
@@ -213,8 +187,14 @@ class SearchIndex:
                 edited.add(doc.article)
             ends[doc.file] = max(ends.get(doc.file, 0), doc.end)
         with self._transaction():
+            self._counts.clear()
             for article, doc in latest.items():
                 self._put(doc, article in edited)
+            self.db.executemany(
+                """INSERT INTO counts(key, n) VALUES(?, ?)
+                   ON CONFLICT(key) DO UPDATE SET n = n + excluded.n""",
+                self._counts.items(),
+            )
             self.db.executemany(
                 """INSERT INTO record_files(file, indexed_to) VALUES(?, ?) ON CONFLICT(file)
                    DO UPDATE SET indexed_to = max(indexed_to, excluded.indexed_to)""",
@@ -243,11 +223,12 @@ class SearchIndex:
         old_title, old_body = terms(fold(old.title)), terms(fold(old.text))
         self.db.execute(
             "INSERT INTO fts(fts, rowid, body, title, source, status) VALUES('delete',?,?,?,?,?)",
-            (docid, old_body, old_title, _source_term(source), status),
+            (docid, old_body, old_title, source_term(source), status),
         )
         self.db.execute("DELETE FROM docs WHERE docid = ?", (docid,))
+        self._counts.subtract(_keys(source, status))
         if newer:
-            same_minute = docid >> SLOT_BITS == _minute(doc.time_ms)
+            same_minute = minute_of(docid) == minute(doc.time_ms)
             self._write(docid if same_minute else self._free_docid(doc.time_ms), doc, new_status)
         else:
             kept = doc._replace(
@@ -262,86 +243,19 @@ class SearchIndex:
         )
         self.db.execute(
             "INSERT INTO fts(rowid, body, title, source, status) VALUES(?, ?, ?, ?, ?)",
-            (docid, doc.body, doc.title, _source_term(doc.source), status),
+            (docid, doc.body, doc.title, source_term(doc.source), status),
         )
+        self._counts.update(_keys(doc.source, status))
 
     def _free_docid(self, time_ms: int) -> int:
-        first = _minute(time_ms) << SLOT_BITS
+        first = first_rowid(time_ms)
         while True:
             (top,) = self.db.execute(
                 "SELECT max(docid) FROM docs WHERE docid >= ? AND docid < ?",
-                (first, first + (1 << SLOT_BITS)),
+                (first, first + SLOTS),
             ).fetchone()
             if top is None:
                 return first
-            if top + 1 < first + (1 << SLOT_BITS):
+            if top + 1 < first + SLOTS:
                 return int(top) + 1
-            first += 1 << SLOT_BITS  # a full minute: the next (only the order shifts)
-
-    # Searching
-
-    def search(self, query: SearchQuery) -> SearchPage:
-        parsed = parse_query(query.text)
-        user = parsed.match(USER_COLUMNS)
-        if user is None or query.status not in (None, *STATUSES):
-            return SearchPage(query, (), 0, False)
-        expression = f"({user})"
-        if query.sources:
-            sources = " OR ".join(_source_term(abbr) for abbr in query.sources)
-            expression += f" AND {{source}} : ({sources})"
-        if query.status:
-            expression += f" AND {{status}} : {query.status}"
-        low, high = _rowid_at(query.since_ms, 0), _rowid_at(query.until_ms, MAX_ROWID)
-        with self._reading():
-            rows = self.db.execute(
-                """SELECT rowid, bm25(fts, 1.0, ?, 0.0, 0.0) FROM fts
-                   WHERE fts MATCH ? AND rowid >= ? AND rowid < ?
-                   ORDER BY rowid DESC LIMIT ?""",
-                (TITLE_WEIGHT, expression, low, high, WINDOW),
-            ).fetchall()
-            newest = rows[0][0] >> SLOT_BITS if rows else 0
-            rows.sort(key=lambda r: (_score(r[1], newest - (r[0] >> SLOT_BITS)), r[0]))
-            rows.reverse()
-            start = max(0, query.offset)
-            page = rows[start : start + min(max(0, query.limit), MAX_LIMIT)]
-            pattern = highlighter([term.text for term in parsed.include])
-            hits = tuple(self._hit(docid, pattern) for docid, _ in page)
-            full = len(rows) == WINDOW
-            total = self._estimate(min(r[0] for r in rows), low, high) if full else len(rows)
-        return SearchPage(query, hits, total, full)
-
-    @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """One snapshot for the whole search, whatever a pass writes meanwhile."""
-        self.db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self.db.execute("COMMIT")
-
-    def _estimate(self, oldest: int, low: int, high: int) -> int:
-        """How many match: the share of the newest articles that do, applied to the rest."""
-        count = "SELECT count(*) FROM docs WHERE docid >= ? AND docid < ?"
-        (window,) = self.db.execute(count, (oldest, high)).fetchone()
-        (every,) = self.db.execute(count, (low, high)).fetchone()
-        return max(WINDOW, round(WINDOW * int(every) / max(1, int(window))))
-
-    def _hit(self, docid: int, pattern: re.Pattern[str] | None) -> Hit:
-        article, source, status, file, offset = self.db.execute(
-            "SELECT article, source, status, record_file, record_offset FROM docs WHERE docid = ?",
-            (docid,),
-        ).fetchone()
-        r = self.log.read_at(file, offset)
-        flags = status.split()
-        shown = "removed" if "removed" in flags else "edited" if flags else ""
-        return Hit(
-            article,
-            source,
-            r.path,
-            r.title,
-            r.url,
-            epoch_ms(r.time),
-            shown,
-            marked_title(r.title, pattern),
-            snippet(r.text, pattern),
-        )
+            first += SLOTS  # a full minute: the next (only the order shifts)

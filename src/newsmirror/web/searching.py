@@ -117,7 +117,6 @@ def search_page(pages: Pages, request: Request) -> Response:
     more = len(result.hits) == RESULTS_PER_PAGE and form.page * RESULTS_PER_PAGE < result.total
     pager = Pager(
         form.page,
-        0,
         form.link("search.html", form.page - 1) if form.page > 1 else None,
         form.link("search.html", form.page + 1) if more and form.page < MAX_PAGE else None,
     )
