@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,12 +27,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = make_reader_archive(tmp_path_factory.mktemp("e2e") / "archive", extra=5)
+@contextlib.contextmanager
+def serving(root: Path, *options: str) -> Iterator[str]:
+    """`newsmirror serve` on a free port, until the block ends; yields its URL."""
     port = free_port()
     server = subprocess.Popen(
-        [str(NEWSMIRROR), "-C", str(root), "serve", "--port", str(port)],
+        [str(NEWSMIRROR), "-C", str(root), "serve", "--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -46,6 +48,28 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(make_reader_archive(tmp_path_factory.mktemp("e2e") / "archive", extra=5)) as url:
+        yield url
+
+
+def test_several_worker_processes_serve_the_same_archive(tmp_path: Path) -> None:
+    root = make_reader_archive(tmp_path / "archive")
+    with serving(root, "--workers", "2") as url:
+        for _ in range(4):
+            with urllib.request.urlopen(url + "search.html?q=%E6%99%AE%E4%BA%AC") as answer:
+                assert "中俄关系新动向" in answer.read().decode()
+
+
+def test_serve_outside_an_archive_is_a_one_line_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(NEWSMIRROR), "-C", str(tmp_path), "serve"], capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "not a newsmirror archive" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_search_in_chinese_and_open_the_article(tab: Tab, served: str) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.Arg
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .web.app import create_app
+    from .web.app import ROOT_VARIABLE, create_app
 
     root = Path(args.directory or ".")
     # Opened once here so that a wrong folder is a one-line error, not a server that fails.
@@ -29,10 +30,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         pass
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port {args.port}: give a port from 1 to 65535")
+    if args.workers < 1:
+        raise ConfigError(f"--workers {args.workers}: give 1 or more")
     console.print(f"newsmirror: serving {root.resolve()} at http://{args.host}:{args.port}/")
+    # Several worker processes import the app by name and find the archive in the environment.
+    os.environ[ROOT_VARIABLE] = str(root.resolve())
     try:
         uvicorn.run(
-            create_app(root),
+            f"{create_app.__module__}:app_from_environment"
+            if args.workers > 1
+            else create_app(root),
+            factory=args.workers > 1,
+            workers=args.workers,
             host=args.host,
             port=args.port,
             log_level="warning",
@@ -79,6 +88,7 @@ def add_commands(command: Command) -> None:
     serve = command("serve", cmd_serve, "the web reader: pages, search, feeds, JSON API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (1)")
 
     site = command("build", cmd_build, "the static site: pages, feeds, sitemap, search index")
     site.add_argument("--out", metavar="DIR", help="output folder (default: [publish] site_dir)")

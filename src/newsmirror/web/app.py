@@ -9,6 +9,7 @@ Content-Security-Policy: the reader sends no script at all.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -153,3 +154,11 @@ def create_app(root: Path) -> ASGIApp:
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.reader = reader
     return SecurityHeaders(app)
+
+
+ROOT_VARIABLE = "NEWSMIRROR_SERVE_ROOT"
+
+
+def app_from_environment() -> ASGIApp:
+    """The app of the archive named by NEWSMIRROR_SERVE_ROOT (for ``serve --workers N``)."""
+    return create_app(Path(os.environ[ROOT_VARIABLE]))
