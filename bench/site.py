@@ -227,6 +227,11 @@ def bench(articles: int, search: bool, profile: int) -> None:
         RecordLog(root).append(revisions(10, articles))
         again = build("full", root, out)
         report("newsmirror build after 10 new articles", again)
+        if searched:
+            report(
+                "newsmirror build with search after those 10",
+                build("search", root, work / "searched"),
+            )
         write_hugo(work / "hugo", made)
         version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout
         theirs = hugo(work / "hugo")
