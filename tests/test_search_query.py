@@ -88,8 +88,10 @@ def test_fold_unifies_scripts_and_forms_and_keeps_the_length() -> None:
 
 def test_chinese_runs_become_bigrams_and_the_last_character() -> None:
     assert terms("俄乌战争").split() == ["俄乌", "乌战", "战争", "争"]
-    assert terms("g20峰会，中").split() == ["g20", "峰会", "会", "，", "中"]
-    assert query_terms("中") == (" 中 ", True)  # one character: a prefix
+    assert terms(fold("G20峰会，中。Café “Putin”·x_y")).split() == [
+        *("g20", "峰会", "会", "中", "cafe", "putin", "x", "y")  # words, no diacritics
+    ]
+    assert query_terms("中") == ("中", True)  # one character: a prefix
     assert query_terms("中俄")[0].split() == ["中俄"]
     assert query_terms("俄乌战争")[0].split() == ["俄乌", "乌战", "战争"]  # the run may go on
     assert query_terms("普京 putin")[0].split() == ["普京", "京", "putin"]

@@ -20,6 +20,9 @@ from ..record.model import epoch_ms
 from .text import fold, terms
 
 RANGE_BYTES = 8 << 20  # of record read at a time: some 1,000 articles
+# Record read ahead of the writer: more than it writes in one transaction (index.TRANSACTION),
+# so the workers never wait for it.
+READ_AHEAD_BYTES = 96 << 20
 
 
 class Document(NamedTuple):
@@ -80,10 +83,14 @@ def documents_of(
             yield read_documents(log.root, file, start, end)
         return
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        pending: deque[Future[list[Document]]] = deque()
+        pending: deque[tuple[int, Future[list[Document]]]] = deque()
+        ahead = 0
         for file, start, end in ranges:
-            pending.append(pool.submit(read_documents, log.root, file, start, end))
-            if len(pending) > workers:  # the workers read ahead while we write
-                yield pending.popleft().result()
-        for future in pending:
+            pending.append((end - start, pool.submit(read_documents, log.root, file, start, end)))
+            ahead += end - start
+            while ahead > READ_AHEAD_BYTES:
+                size, future = pending.popleft()
+                ahead -= size
+                yield future.result()
+        for _, future in pending:
             yield future.result()

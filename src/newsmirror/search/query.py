@@ -29,6 +29,7 @@ _SKIPPED = {"AND", "OR", "NEAR"}
 class Term:
     text: str  # folded
     match: str  # the FTS5 phrase: "..." or "..." *
+    tokens: int  # in the phrase
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ def _term(text: str, phrase: bool) -> Term | None:
     if not has_terms(folded):
         return None
     index_form, prefix = query_terms(folded)
-    quoted = '"' + " ".join(index_form.split()).replace('"', '""') + '"'
-    return Term(folded, quoted + " *" if prefix else quoted)
+    quoted = f'"{index_form}"'  # only letters, digits and spaces: nothing to escape
+    return Term(folded, quoted + " *" if prefix else quoted, len(index_form.split()))
 
 
 def parse_query(text: str) -> ParsedQuery:

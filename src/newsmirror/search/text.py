@@ -9,18 +9,22 @@ the folded text is the same position in the original: snippets mark the original
 characters and all.
 
 Terms: Chinese has no spaces, so each run of CJK characters is indexed as its overlapping bigrams
-plus the run's last character, ``俄乌战争`` as ``俄乌 乌战 战争 争``; everything else is left to
-SQLite's ``unicode61`` tokenizer (words, case, diacritics). The FTS5 table keeps a one-character
-prefix index, so a query of one character is the prefix query ``"中"*``, two characters are one
-bigram, and more are a phrase of bigrams (``"俄乌 乌战 战争"``).
+plus the run's last character, ``俄乌战争`` as ``俄乌 乌战 战争 争``; other text as its words
+(letters and digits, diacritics removed). ``terms`` makes every token, so FTS5's plain ``ascii``
+tokenizer only splits them at spaces. The FTS5 table keeps a one-character prefix index: a query
+of one character is the prefix query ``"中"*``, of two characters one bigram, of more a phrase of
+bigrams (``"俄乌 乌战 战争"``).
 
-Why bigrams and not one term per character: `bench/search.py` on 200,000 articles. Both answer
-the newest matches of any query in under a millisecond, but ranking needs bm25(), which counts
-every document a phrase matches, and a phrase of characters (``"中 国"``) must walk the
-positions of two of the commonest terms in the index to count them: p50 25-45 ms, worst over
-200 ms for two to four characters. A bigram is one short doclist to count: every query length
-stays within the latency targets. The price: a larger index (the prefix index doubles the
-postings) and slower building, measured in the bench.
+Why bigrams, not one term per character (bench/search.py, 200,000 articles, 2 cores):
+
+    terms                     build       index/record   rare 2-4 characters: p50 (p95)
+    bigrams + prefix index    1,700 a/s   120%           7-9 ms (9-13 ms)
+    one per character         2,200 a/s    49%           43-77 ms (70-136 ms)
+
+With one term per character a word is a phrase of characters, and FTS5 compares the positions of
+two of the commonest terms over their whole doclists to find the few articles where they meet; a
+bigram is one short doclist. The price: an index 2.4 times larger, built 25% slower (the prefix
+index alone is a third of both).
 """
 
 from __future__ import annotations
@@ -38,14 +42,17 @@ import opencc
 CJK = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]"
 
 _RUN = re.compile(f"({CJK}+)")
-_TOKEN_CHAR = re.compile(r"[^\W_]")  # what unicode61 keeps: letters and digits
+_WORD = re.compile(r"[^\W_]+")  # letters and digits
+_MARK = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @functools.cache
 def _folding() -> tuple[re.Pattern[str], dict[str, str], opencc.OpenCC]:
     """What folding replaces before OpenCC, built on first use (it takes ~20 ms)."""
     table: dict[str, str] = {}
-    for code in chain(range(0xD800), range(0xE000, 0x10000), range(0x1D400, 0x1D800)):
+    # The BMP only: re matches a BMP class with a bitmap, any other with a list of ranges,
+    # 15 times slower (the math letters past it are not news).
+    for code in chain(range(0xD800), range(0xE000, 0x10000)):
         char = chr(code)
         folded = unicodedata.normalize("NFKC", char)
         # Only one-for-one replacements that make a letter or digit: punctuation never becomes
@@ -60,7 +67,6 @@ def _folding() -> tuple[re.Pattern[str], dict[str, str], opencc.OpenCC]:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
-    # As ranges: a class of 2,600 single characters makes re 20 times slower.
     pattern = re.compile("[" + "".join(f"{_escape(a)}-{_escape(b)}" for a, b in ranges) + "]")
     return pattern, table, opencc.OpenCC("t2s")
 
@@ -82,18 +88,27 @@ def _bigrams(run: str) -> str:
     return " ".join(map(add, run, run[1:]))
 
 
+def _words(text: str) -> str:
+    """The words of text between CJK runs: letters and digits, without diacritics."""
+    if not text.isascii():
+        text = _MARK.sub("", unicodedata.normalize("NFD", text))
+    return " ".join(_WORD.findall(text))
+
+
 def terms(folded: str) -> str:
-    """The index form of folded text: CJK runs as bigrams plus their last character."""
+    """The index form of folded text, tokens separated by spaces: CJK runs as bigrams plus
+    their last character, words as they are."""
     pieces = _RUN.split(folded)  # text, run, text, run, ..., text
+    pieces[0::2] = map(_words, pieces[0::2])
     # Pairing each character with the next, or with a space after the last, makes the bigrams
     # and the final unigram in one pass.
-    pieces[1::2] = [f" {' '.join(map(add, run, run[1:] + ' '))} " for run in pieces[1::2]]
-    return "".join(pieces)
+    pieces[1::2] = [" ".join(map(add, run, run[1:] + " ")) for run in pieces[1::2]]
+    return " ".join(pieces)
 
 
 def has_terms(text: str) -> bool:
-    """Whether the tokenizer finds anything to index in ``text``."""
-    return _TOKEN_CHAR.search(text) is not None
+    """Whether there is anything to index in ``text``."""
+    return _WORD.search(text) is not None
 
 
 def query_terms(folded: str) -> tuple[str, bool]:
@@ -108,9 +123,9 @@ def query_terms(folded: str) -> tuple[str, bool]:
     out: list[str] = []
     for n, piece in enumerate(pieces):
         if n % 2 == 0:
-            out.append(piece)
+            out.append(_words(piece))
         elif n == last:
-            out.append(f" {_bigrams(piece) or piece} ")
+            out.append(_bigrams(piece) or piece)
         else:
-            out.append(f" {_bigrams(piece)} {piece[-1]} ")
-    return "".join(out), last > 0 and len(pieces[last]) == 1
+            out.append(f"{_bigrams(piece)} {piece[-1]}")
+    return " ".join(" ".join(out).split()), last > 0 and len(pieces[last]) == 1
