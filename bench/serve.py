@@ -88,8 +88,8 @@ def wrk(port: int, urls: list[str], args: argparse.Namespace, work: Path) -> tup
     if "Non-2xx" in out:
         raise SystemExit(f"wrk saw errors:\n{out}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
-    p50 = re.search(r"50%\s+(\S+)", out)[1]  # type: ignore[index]
-    p99 = re.search(r"99%\s+(\S+)", out)[1]  # type: ignore[index]
+    p50 = re.search(r"^\s*50%\s+(\S+)", out, re.M)[1]  # type: ignore[index]
+    p99 = re.search(r"^\s*99%\s+(\S+)", out, re.M)[1]  # type: ignore[index]
     return rate, p50, p99
 
 
