@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from ..render import paths
 from ..render.pages import Pages
-from ..search import marked_html
+from ..search import Hit, hit_json
 from ..store.sqlite import Shelved
 from .searching import BadParameter, run_search
 
@@ -132,23 +132,16 @@ async def search(request: Request) -> JSONResponse:
             "page": form.page,
             "total": result.total,
             "total_is_estimate": result.total_is_estimate,
-            "results": [
-                {
-                    "id": hit.article,
-                    "source": hit.source,
-                    "title": hit.title,
-                    "url": hit.url,
-                    "path": hit.path,
-                    "page": paths.article_page(hit.path),
-                    "published": _iso(hit.time_ms),
-                    "status": hit.status,
-                    "snippet": "".join(text for text, _ in hit.snippet),
-                    "snippet_html": marked_html(hit.snippet),
-                }
-                for hit in result.hits
-            ],
+            "results": [_found(hit) for hit in result.hits],
         }
     )
+
+
+def _found(hit: Hit) -> dict[str, Any]:
+    """A search hit as ``search --json`` prints it, with ``id`` for ``article`` and its page."""
+    data: dict[str, Any] = hit_json(hit)
+    data["id"] = data.pop("article")
+    return {**data, "page": paths.article_page(hit.path)}
 
 
 routes = [

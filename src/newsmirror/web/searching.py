@@ -7,18 +7,19 @@ is not one, a date that is not a date, an unknown status) is a 400 naming the pa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import timezone
 from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from ..errors import ConfigError
 from ..project.feeds import FORMATS, FeedInfo
-from ..record.model import epoch_ms
 from ..render.pages import Pager, Pages
 from ..render.syndication import feed_items
 from ..search import SearchPage, SearchQuery
+from ..search.model import day_start_ms
 
 RESULTS_PER_PAGE = 20
 MAX_PAGE = 50  # the index ranks a window of the newest matches; deeper pages add nothing
@@ -42,8 +43,8 @@ class SearchForm:
         return SearchQuery(
             text=self.text,
             sources=self.sources,
-            since_ms=_day_start(self.since, tz, "since"),
-            until_ms=_day_end(self.until, tz, "until"),
+            since_ms=_day_ms(self.since, "since", tz),
+            until_ms=_day_ms(self.until, "until", tz, days_after=1),
             status=self.status or None,
             limit=per_page,
             offset=(self.page - 1) * per_page,
@@ -76,25 +77,14 @@ def read_form(params: QueryParams) -> SearchForm:
     )
 
 
-def _parse_day(text: str, name: str) -> date | None:
+def _day_ms(text: str, name: str, tz: timezone, days_after: int = 0) -> int | None:
+    """When the day ``text`` starts (or ends), as ``search --since/--until`` reads it."""
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadParameter(f"{name}: give a date as YYYY-MM-DD") from None
-
-
-def _day_start(text: str, tz: timezone, name: str) -> int | None:
-    day = _parse_day(text, name)
-    return epoch_ms(datetime(day.year, day.month, day.day, tzinfo=tz)) if day else None
-
-
-def _day_end(text: str, tz: timezone, name: str) -> int | None:
-    day = _parse_day(text, name)
-    if day is None:
-        return None
-    return epoch_ms(datetime(day.year, day.month, day.day, tzinfo=tz) + timedelta(days=1))
+        return day_start_ms(text, name, tz, days_after=days_after)
+    except ConfigError as error:
+        raise BadParameter(str(error)) from None
 
 
 def run_search(pages: Pages, params: QueryParams) -> tuple[SearchForm, SearchPage]:
