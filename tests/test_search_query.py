@@ -91,6 +91,8 @@ def test_chinese_runs_become_bigrams_and_the_last_character() -> None:
     assert terms(fold("G20峰会，中。Café “Putin”·x_y")).split() == [
         *("g20", "峰会", "会", "中", "cafe", "putin", "x", "y")  # words, no diacritics
     ]
+    # Marks written apart from their letter (NFD) stay inside the word they are on.
+    assert terms(fold("re\u0301sume\u0301 na\u0308ive中")).split() == ["resume", "naive", "中"]
     assert query_terms("中") == ("中", True)  # one character: a prefix
     assert query_terms("中俄")[0].split() == ["中俄"]
     assert query_terms("俄乌战争")[0].split() == ["俄乌", "乌战", "战争"]  # the run may go on

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ..record.log import Entry, RecordLog
 from ..record.model import epoch_ms
-from .text import fold, terms
+from .text import index_form
 
 RANGE_BYTES = 8 << 20  # of record read at a time: some 1,000 articles
 # Record read ahead of the writer: more than it writes in one transaction (index.TRANSACTION),
@@ -34,14 +34,14 @@ class Document(NamedTuple):
     file: str
     offset: int
     end: int
-    title: str  # index form (text.terms)
-    body: str  # index form
+    title: bytes  # text.index_form
+    body: bytes
 
 
 def _document(entry: Entry) -> Document:
     r = entry.revision
     where = (entry.file, entry.offset, entry.end)
-    title, body = terms(fold(r.title)), terms(fold(r.text))
+    title, body = index_form(r.title), index_form(r.text)
     return Document(r.article, r.rev, r.change, r.source, epoch_ms(r.time), *where, title, body)
 
 

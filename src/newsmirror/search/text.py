@@ -18,13 +18,13 @@ bigrams (``"俄乌 乌战 战争"``).
 Why bigrams, not one term per character (bench/search.py, 200,000 articles, 2 cores):
 
     terms                     build       index/record   rare 2-4 characters: p50 (p95)
-    bigrams + prefix index    1,700 a/s   120%           7-9 ms (9-13 ms)
+    bigrams + prefix index    2,270 a/s   122%           5-9 ms (6-14 ms)
     one per character         2,200 a/s    49%           43-77 ms (70-136 ms)
 
 With one term per character a word is a phrase of characters, and FTS5 compares the positions of
 two of the commonest terms over their whole doclists to find the few articles where they meet; a
-bigram is one short doclist. The price: an index 2.4 times larger, built 25% slower (the prefix
-index alone is a third of both).
+bigram is one short doclist. The price: an index 2.4 times larger, written more slowly (the
+prefix index alone is a third of both).
 """
 
 from __future__ import annotations
@@ -39,11 +39,16 @@ import opencc
 
 # A CJK character (ideographs, compatibility ideographs, kana, hangul): Chinese and Japanese have
 # no spaces to split words on, so these are never part of a Latin-style word.
-CJK = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]"
+CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+CJK = f"[{CJK_RANGES}]"
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 
 _RUN = re.compile(f"({CJK}+)")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits
-_MARK = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_MARK = re.compile(f"[{_MARKS}]")
+# A CJK run, or a word: letters and digits that are not CJK, and the combining marks NFD makes
+# of their diacritics (_words removes them).
+_TOKEN = re.compile(f"({CJK}+)|((?:[^\\W_{CJK_RANGES}]|[{_MARKS}])+)")
 
 
 @functools.cache
@@ -98,12 +103,21 @@ def _words(text: str) -> str:
 def terms(folded: str) -> str:
     """The index form of folded text, tokens separated by spaces: CJK runs as bigrams plus
     their last character, words as they are."""
-    pieces = _RUN.split(folded)  # text, run, text, run, ..., text
-    pieces[0::2] = map(_words, pieces[0::2])
-    # Pairing each character with the next, or with a space after the last, makes the bigrams
-    # and the final unigram in one pass.
-    pieces[1::2] = [" ".join(map(add, run, run[1:] + " ")) for run in pieces[1::2]]
-    return " ".join(pieces)
+    out = []
+    for run, word in _TOKEN.findall(folded):
+        if run:
+            # Pairing each character with the next, or with a space after the last, makes the
+            # bigrams and the final unigram in one pass.
+            out.append(" ".join(map(add, run, run[1:] + " ")))
+        else:
+            out.append(word if word.isascii() else _words(word))
+    return " ".join(out)
+
+
+def index_form(text: str) -> bytes:
+    """What the index is given for ``text``: its terms as UTF-8, which SQLite reads as text
+    without the conversion a ``str`` costs (a tenth of the index's writing time)."""
+    return terms(fold(text)).encode()
 
 
 def has_terms(text: str) -> bool:
