@@ -8,11 +8,11 @@ straight to the record, as a run records them, and indexes it once (a run indexe
 Then, each in a child process that times the work itself (interpreter start-up and imports
 excluded; CPU seconds include worker processes): a full ``build`` without search; a full build
 with search, the search index timed apart; a build with nothing changed; a build after 10 more
-articles were recorded. The same articles go to Hugo as Markdown files with raw HTML bodies and
-a theme of a few lines (home, per-source term pages, 30 to a page, RSS, sitemap), timed as
-``hugo --quiet`` into an empty folder. Files/s counts every file each tool wrote. ``--profile N``
-also profiles a full build (rendered in this process alone) and prints its N costliest calls.
-Asserts nothing.
+articles were recorded and indexed, as a run does. The same articles go to Hugo as Markdown
+files with raw HTML bodies and a theme of a few lines (home, per-source term pages, 30 to a
+page, RSS, sitemap), timed as ``hugo --quiet`` into an empty folder. Files/s counts every file
+each tool wrote. ``--profile N`` also profiles a full build (rendered in this process alone)
+and prints its N costliest calls. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def table(ours: Run, written: int, searched: Run | None, again: Run, theirs: Run
 
 
 def bench(articles: int, search: bool, profile: int) -> None:
-    from newsmirror.record.log import RecordLog
+    from newsmirror.archive import Archive
 
     work = Path(tempfile.mkdtemp(prefix="newsmirror-site-bench-"))
     root, out = work / "archive", work / "site"
@@ -224,7 +224,8 @@ def bench(articles: int, search: bool, profile: int) -> None:
         if searched:
             report("newsmirror full build with search", searched)
         report("newsmirror build, nothing changed", build("full", root, out))
-        RecordLog(root).append(revisions(10, articles))
+        with Archive(root) as archive:  # as a run records and indexes them
+            archive.append(revisions(10, articles))
         again = build("full", root, out)
         report("newsmirror build after 10 new articles", again)
         if searched:

@@ -11,7 +11,6 @@ import contextlib
 import functools
 import json
 import re
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -156,45 +155,73 @@ def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
-def test_a_build_reindexes_only_the_months_whose_pages_changed(tmp_path: Path) -> None:
+def listed(out: Path) -> list[tuple[str, str, int]]:
+    shards = json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    return [(s["name"], s["glob"], s["pages"]) for s in shards]
+
+
+def test_the_newest_month_is_cut_into_blocks_of_days_that_merge_as_days_pass() -> None:
+    assert search_index.day_blocks(1) == [(1, 1)]
+    assert search_index.day_blocks(12) == [(1, 8), (9, 10), (11, 11), (12, 12)]
+    assert search_index.day_blocks(13) == [(1, 8), (9, 12), (13, 13)]
+    assert search_index.day_blocks(17) == [(1, 16), (17, 17)]
+    assert search_index.day_blocks(31) == [(1, 16), (17, 24), (25, 28), (29, 30), (31, 31)]
+    for last in range(1, 32):  # every day of the month in exactly one block
+        days = [d for first, end in search_index.day_blocks(last) for d in range(first, end + 1)]
+        assert days == list(range(1, last + 1))
+
+
+def test_a_build_reindexes_only_the_shards_whose_pages_changed(tmp_path: Path) -> None:
     root = make_reader_archive(tmp_path / "archive", extra=10)
     out = tmp_path / "site"
     build_site(root, out)
     first = shard_ids(out)
-    assert set(first) == {"2026-11"}
+    assert listed(out) == [
+        ("2026-11d01-08", "{bbc,voa}/2026/11/{01,02,03,04,05,06,07,08}-*.html", 7),
+        ("2026-11d09-10", "bbc/2026/11/{09,10}-*.html", 4),
+        ("2026-11d11", "bbc/2026/11/11-*.html", 2),
+        ("2026-11d12", "bbc/2026/11/12-*.html", 2),
+    ]
     build_site(root, out)
     assert shard_ids(out) == first  # nothing changed, nothing indexed
 
-    RecordLog(root).append([revision(7, "voa", "十二月的新闻", "<p>新的一月。</p>", day=40)])
+    # A run on the newest day re-indexes that day only.
+    RecordLog(root).append([revision(7, "voa", "同一天", "<p>又一条。</p>", day=11)])
     build_site(root, out)
     second = shard_ids(out)
-    assert set(second) == {"2026-11", "2026-12"} and second["2026-11"] == first["2026-11"]
+    assert second.keys() == first.keys() and second["2026-11d12"] != first["2026-11d12"]
+    assert all(second[name] == first[name] for name in first if name != "2026-11d12")
 
-    # A build without search leaves the index behind; the next one catches up.
-    RecordLog(root).append([revision(8, "bbc", "又一条", "<p>正文。</p>")])
-    build_site(root, out, search=False)
+    # The next day merges the blocks a binary counter carries: days 9 to 12.
+    RecordLog(root).append([revision(8, "voa", "第二天", "<p>正文。</p>", day=12)])
     build_site(root, out)
     third = shard_ids(out)
-    assert third["2026-11"] != second["2026-11"] and third["2026-12"] == second["2026-12"]
+    assert set(third) == {"2026-11d01-08", "2026-11d09-12", "2026-11d13"}
+    assert third["2026-11d01-08"] == first["2026-11d01-08"]
 
+    # A new month: the last one becomes one shard; a build without search leaves the index
+    # behind, and the next one catches up.
+    RecordLog(root).append([revision(9, "voa", "十二月的新闻", "<p>新的一月。</p>", day=40)])
+    build_site(root, out, search=False)
+    build_site(root, out)
+    assert listed(out) == [
+        ("2026-11", "{bbc,voa}/2026/11/*.html", 17),
+        ("2026-12d11", "voa/2026/12/11-*.html", 1),
+    ]
     fresh = tmp_path / "fresh"
     build_site(root, fresh)
     assert tree(out) == tree(fresh)
-    listed = json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))
-    assert [(s["name"], s["glob"], s["pages"]) for s in listed["shards"]] == [
-        ("2026-11", "{bbc,voa}/2026/11/*.html", 16),
-        ("2026-12", "voa/2026/12/*.html", 1),
-    ]
 
 
 def test_a_busy_month_is_split_by_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_index, "MONTH_PAGES", 4)
     root = make_reader_archive(tmp_path / "archive", extra=3)
+    RecordLog(root).append([revision(9, "voa", "十二月", "<p>正文。</p>", day=40)])
     out = tmp_path / "site"
     build_site(root, out)
     first = shard_ids(out)
-    assert set(first) == {"2026-11-bbc", "2026-11-voa"}
-    RecordLog(root).append([revision(9, "bbc", "又一条", "<p>正文。</p>")])
+    assert set(first) == {"2026-11-bbc", "2026-11-voa", "2026-12d11"}
+    RecordLog(root).append([revision(10, "bbc", "又一条", "<p>正文。</p>")])
     build_site(root, out)
     second = shard_ids(out)
     assert second["2026-11-voa"] == first["2026-11-voa"]
@@ -209,7 +236,7 @@ def test_a_missing_shard_is_rebuilt_and_strays_removed(tmp_path: Path) -> None:
     out = tmp_path / "site"
     build_site(root, out)
     before = tree(out)
-    (out / "pagefind" / "2026-11" / "pagefind-entry.json").unlink()
+    (out / "pagefind" / listed(out)[0][0] / "pagefind-entry.json").unlink()
     (out / "pagefind" / "2020-01").mkdir()
     (out / "pagefind" / "pagefind.js").write_text("left by an older build")
     build_site(root, out)
@@ -218,10 +245,11 @@ def test_a_missing_shard_is_rebuilt_and_strays_removed(tmp_path: Path) -> None:
 
 def test_a_pagefind_failure_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_reader_archive(tmp_path / "archive")
-    broken = tmp_path / "python"
-    broken.write_text("#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho boom >&2\n")
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: something' >&2\necho boom >&2\n")
     broken.chmod(0o755)
-    monkeypatch.setattr(sys, "executable", str(broken))
+    monkeypatch.setattr(search_index, "pagefind_executable", lambda: str(broken))
     with pytest.raises(PublishError) as failure:
         build_site(root, tmp_path / "site")
-    assert str(failure.value) == "search index 2026-11: pagefind failed: boom"
+    assert str(failure.value).endswith(": pagefind failed: boom")
+    assert str(failure.value).startswith("search index 2026-11d")

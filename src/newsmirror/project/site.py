@@ -35,7 +35,7 @@ from ..library import PAGE_SIZE, Snapshot, list_bounds
 from ..record.log import RECORD_DIR
 from ..render import paths
 from ..render.pages import Pages
-from ..render.syndication import FEED_SIZE, feed
+from ..render.syndication import FEED_SIZE, Made, feed
 from ..store.sqlite import Shelved
 from .feeds import FORMATS
 from .mirror import ARTICLES_DIR, LISTS_DIR, write_if_changed
@@ -126,6 +126,7 @@ class Renderer:
         self.library = Snapshot(archive)
         self.pages = Pages(self.library, static=True, feeds=bool(base_url))
         self.base_url = base_url
+        self.feed_items: Made = {}
 
     def render(self, job: Job) -> bytes | None:
         return job.produce(self, *job.args)
@@ -152,7 +153,7 @@ class Renderer:
         return (STATIC_DIR / name).read_bytes()
 
     def feed(self, abbr: str | None, kind: str) -> bytes:
-        return feed(self.library, abbr, kind, self.base_url)
+        return feed(self.library, abbr, kind, self.base_url, self.feed_items)
 
     def robots(self) -> bytes:
         sitemap = f"Sitemap: {urljoin(self.base_url, 'sitemap.xml')}\n" if self.base_url else ""

@@ -18,10 +18,19 @@ FEED_SIZE = 50
 SUMMARY_CHARS = 200
 
 
-def feed_items(library: Library, shelved: Iterable[Shelved], base_url: str) -> list[FeedItem]:
-    """Each article's latest revision as a feed item; links absolute under ``base_url``."""
+Made = dict[tuple[str, int], FeedItem]  # (article, rev) -> its item, for feeds made together
+
+
+def feed_items(
+    library: Library, shelved: Iterable[Shelved], base_url: str, made: Made | None = None
+) -> list[FeedItem]:
+    """Each article's latest revision as a feed item; links absolute under ``base_url``.
+    ``made``: items already made (a site's three formats of each feed share them), added to."""
     items = []
     for article in shelved:
+        if made is not None and (article.id, article.rev) in made:
+            items.append(made[article.id, article.rev])
+            continue
         revision = library.archive.log.read_at(article.record_file, article.record_offset)
         link = urljoin(base_url, paths.relative(paths.article_page(article.path), paths.HOME))
         # Feed readers resolve relative URLs against the feed, not the article page.
@@ -40,10 +49,14 @@ def feed_items(library: Library, shelved: Iterable[Shelved], base_url: str) -> l
                 categories=revision.categories,
             )
         )
+        if made is not None:
+            made[article.id, article.rev] = items[-1]
     return items
 
 
-def feed(library: Library, abbr: str | None, kind: str, base_url: str) -> bytes:
+def feed(
+    library: Library, abbr: str | None, kind: str, base_url: str, made: Made | None = None
+) -> bytes:
     """The feed of ``kind`` (a key of FORMATS) of one source, or of every source."""
     name, _, write = FORMATS[kind]
     title = library.name(abbr) if abbr else "newsmirror"
@@ -55,4 +68,4 @@ def feed(library: Library, abbr: str | None, kind: str, base_url: str) -> bytes:
         id=f"feed:{abbr or ''}",
     )
     shelved = library.store.browse(abbr, limit=FEED_SIZE)
-    return write(info, feed_items(library, shelved, base_url))
+    return write(info, feed_items(library, shelved, base_url, made))
