@@ -30,19 +30,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import posixpath
 import re
 import shutil
 import subprocess
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import PublishError
-from ..library import Library
 from ..render import paths
 from .mirror import ARTICLES_DIR, write_if_changed
 
@@ -77,8 +74,7 @@ class Indexed:
     deleted: int = 0  # shards and stray files removed
 
 
-@dataclass(frozen=True)
-class _Page:
+class _Page(NamedTuple):  # a tuple: a site has tens of thousands
     path: str
     key: str
     abbr: str
@@ -101,13 +97,12 @@ def plan_shards(manifest: dict[str, str]) -> list[Shard]:
     """The shards for a site whose manifest (path -> key) is ``manifest``, sorted by name."""
     folders: dict[str, list[_Page]] = defaultdict(list)
     for path, key in manifest.items():
-        parsed = paths.parse(path)
-        if parsed and parsed[0] == "article":
-            folder, name = posixpath.split(path)
+        latest = paths.is_latest_article(path)
+        if latest is not None:
+            folder, _, name = path.rpartition("/")
             day = DAY_NAME.fullmatch(name)
             abbr = folder.split("/")[1]
-            page = _Page(path, key, abbr, int(day[1]) if day else 0, "rev" not in parsed[1])
-            folders[folder].append(page)
+            folders[folder].append(_Page(path, key, abbr, int(day[1]) if day else 0, latest))
     months: dict[str, list[_Page]] = defaultdict(list)  # "YYYY/MM" -> its pages
     planned: list[tuple[str, str, str, list[_Page]]] = []  # name, site, glob, pages
     for folder, pages in folders.items():
@@ -191,70 +186,90 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
-def _build_shard(out: Path, shard: Shard) -> None:
-    """Index one shard into a scratch folder, then put that in the shard's place."""
-    search = out / SEARCH_DIR
-    scratch = search / f".building-{shard.name}"
-    shutil.rmtree(scratch, ignore_errors=True)
-    command = [
-        *(pagefind_executable(), "--site", str(out / shard.site)),
-        *("--glob", shard.glob, "--output-path", str(scratch)),
-        # The pages say lang="zh"; forced so that pages in English join the same index.
-        *("--force-language", "zh", "--silent"),
-    ]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise PublishError(f"cannot run pagefind ({command[0]}): {error}") from None
-    if done.returncode != 0 or not (scratch / "pagefind-entry.json").is_file():
-        lines = [line.strip() for line in (done.stderr + done.stdout).splitlines() if line.strip()]
-        reason = lines[-1] if lines else f"exit status {done.returncode}"
-        raise PublishError(f"search index {shard.name}: pagefind failed: {reason}")
-    for pattern in UNUSED:
-        for unused in scratch.glob(pattern):
-            unused.unlink()
-    target = search / shard.name
-    shutil.rmtree(target, ignore_errors=True)
-    scratch.rename(target)
+class SearchIndexing:
+    """Brings ``out/pagefind/`` in line with the article pages of a site's manifest.
 
-
-def build_search_index(
-    out: Path, library: Library, before: dict[str, str], after: dict[str, str]
-) -> Indexed:
-    """Bring ``out/pagefind/`` in line with the article pages listed in ``after``.
-
-    ``library`` and ``before`` are not needed: shards.json records what each shard was built
-    from, which also covers builds that did not index.
+    Made, it starts Pagefind on the shards to rebuild, one process per CPU, and returns, so the
+    caller renders the rest of the site meanwhile; ``finish()`` waits for them, starting the
+    next as one ends, and tidies up. The first failure stops the rest; leaving the ``with``
+    block stops whatever still runs.
     """
-    search = out / SEARCH_DIR
-    search.mkdir(parents=True, exist_ok=True)
-    shards = plan_shards(after)
-    built = _built(search)
-    stale = [
-        shard
-        for shard in shards
-        if built.get(shard.name) != shard.digest
-        or not (search / shard.name / "pagefind-entry.json").is_file()
-    ]
-    result = Indexed(len(shards), len(stale), sum(shard.pages for shard in stale))
-    # Shards are independent: one Pagefind process per core; the first failure stops the rest.
-    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
-    try:
-        list(pool.map(partial(_build_shard, out), stale))
-    finally:
-        pool.shutdown(cancel_futures=True)
-    keep = {shard.name for shard in shards} | {SHARDS}
-    for entry in sorted(search.iterdir()):
-        if entry.name in keep:
-            continue
-        if entry.is_dir():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
-        result.deleted += 1
-    listing = {"shards": [asdict(shard) for shard in shards]}
-    # Written last: a build killed before this point rebuilds the same shards next time.
-    write_if_changed(
-        search / SHARDS, json.dumps(listing, ensure_ascii=False, indent=1, sort_keys=True).encode()
-    )
-    return result
+
+    def __init__(self, out: Path, manifest: dict[str, str]) -> None:
+        self.out, self.search = out, out / SEARCH_DIR
+        self.search.mkdir(parents=True, exist_ok=True)
+        self.shards = plan_shards(manifest)
+        built = _built(self.search)
+        self.waiting = [
+            shard
+            for shard in self.shards
+            if built.get(shard.name) != shard.digest
+            or not (self.search / shard.name / "pagefind-entry.json").is_file()
+        ]
+        self.result = Indexed(len(self.shards), len(self.waiting))
+        self.result.pages = sum(shard.pages for shard in self.waiting)
+        self.running: list[tuple[Shard, subprocess.Popen[str]]] = []
+        self._start_more()
+
+    def __enter__(self) -> SearchIndexing:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        for _, process in self.running:
+            process.kill()
+            process.wait()
+        self.running.clear()
+
+    def _start_more(self) -> None:
+        while self.waiting and len(self.running) < (os.cpu_count() or 1):
+            shard = self.waiting.pop(0)
+            scratch = self.search / f".building-{shard.name}"
+            shutil.rmtree(scratch, ignore_errors=True)
+            command = [
+                *(pagefind_executable(), "--site", str(self.out / shard.site)),
+                *("--glob", shard.glob, "--output-path", str(scratch)),
+                # The pages say lang="zh"; forced so that pages in English join the same index.
+                *("--force-language", "zh", "--silent"),
+            ]
+            try:
+                process = subprocess.Popen(
+                    command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                )
+            except OSError as error:
+                raise PublishError(f"cannot run pagefind ({command[0]}): {error}") from None
+            self.running.append((shard, process))
+
+    def finish(self) -> Indexed:
+        while self.running:
+            shard, process = self.running.pop(0)
+            self._done(shard, process)
+            self._start_more()
+        keep = {shard.name for shard in self.shards} | {SHARDS}
+        for entry in sorted(self.search.iterdir()):
+            if entry.name in keep:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            self.result.deleted += 1
+        listing = {"shards": [asdict(shard) for shard in self.shards]}
+        # Written last: a build killed before this point rebuilds the same shards next time.
+        listed = json.dumps(listing, ensure_ascii=False, indent=1, sort_keys=True)
+        write_if_changed(self.search / SHARDS, listed.encode())
+        return self.result
+
+    def _done(self, shard: Shard, process: subprocess.Popen[str]) -> None:
+        """Wait for the shard's Pagefind, then put its output in the shard's place."""
+        output, errors = process.communicate()
+        scratch = self.search / f".building-{shard.name}"
+        if process.returncode != 0 or not (scratch / "pagefind-entry.json").is_file():
+            lines = [line.strip() for line in (errors + output).splitlines() if line.strip()]
+            reason = lines[-1] if lines else f"exit status {process.returncode}"
+            raise PublishError(f"search index {shard.name}: pagefind failed: {reason}")
+        for pattern in UNUSED:
+            for unused in scratch.glob(pattern):
+                unused.unlink()
+        target = self.search / shard.name
+        shutil.rmtree(target, ignore_errors=True)
+        scratch.rename(target)

@@ -13,6 +13,7 @@ start at once, each with its own connection to the index.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -39,7 +40,7 @@ from ..render.syndication import FEED_SIZE, Made, feed
 from ..store.sqlite import Shelved
 from .feeds import FORMATS
 from .mirror import ARTICLES_DIR, LISTS_DIR, write_if_changed
-from .search_index import build_search_index
+from .search_index import SearchIndexing
 
 MANIFEST = ".newsmirror-site.json"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "render" / "static"
@@ -263,26 +264,40 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     before = _read_manifest(out / MANIFEST)
     existing = _files(out)
+    planned = {path: (key, job) for path, key, job in plan(renderer)}
+    result = Built()
+    for path in sorted(before.keys() - planned.keys()):
+        _delete(out, path)
+        result.deleted += 1
     after: dict[str, str] = {}  # path -> key of the files of the site
-    todo: dict[str, tuple[str, Job]] = {}  # path -> (key, job) of those to render
-    for path, key, job in plan(renderer):
+    articles: list[tuple[str, Job]] = []  # to render first: the search index reads them
+    others: list[tuple[str, Job]] = []
+    for path, (key, job) in planned.items():
         if before.get(path) == key and path in existing:
             after[path] = key
         else:
-            todo[path] = (key, job)
-    result = Built()
-    jobs = jobs if jobs is not None else min(_cpus(), len(todo) // PER_WORKER)
-    for path, written in _render(renderer, out, [(p, job) for p, (_, job) in todo.items()], jobs):
-        if written is not None:
-            after[path] = todo[path][0]
+            (articles if job.produce is Renderer.article else others).append((path, job))
+    jobs = jobs if jobs is not None else min(_cpus(), (len(articles) + len(others)) // PER_WORKER)
+
+    def render(todo: list[tuple[str, Job]]) -> None:
+        for path, written in _render(renderer, out, todo, jobs):
+            if written is None:  # no such page (any more)
+                if path in before:
+                    _delete(out, path)
+                    result.deleted += 1
+                continue
+            after[path] = planned[path][0]
             result.rendered += 1
             result.written += written
+
+    render(articles)
+    with contextlib.ExitStack() as stack:
+        # Pagefind indexes the article pages while the lists and feeds are rendered.
+        indexing = stack.enter_context(SearchIndexing(out, after)) if search else None
+        render(others)
+        if indexing:
+            indexing.finish()
     result.files = len(after)
-    for path in before.keys() - after.keys():
-        _delete(out, path)
-        result.deleted += 1
-    if search:
-        build_search_index(out, renderer.library, before, after)
     # The manifest last: a build killed half-way redoes what it had not recorded. One entry a
     # line, by the C encoder (indent= would take the pure-Python one).
     manifest = json.dumps(after, sort_keys=True, separators=(",\n", ": "))
