@@ -18,6 +18,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +51,8 @@ PROTECTED = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, CACHE_DIR, "images", ".git")
 # Files to render for each worker process below which one is not worth starting (it opens the
 # archive and reads its index again: a few tenths of a second for 20,000 articles).
 PER_WORKER = 500
+# A path with an empty, "." or ".." part: not plainly a file inside the site's folder.
+_NOT_INSIDE = re.compile(r"(?:^|/)\.{0,2}(?:/|$)")
 
 
 @dataclass
@@ -317,7 +320,7 @@ def _read_manifest(file: Path) -> dict[str, str]:
     return {
         path: key
         for path, key in keys.items()
-        if isinstance(key, str) and all(part not in ("", ".", "..") for part in path.split("/"))
+        if isinstance(key, str) and not _NOT_INSIDE.search(path)
     }
 
 
