@@ -13,7 +13,6 @@ start at once, each with its own connection to the index.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -293,12 +292,12 @@ def build(
             result.rendered += 1
             result.written += written
 
-    render(articles)
-    with contextlib.ExitStack() as stack:
-        # Pagefind indexes the article pages while the lists and feeds are rendered.
-        indexing = stack.enter_context(SearchIndexing(out, after)) if search else None
-        render(others)
-        if indexing:
+    if not search:
+        render(articles + others)
+    else:  # Pagefind indexes the article pages while the lists and feeds are rendered
+        render(articles)
+        with SearchIndexing(out, after) as indexing:
+            render(others)
             indexing.finish()
     result.files = len(after)
     # The manifest last: a build killed half-way redoes what it had not recorded. One entry a
