@@ -66,14 +66,6 @@ class Shard:
     digest: str  # of the pages it is built from, and of how it is built
 
 
-@dataclass
-class Indexed:
-    shards: int = 0  # of the whole index
-    rebuilt: int = 0
-    pages: int = 0  # latest article pages in the rebuilt shards
-    deleted: int = 0  # shards and stray files removed
-
-
 class _Page(NamedTuple):  # a tuple: a site has tens of thousands
     path: str
     key: str
@@ -206,8 +198,6 @@ class SearchIndexing:
             if built.get(shard.name) != shard.digest
             or not (self.search / shard.name / "pagefind-entry.json").is_file()
         ]
-        self.result = Indexed(len(self.shards), len(self.waiting))
-        self.result.pages = sum(shard.pages for shard in self.waiting)
         self.running: list[tuple[Shard, subprocess.Popen[str]]] = []
         self._start_more()
 
@@ -239,7 +229,7 @@ class SearchIndexing:
                 raise PublishError(f"cannot run pagefind ({command[0]}): {error}") from None
             self.running.append((shard, process))
 
-    def finish(self) -> Indexed:
+    def finish(self) -> None:
         while self.running:
             shard, process = self.running.pop(0)
             self._done(shard, process)
@@ -252,12 +242,10 @@ class SearchIndexing:
                 shutil.rmtree(entry)
             else:
                 entry.unlink()
-            self.result.deleted += 1
         listing = {"shards": [asdict(shard) for shard in self.shards]}
         # Written last: a build killed before this point rebuilds the same shards next time.
         listed = json.dumps(listing, ensure_ascii=False, indent=1, sort_keys=True)
         write_if_changed(self.search / SHARDS, listed.encode())
-        return self.result
 
     def _done(self, shard: Shard, process: subprocess.Popen[str]) -> None:
         """Wait for the shard's Pagefind, then put its output in the shard's place."""
