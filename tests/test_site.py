@@ -350,6 +350,25 @@ def test_files_deleted_from_the_site_are_written_again(
     assert tree(out) == built
 
 
+def test_pages_a_killed_build_left_half_written_are_written_whole_again(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """New files are written in place: a build killed while writing one leaves it cut short
+    and missing from the manifest (written last), and the next build mends it."""
+    out = tmp_path / "site"
+    site(capsys, root, out, "--base-url", BASE)
+    built = tree(out)
+    cut = ["index.html", next(path for path in built if path.startswith("articles/"))]
+    keys = manifest(out)
+    for path in cut:
+        (out / path).write_bytes(built[path][:100])
+        del keys[path]
+    (out / MANIFEST).write_text(json.dumps(keys))
+    counts = site(capsys, root, out, "--base-url", BASE)
+    assert counts["rendered"] == 2 and counts["changed"] == 2
+    assert tree(out) == built
+
+
 # Incremental builds
 
 

@@ -272,16 +272,17 @@ def build(
         _delete(out, path)
         result.deleted += 1
     after: dict[str, str] = {}  # path -> key of the files of the site
-    articles: list[tuple[str, Job]] = []  # to render first: the search index reads them
-    others: list[tuple[str, Job]] = []
+    articles: Todo = []  # to render first: the search index reads them
+    others: Todo = []
     for path, (key, job) in planned.items():
         if before.get(path) == key and path in existing:
             after[path] = key
         else:
-            (articles if job.produce is Renderer.article else others).append((path, job))
+            todo = articles if job.produce is Renderer.article else others
+            todo.append((path, job, path in existing))
     jobs = jobs if jobs is not None else min(_cpus(), (len(articles) + len(others)) // PER_WORKER)
 
-    def render(todo: list[tuple[str, Job]]) -> None:
+    def render(todo: Todo) -> None:
         for path, written in _render(renderer, out, todo, jobs):
             if written is None:  # no such page (any more)
                 if path in before:
@@ -332,10 +333,11 @@ def _files(out: Path) -> set[str]:
     return found
 
 
+Todo = list[tuple[str, Job, bool]]  # (path, how to render it, whether a file is there)
 Rendered = list[tuple[str, bool | None]]  # (path, bytes changed; None: no such page)
 
 
-def _render(renderer: Renderer, out: Path, todo: list[tuple[str, Job]], jobs: int) -> Rendered:
+def _render(renderer: Renderer, out: Path, todo: Todo, jobs: int) -> Rendered:
     """Render and write the files of ``todo``, here or in ``jobs`` worker processes."""
     if jobs < 2 or len(todo) < 2 or not _can_fork():
         return _render_here(renderer, out, todo)
@@ -350,15 +352,16 @@ def _render(renderer: Renderer, out: Path, todo: list[tuple[str, Job]], jobs: in
         return [item for share in done for item in share]
 
 
-def _render_here(renderer: Renderer, out: Path, todo: list[tuple[str, Job]]) -> Rendered:
+def _render_here(renderer: Renderer, out: Path, todo: Todo) -> Rendered:
     rendered: Rendered = []
-    for path, job in todo:
+    for path, job, on_disk in todo:
         data = renderer.render(job)
-        rendered.append((path, None if data is None else write_if_changed(out / path, data)))
+        written = None if data is None else write_if_changed(out / path, data, new=not on_disk)
+        rendered.append((path, written))
     return rendered
 
 
-def _render_apart(root: Path, out: Path, base_url: str, todo: list[tuple[str, Job]]) -> Rendered:
+def _render_apart(root: Path, out: Path, base_url: str, todo: Todo) -> Rendered:
     """In a worker process, with its own connection to the index (a reader needs no lock)."""
     with Archive(root, write=False) as archive:
         return _render_here(Renderer(archive, base_url), out, todo)

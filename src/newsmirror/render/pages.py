@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -44,6 +44,18 @@ class Pager:
     page: int | None  # shown as "page n"; None on a front page
     previous: str | None  # newer
     next: str | None  # older
+
+
+class Frame(NamedTuple):
+    """The links every page has (header, sources, footer), as written in one folder."""
+
+    style: str
+    home: str
+    search: str
+    atom: str
+    rss: str
+    json: str
+    sources: tuple[tuple[str, str, str], ...]  # (abbr, name, link)
 
 
 def marked(segments: Iterable[tuple[str, bool]]) -> Markup:
@@ -82,6 +94,7 @@ class Pages:
             local_iso=lambda text: f"{parse_iso(text).astimezone(tz):%Y-%m-%d %H:%M}",
         )
         self.sources = library.sources()
+        self._frames: dict[str, Frame] = {}
 
     def render(self, template: str, current: str, **context: Any) -> str:
         def url(target: str) -> str:
@@ -89,8 +102,29 @@ class Pages:
 
         context.setdefault("query_text", "")
         return self.env.get_template(template).render(
-            url=url, current=current, sources=self.sources, **context
+            url=url, current=current, sources=self.sources, frame=self._frame(current), **context
         )
+
+    def _frame(self, current: str) -> Frame:
+        """The same for every page of a folder: made once per folder, not per page (a site's
+        pages would otherwise spend a tenth of their time making these links)."""
+        folder = current.rpartition("/")[0]
+        frame = self._frames.get(folder)
+        if frame is None:
+            link = partial(paths.relative, current=current)
+            frame = Frame(
+                style=link("static/style.css"),
+                home=link("index.html"),
+                search=link("search.html"),
+                atom=link("atom.xml"),
+                rss=link("rss.xml"),
+                json=link("feed.json"),
+                sources=tuple(
+                    (s.abbr, s.name, link(paths.source_page(s.abbr))) for s in self.sources
+                ),
+            )
+            self._frames[folder] = frame
+        return frame
 
     def home(self, page: int | None = None) -> str | None:
         listing = self.library.list_page(None, page)

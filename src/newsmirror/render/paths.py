@@ -54,7 +54,12 @@ def feed_file(abbr: str | None, name: str) -> str:
 def relative(target: str, current: str) -> str:
     """The URL of page ``target`` as written on page ``current``."""
     folder, _, name = target.rpartition("/")
-    return quote(_climb(folder, current.rpartition("/")[0]) + name)
+    url = _climb(folder, current.rpartition("/")[0]) + name
+    # quote() leaves these alone anyway, and most links are only these: skip its cost.
+    return url if _UNQUOTED.fullmatch(url) else quote(url)
+
+
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~/-]*")
 
 
 @lru_cache(maxsize=4096)
