@@ -37,8 +37,8 @@ def history(archive: Archive, reference: str) -> list[Revision]:
             f"no article {reference!r} in this archive; give its id, its file's path or its URL"
         )
     return [
-        archive.log.read_at(file, offset)
-        for _, _, file, offset in archive.store.revisions_of(article)
+        archive.log.read_at(r.record_file, r.record_offset)
+        for r in archive.store.revisions_of(article)
     ]
 
 

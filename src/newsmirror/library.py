@@ -18,7 +18,7 @@ from .project.mirror import with_images
 from .project.projector import source_names
 from .record.model import Revision, epoch_ms
 from .render.paths import article_page
-from .store.sqlite import Shelved
+from .store.sqlite import Shelved, StoredRevision
 
 PAGE_SIZE = 30
 DAY_MS = 24 * 3600 * 1000
@@ -148,22 +148,25 @@ class Library:
 
     def article(self, reference: str, rev: int | None = None) -> ArticleView | None:
         """An article by id or mirror path; an earlier revision when ``rev`` is given."""
-        shelved = self.store.shelved(reference)
+        shelved = self._shelved(reference)
         if shelved is None:
             return None
-        rows = self.store.revisions_of(shelved.id)
-        chosen = [(file, offset) for number, _, file, offset in rows if number == rev]
+        rows = self._revisions(shelved.id)
+        chosen = [r for r in rows if r.rev == rev]
         if rev is None:
             revision = self.archive.log.read_at(shelved.record_file, shelved.record_offset)
         elif chosen:
-            revision = self.archive.log.read_at(*chosen[0])
+            revision = self.archive.log.read_at(chosen[0].record_file, chosen[0].record_offset)
         else:
             return None
-        versions = tuple(
-            Version(number, fetched, change)
-            for number, fetched, change in self.store.versions_of(shelved.id)
-        )
+        versions = tuple(Version(r.rev, r.fetched, r.change) for r in rows)
         return ArticleView(shelved, revision, self.body(revision), versions)
+
+    def _shelved(self, reference: str) -> Shelved | None:
+        return self.store.shelved(reference)
+
+    def _revisions(self, article: str) -> list[StoredRevision]:
+        return self.store.revisions_of(article)
 
     def body(self, revision: Revision) -> str:
         # The record holds sanitized HTML already; sanitizing again costs little and keeps a
@@ -174,19 +177,29 @@ class Library:
 
 class Snapshot(Library):
     """The library as the index stands when it is opened, for a reader that holds the archive's
-    lock (the static build): every article is read from the index once, and the lists, days and
-    day pages are cut from that in memory instead of one query each."""
+    lock (the static build): every article and revision is read from the index once, and the
+    lists, days, day pages and article pages are cut from that in memory instead of one query
+    each."""
 
     def __init__(self, archive: Archive) -> None:
         super().__init__(archive)
         self.everything: tuple[Shelved, ...] = tuple(self.store.browse())
         self.by_source: dict[str, list[Shelved]] = defaultdict(list)
         self.by_day: dict[tuple[str, date], list[Shelved]] = defaultdict(list)
+        self.by_reference: dict[str, Shelved] = {}
+        self.revisions = self.store.all_revisions()
         epoch = date(1970, 1, 1)
         for article in self.everything:
             self.by_source[article.source].append(article)
             day = epoch + timedelta(days=(article.time_ms + self.offset_ms) // DAY_MS)
             self.by_day[article.source, day].append(article)
+            self.by_reference[article.id] = self.by_reference[article.path] = article
+
+    def _shelved(self, reference: str) -> Shelved | None:
+        return self.by_reference.get(reference)
+
+    def _revisions(self, article: str) -> list[StoredRevision]:
+        return self.revisions.get(article, [])
 
     def shelved(self, source: str | None = None) -> Sequence[Shelved]:
         """Every article (of one source, or all), newest first."""

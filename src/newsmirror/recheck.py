@@ -115,7 +115,7 @@ async def recheck(
         now.timestamp(), settings.recheck_seconds, settings.record.recheck_limit, sources
     )
     histories = [
-        [archive.log.read_at(file, offset) for _, _, file, offset in store.revisions_of(article)]
+        [archive.log.read_at(r.record_file, r.record_offset) for r in store.revisions_of(article)]
         for article, _ in due
     ]
     found = await asyncio.gather(

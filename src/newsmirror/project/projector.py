@@ -52,9 +52,9 @@ def article_files(archive: Archive, revision: Revision) -> list[tuple[str, str]]
     if revision.rev == 1:
         return [(revision.path, render_article(revision, policy))]
     earlier = [
-        archive.log.read_at(file, offset)
-        for rev, _, file, offset in archive.store.revisions_of(revision.article)
-        if rev < revision.rev
+        archive.log.read_at(r.record_file, r.record_offset)
+        for r in archive.store.revisions_of(revision.article)
+        if r.rev < revision.rev
     ]
     notice = removal + render_notice(revision, earlier, archive.tz)
     files = [(revision.path, render_article(revision, policy, notice))]

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..decide import Known
 from ..record.log import Entry, RecordLog
@@ -71,6 +72,19 @@ class Listed:
     title: str
     time_ms: int
     removed: bool = False
+
+
+class StoredRevision(NamedTuple):
+    """What the index keeps of one revision: its number, when and how it came, where it is."""
+
+    rev: int
+    fetched: str
+    change: str
+    record_file: str
+    record_offset: int
+
+
+REVISION_COLUMNS = "rev, fetched, change, record_file, record_offset"
 
 
 @dataclass(frozen=True)
@@ -231,20 +245,24 @@ class StateStore:
 
     # Revisions and history
 
-    def revisions_of(self, article: str) -> list[tuple[int, str, str, int]]:
-        """(rev, fetched, record file, offset) of every revision of an article, oldest first."""
-        return self.db.execute(
-            """SELECT rev, fetched, record_file, record_offset FROM revisions
-               WHERE article = ? ORDER BY rev""",
-            (article,),
-        ).fetchall()
+    def revisions_of(self, article: str) -> list[StoredRevision]:
+        """Every revision of an article, oldest first."""
+        return [
+            StoredRevision(*row)
+            for row in self.db.execute(
+                f"SELECT {REVISION_COLUMNS} FROM revisions WHERE article = ? ORDER BY rev",
+                (article,),
+            )
+        ]
 
-    def versions_of(self, article: str) -> list[tuple[int, str, str]]:
-        """(rev, fetched, change) of every revision of an article, oldest first."""
-        return self.db.execute(
-            "SELECT rev, fetched, change FROM revisions WHERE article = ? ORDER BY rev",
-            (article,),
-        ).fetchall()
+    def all_revisions(self) -> dict[str, list[StoredRevision]]:
+        """Every revision of every article, oldest first, by article: one query for a build."""
+        found: dict[str, list[StoredRevision]] = {}
+        for article, *row in self.db.execute(
+            f"SELECT article, {REVISION_COLUMNS} FROM revisions ORDER BY article, rev"
+        ):
+            found.setdefault(article, []).append(StoredRevision(*row))
+        return found
 
     def changes_since(self, since: str) -> list[tuple[str, int, str, str, str, str, str]]:
         """(article, rev, fetched, source, path, title, change) of each change since ``since``."""
