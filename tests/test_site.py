@@ -16,6 +16,7 @@ import feedparser
 import pytest
 from lxml import html
 
+from newsmirror import library
 from newsmirror.archive import Archive
 from newsmirror.clean import plain_text
 from newsmirror.cli import main
@@ -518,6 +519,18 @@ def test_pages_render_the_same_in_worker_processes(root: Path, tmp_path: Path) -
         apart = build(archive, tmp_path / "apart", BASE, search=False, jobs=2)
     assert here == apart and here.rendered == here.files
     assert tree(tmp_path / "here") == tree(tmp_path / "apart")
+
+
+def test_pages_render_the_same_from_every_revision_read_at_once(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large build reads all revisions in one query (library.BULK_AFTER articles on)."""
+    with Archive(root) as archive:
+        one_by_one = build(archive, tmp_path / "one", BASE, search=False, jobs=1)
+        monkeypatch.setattr(library, "BULK_AFTER", 0)
+        at_once = build(archive, tmp_path / "all", BASE, search=False, jobs=1)
+    assert one_by_one == at_once and any(".v1.html" in path for path in tree(tmp_path / "all"))
+    assert tree(tmp_path / "one") == tree(tmp_path / "all")
 
 
 # The site branch

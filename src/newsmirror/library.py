@@ -175,6 +175,9 @@ class Library:
         return sanitize(with_images(revision, self.archive.policy, page))
 
 
+BULK_AFTER = 1000  # articles asked for one by one before a Snapshot reads all revisions
+
+
 class Snapshot(Library):
     """The library as the index stands when it is opened, for a reader that holds the archive's
     lock (the static build): every article and revision is read from the index once, and the
@@ -187,7 +190,8 @@ class Snapshot(Library):
         self.by_source: dict[str, list[Shelved]] = defaultdict(list)
         self.by_day: dict[tuple[str, date], list[Shelved]] = defaultdict(list)
         self.by_reference: dict[str, Shelved] = {}
-        self.revisions = self.store.all_revisions()
+        self.revisions: dict[str, list[StoredRevision]] | None = None  # read when worth it
+        self.asked = 0
         epoch = date(1970, 1, 1)
         for article in self.everything:
             self.by_source[article.source].append(article)
@@ -199,6 +203,13 @@ class Snapshot(Library):
         return self.by_reference.get(reference)
 
     def _revisions(self, article: str) -> list[StoredRevision]:
+        # Reading every revision at once costs as much as some 1,000 queries for one article's:
+        # a full build does it, a build after a run keeps to its few articles.
+        self.asked += 1
+        if self.revisions is None and self.asked > BULK_AFTER:
+            self.revisions = self.store.all_revisions()
+        if self.revisions is None:
+            return super()._revisions(article)
         return self.revisions.get(article, [])
 
     def shelved(self, source: str | None = None) -> Sequence[Shelved]:
