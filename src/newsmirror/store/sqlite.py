@@ -87,8 +87,7 @@ class StoredRevision(NamedTuple):
 REVISION_COLUMNS = "rev, fetched, change, record_file, record_offset"
 
 
-@dataclass(frozen=True)
-class Shelved:
+class Shelved(NamedTuple):  # a tuple: a build makes one for each article of the archive
     """An article as readers browse it, and where its latest revision sits in the record."""
 
     id: str
@@ -391,7 +390,7 @@ class StateStore:
                 ORDER BY time_ms DESC, path DESC LIMIT ? OFFSET ?""",
             (*values, limit, offset),
         )
-        return [Shelved(*row) for row in rows]
+        return list(map(Shelved._make, rows))
 
     def browse_count(
         self, source: str | None = None, start_ms: int | None = None, end_ms: int | None = None
