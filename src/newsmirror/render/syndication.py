@@ -67,5 +67,5 @@ def feed(
         self_url=urljoin(base_url, paths.relative(paths.feed_file(abbr, name), paths.HOME)),
         id=f"feed:{abbr or ''}",
     )
-    shelved = library.store.browse(abbr, limit=FEED_SIZE)
+    shelved = library.shelf(abbr, 1, FEED_SIZE).items  # a build's snapshot has them in memory
     return write(info, feed_items(library, shelved, base_url, made))
