@@ -10,8 +10,8 @@ The same articles go to Hugo as Markdown files with raw HTML bodies and a theme 
 
 Then, each in a child process that times the work itself (interpreter start-up and imports
 excluded; CPU seconds include worker processes): ``--rounds`` full ``build``s without search
-into an empty folder, each followed by ``hugo --quiet`` into an empty folder (alternating, after
-a sync: both write thousands of files to a disk other work shares, so the table shows the
+into a new folder, each followed by ``hugo --quiet`` into a new folder (alternating, after a
+sync: both write thousands of files to a disk other work shares, so the table shows the
 fastest and the median of each); a full build with search; a build with nothing changed; then
 ``--rounds`` times, 10 more articles recorded and indexed as a run does, and a build after them,
 without and with search. Files/s counts the files each tool wrote. ``--profile N`` also
@@ -168,15 +168,14 @@ def build(kind: str, root: Path, out: Path, profile_to: str = "-") -> Run:
     return Run(figures["build"], cpu, figures)
 
 
-def hugo(folder: Path) -> Run:
-    """``hugo --quiet`` into an empty public/."""
-    for output in ("public", "resources"):
-        shutil.rmtree(folder / output, ignore_errors=True)
+def hugo(folder: Path, public: str) -> Run:
+    """``hugo --quiet`` into the new folder ``public``."""
+    shutil.rmtree(folder / "resources", ignore_errors=True)
     os.sync()
-    wall, cpu, code, output = measure(["hugo", "--quiet"], folder)
+    wall, cpu, code, output = measure(["hugo", "--quiet", "--destination", public], folder)
     if code != 0:
         return Run(wall, cpu, {}, output.strip().splitlines()[-1])
-    return Run(wall, cpu, {"files": count_files(folder / "public")})
+    return Run(wall, cpu, {"files": count_files(folder / public)})
 
 
 def count_files(folder: Path) -> int:
@@ -239,13 +238,16 @@ def bench(articles: int, search: bool, profile: int, rounds: int) -> None:
         # alternate, each after a sync, and the table shows the fastest and the median.
         ours: list[Run] = []
         theirs: list[Run] = []
-        for n in range(rounds):
-            shutil.rmtree(out, ignore_errors=True)
+        for n in range(rounds):  # each into a new folder: deleting the last one slows the disk
             os.sync()
-            ours.append(build("full", root, out))
+            ours.append(build("full", root, work / f"site-{n}"))
             report(f"newsmirror full build, --no-search ({n + 1})", ours[-1])
-            theirs.append(hugo(work / "hugo"))
+            theirs.append(hugo(work / "hugo", f"public-{n}"))
             print(f"Hugo ({n + 1}): {theirs[-1].error or f'{theirs[-1].seconds:.2f} s'}")
+        (work / f"site-{rounds - 1}").rename(out)
+        for n in range(rounds - 1):
+            shutil.rmtree(work / f"site-{n}")
+        shutil.rmtree(work / "hugo")
         searched = build("search", root, work / "searched") if search else None
         if searched:
             report("newsmirror full build with search", searched)
