@@ -14,9 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "data/extraction/daniel-zh-dev/reference"
-VOA_FEED = SHARED / "spec/golden/voa-fulltext-feed.xml"
+# The project's own test data (tests/data/README.md: each set's source and licence).
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+CORPUS = DATA / "extraction/daniel-zh-dev/reference"
+VOA_FEED = DATA / "golden/voa-fulltext-feed.xml"
 SOURCES = (
     ("美国之音", "voa"), ("自由亚洲电台", "rfa"), ("BBC 中文", "bbc"), ("德国之声", "dw"),
     ("法国国际广播电台", "rfi"), ("纽约时报中文网", "nyt"), ("FT中文网", "ft"),
@@ -29,8 +30,7 @@ SPAN = timedelta(days=730)
 def paragraphs() -> list[str]:
     """Plain-text paragraphs of real Chinese news: the DAnIEL references and the VOA feed."""
     sources = [gzip.decompress(p.read_bytes()).decode() for p in sorted(CORPUS.glob("*.gz"))]
-    if VOA_FEED.exists():
-        sources.append(VOA_FEED.read_text(encoding="utf-8"))
+    sources.append(VOA_FEED.read_text(encoding="utf-8"))
     found = (p for s in sources for p in re.findall(r"<p>(.*?)</p>", s, re.S))
     texts = [re.sub(r"<[^>]+>|[\s\x00-\x1f\x7f]+", "", p) for p in found]
     return [t for t in texts if len(t) >= 40 and "http" not in t]

@@ -3,7 +3,7 @@
     python bench/extraction.py [--sets zyte,daniel,readability] [--limit N] [--workers 2]
                                [--tools newsmirror,trafilatura,readability-lxml] [--worst N]
 
-Data: ../shared/data/extraction/ (see each SOURCE.txt). Scores: bench/scoring.py (multiset
+Data: tests/data/extraction/ (see each SOURCE.txt). Scores: bench/scoring.py (multiset
 4-token shingles, one CJK character or one \\w run a token; P and R averaged over pages, F1 the
 harmonic mean of the means). The Zyte set is also scored with ``\\w+`` tokens, the tokenization
 of its published figures. For readability-testpages, ``captions`` is the share of captioned
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from scoring import PageScore, Score, aggregate, cjk_tokens, score_page, word_tokens
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "extraction"
 
 
 @dataclass(frozen=True)

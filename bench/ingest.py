@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gzip
 import html
 import json
 import multiprocessing
@@ -38,19 +37,9 @@ from multiprocessing.sharedctypes import SynchronizedArray
 from pathlib import Path
 from typing import TypeAlias
 
-CORPUS = Path("/work/shared/data/extraction/daniel-zh-dev/reference")
-VOA_FEED = Path("/work/shared/spec/golden/voa-fulltext-feed.xml")
+from corpus import paragraphs
+
 PROFILED = "newsmirror|feedparser|nh3|lxml|sqlite|httpx|httpcore|asyncio|subprocess"
-
-
-def paragraphs() -> list[str]:
-    """Plain-text paragraphs of real Chinese news: the DAnIEL references and the VOA feed."""
-    sources = [gzip.decompress(p.read_bytes()).decode() for p in sorted(CORPUS.glob("*.gz"))]
-    if VOA_FEED.exists():
-        sources.append(VOA_FEED.read_text(encoding="utf-8"))
-    found = (p for s in sources for p in re.findall(r"<p>(.*?)</p>", s, re.S))
-    texts = [re.sub(r"<[^>]+>|[\s\x00-\x1f\x7f]+", "", p) for p in found]
-    return [t for t in texts if len(t) >= 40 and "http" not in t]
 
 
 def article(rng: random.Random, texts: list[str], feed: int, n: int) -> str:

@@ -5,7 +5,7 @@
 Writes an archive-like record of generated articles with ``RecordLog.append`` into a temporary
 folder: 9 sources over about 15 months (450 articles a day), each article 600-1,400 characters
 (the size of bench/ingest.py's articles) made of sentences drawn at random from real Chinese news
-(the DAnIEL references, BBC Chinese pages and the VOA feed under ../shared), 3% of them turned
+(the DAnIEL references, BBC Chinese pages and the VOA feed under tests/data), 3% of them turned
 into traditional characters with OpenCC, one in four with a few English words from the Zyte
 set's English articles. Then prints:
 
@@ -42,6 +42,7 @@ from pathlib import Path
 
 import opencc
 
+from corpus import DATA
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, iso
 from newsmirror.search import SearchIndex, SearchQuery
@@ -50,13 +51,12 @@ from newsmirror.search import index as index_module
 from newsmirror.search import query as query_module
 from newsmirror.search.text import CJK
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 CHINESE = [
-    *sorted((SHARED / "data/extraction/daniel-zh-dev/reference").glob("*.gz")),
-    *sorted((SHARED / "data/realpages/bbc-zhongwen").glob("*.html")),
-    SHARED / "spec/golden/voa-fulltext-feed.xml",
+    *sorted((DATA / "extraction/daniel-zh-dev/reference").glob("*.gz")),
+    *sorted((DATA / "realpages/bbc-zhongwen").glob("*.html")),
+    DATA / "golden/voa-fulltext-feed.xml",
 ]
-ENGLISH = SHARED / "data/extraction/zyte-article-extraction/ground-truth.json"
+ENGLISH = DATA / "extraction/zyte-article-extraction/ground-truth.json"
 SOURCES = ("voa", "rfa", "bbc", "dw", "rfi", "nyt", "ftc", "reuters", "cdt")
 PER_DAY = 450
 START = datetime(2024, 1, 1, tzinfo=UTC)

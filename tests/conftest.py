@@ -11,7 +11,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from browser import browser, tab  # noqa: F401 - fixtures for every test module
 from server import LocalServer
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# Test data lives in the project (tests/data/README.md lists each set, its source and licence).
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture

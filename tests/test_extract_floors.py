@@ -1,4 +1,4 @@
-"""Extraction quality floors: F1 on the shared data sets, against tests/extraction_floors.json.
+"""Extraction quality floors: F1 on tests/data/extraction, against tests/extraction_floors.json.
 
 Runs the whole of each set (about 520 pages, some 15 s on two cores); scoring is bench/scoring.py.
 """
@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
-
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
@@ -21,7 +19,6 @@ import extraction  # noqa: E402
 from scoring import score  # noqa: E402
 
 FLOORS = json.loads((Path(__file__).parent / "extraction_floors.json").read_text("utf-8"))
-DATA = SHARED / "data" / "extraction"
 
 
 def _text(doc: extraction.Doc) -> str:
@@ -30,7 +27,6 @@ def _text(doc: extraction.Doc) -> str:
     return extract_article(doc.page, doc.url).text
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason="shared extraction data not present")
 @pytest.mark.parametrize("name", ["zyte", "daniel", "readability"])
 def test_f1_floor(name: str) -> None:
     docs = list(extraction.SETS[name]())

@@ -1,4 +1,4 @@
-"""Real pages of the default sources' page systems (shared/data/realpages) vs expected parses."""
+"""Real pages of the default sources' page systems (tests/data/realpages) vs expected parses."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import SHARED
+from conftest import DATA
 from newsmirror.extract import extract_article
 
-PAGES = SHARED / "data" / "realpages"
-pytestmark = pytest.mark.skipif(not PAGES.is_dir(), reason="shared real pages not present")
+PAGES = DATA / "realpages"
 VOA_URL = (
     "https://www.voanews.com/a/"
     "america-s-child-care-crisis-is-holding-back-moms-without-college-degrees-/7585813.html"

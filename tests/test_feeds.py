@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
-from conftest import SHARED
+from conftest import DATA
 from newsmirror.errors import FeedError, HostileFeed, MalformedFeed, NotAFeed
 from newsmirror.feeds import (
     Feed,
@@ -23,7 +23,7 @@ from newsmirror.feeds import (
     write_opml,
 )
 
-OTHER_FEEDS = SHARED / "data" / "realpages" / "other-feeds"
+OTHER_FEEDS = DATA / "realpages" / "other-feeds"
 FEED_URL = "https://example.com/feeds/main.xml"
 
 
@@ -289,7 +289,7 @@ def test_json_feed_1_0_author_and_content_type_label() -> None:
 
 
 def test_golden_voa_feed() -> None:
-    data = (SHARED / "spec" / "golden" / "voa-fulltext-feed.xml").read_bytes()
+    data = (DATA / "golden" / "voa-fulltext-feed.xml").read_bytes()
     feed = parse_feed(data, "https://www.voachinese.com/api/feed")
     assert (feed.title, feed.link) == ("美国之音中文网", "https://www.voachinese.com/")
     item = only(feed)
@@ -577,7 +577,7 @@ def test_looks_like_html() -> None:
     )
     assert looks_like_html(b"\n\n<HEAD><TITLE>old</TITLE></HEAD>")
     assert looks_like_html(b"Warning: PHP notice\n<html><head></head></html>")
-    assert looks_like_html((SHARED / "data/realpages/bbc-zhongwen/bbc_zhongwen.html").read_bytes())
+    assert looks_like_html((DATA / "realpages/bbc-zhongwen/bbc_zhongwen.html").read_bytes())
     assert not looks_like_html(RSS2.encode())
     assert not looks_like_html(ATOM)
     assert not looks_like_html(RSS091)
@@ -591,12 +591,12 @@ def test_looks_like_html() -> None:
 
 
 def test_discovery_on_real_pages() -> None:
-    rfi = (SHARED / "data/realpages/rfi-cn/radarflow/rfi.html").read_bytes()
+    rfi = (DATA / "realpages/rfi-cn/radarflow/rfi.html").read_bytes()
     assert discover_feeds(rfi, "https://www.rfi.fr/cn/") == ["https://www.rfi.fr/cn/rss"]
-    detail = (SHARED / "data/realpages/rfi-cn/radarflow/rfi_detail.html").read_bytes()
+    detail = (DATA / "realpages/rfi-cn/radarflow/rfi_detail.html").read_bytes()
     assert discover_feeds(detail, "https://www.rfi.fr/cn/") == []
     # BBC Chinese pages link alternates by language (hreflang, no type), never a feed.
-    for page in sorted((SHARED / "data/realpages/bbc-zhongwen").glob("*.html")):
+    for page in sorted((DATA / "realpages/bbc-zhongwen").glob("*.html")):
         assert discover_feeds(page.read_bytes(), "https://www.bbc.com/zhongwen/simp") == []
 
 

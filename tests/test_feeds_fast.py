@@ -14,7 +14,7 @@ import pytest
 from feedparser.datetimes import _parse_date
 
 import test_feeds as fixtures
-from conftest import SHARED
+from conftest import DATA
 from newsmirror.feeds import parse_feed, xmlfeed
 from newsmirror.feeds.encoding import as_utf8_xml, decode_document
 from newsmirror.feeds.fastcore import FP_ENDS, FP_STARTS
@@ -26,10 +26,10 @@ from newsmirror.feeds.xmlfeed import parse_xml_feed_fast, parse_xml_feed_slow
 from test_feeds_fast_tricky import DECLINED, TRICKY, voa_items
 
 URL = "https://example.com/feeds/main.xml"
-GOLDEN = SHARED / "spec" / "golden" / "voa-fulltext-feed.xml"
+GOLDEN = DATA / "golden" / "voa-fulltext-feed.xml"
 REAL_FEEDS = sorted(
     path
-    for path in (SHARED / "data" / "realpages" / "other-feeds").rglob("*")
+    for path in (DATA / "realpages" / "other-feeds").rglob("*")
     if path.suffix in (".xml", ".rss")
 )
 
@@ -77,9 +77,7 @@ def _fixture_documents() -> dict[str, bytes]:
         "RSS1": fixtures.RSS1,
         "RSS091": fixtures.RSS091,
         "ATOM": fixtures.ATOM,
-        "gb2312": (
-            SHARED / "data/realpages/other-feeds/rss-parser/encoding-gb2312.xml"
-        ).read_bytes(),
+        "gb2312": (DATA / "realpages/other-feeds/rss-parser/encoding-gb2312.xml").read_bytes(),
         "atom 0.3": b"""<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">
       <title>Old Atom</title><link rel="alternate" type="text/html" href="http://ex.org/"/>
       <entry><title>E</title><link rel="alternate" type="text/html" href="http://ex.org/e"/>

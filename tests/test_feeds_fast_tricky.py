@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
-from conftest import SHARED
+from conftest import DATA
 
 NS = (
     'xmlns:dc="http://purl.org/dc/elements/1.1/" '
@@ -274,7 +274,7 @@ DECLINED = {
 
 def voa_items(count: int, fmt: str) -> bytes:
     """The golden VOA item ``count`` times (distinct links and guids), as RSS 2.0 or Atom 1.0."""
-    golden = (SHARED / "spec" / "golden" / "voa-fulltext-feed.xml").read_text()
+    golden = (DATA / "golden" / "voa-fulltext-feed.xml").read_text()
     one = re.search(r"<item>.*?</item>", golden, re.S)
     assert one is not None
     link = re.search(r"<link>(.*?)</link>", one.group()).group(1)  # type: ignore[union-attr]

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import articles, make_archive, nm
-from conftest import SHARED
+from conftest import DATA
 from newsmirror.config import Source
 from server import LocalServer, Reply
 
-GOLDEN = SHARED / "spec" / "golden"
+GOLDEN = DATA / "golden"
 
 
 def test_full_content_item_gives_the_golden_file(
