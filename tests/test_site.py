@@ -88,7 +88,7 @@ def expected_files(base_url: bool) -> set[str]:
     files |= {"sources/bbc/index.html", "sources/bbc/page/1.html", "sources/bbc/page/2.html"}
     files |= {"sources/bbc/days.html"}
     files |= {"search.html", "robots.txt", MANIFEST}
-    files |= {f"static/{p.name}" for p in STATIC_DIR.iterdir()}
+    files |= {f"static/{p.name}" for p in STATIC_DIR.iterdir()} | {"static/fold.json"}
     if base_url:
         files |= {"sitemap.xml", *FEEDS}
         files |= {f"sources/{abbr}/{name}" for abbr in ("voa", "bbc") for name in FEEDS}
