@@ -38,11 +38,12 @@ from .publish.git import push
 from .record.model import iso
 from .report import (
     RunProgress,
+    StatusRow,
     commit_message,
     console,
     errors,
     history_table,
-    outcome_line,
+    print_outcome,
     search_table,
     status_table,
 )
@@ -88,17 +89,20 @@ def run_once(args: argparse.Namespace) -> int:
                 )
             project_pending(archive)
             message = commit_message(outcomes)
+            attempted = [o for o in outcomes if not o.skipped]
+            every_one_failed = bool(attempted) and all(o.error for o in attempted)
             if snapshot and snapshot.commit(message):
                 console.print(f"committed: {message.splitlines()[0]}")
-            elif not any(o.tally and o.tally.revisions for o in outcomes):
+            elif not every_one_failed and not any(o.tally and o.tally.revisions for o in outcomes):
                 console.print("nothing new")
-        attempted = [o for o in outcomes if not o.skipped]
+            if every_one_failed:
+                errors.print(f"every source failed ({len(attempted)}); nothing was recorded")
         if args.push:
             for result in push(archive.root, settings.publish.remotes, settings.publish.branch):
                 console.print(f"push {result.remote}: {result.message}", markup=False)
             if not settings.publish.remotes:
                 errors.print('--push: no remotes; set [publish] remotes = ["origin"]')
-    return 1 if attempted and all(o.error for o in attempted) else 0
+    return 1 if every_one_failed else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -117,12 +121,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     with Archive(root_of(args), write=False) as archive:
         counts = archive.store.article_counts()
+        summaries = archive.store.summary_only_counts()
         rows = [
-            (s, archive.store.source_state(s.abbr), counts.get(s.abbr, 0))
+            StatusRow(
+                s,
+                archive.store.source_state(s.abbr),
+                counts.get(s.abbr, 0),
+                summaries.get(s.abbr, (0, 0)),
+            )
             for s in archive.settings.sources
         ]
     console.print(status_table(rows, datetime.now(UTC)))
-    tried = [state for source, state, _ in rows if source.enabled and state.last_attempt]
+    tried = [row.state for row in rows if row.source.enabled and row.state.last_attempt]
     return 1 if tried and all(state.errors for state in tried) else 0
 
 
@@ -334,7 +344,7 @@ def cmd_import_warc(args: argparse.Namespace) -> int:
         replay = WarcReplay(captures)
         outcomes = run_replay(archive, replay, captures.__contains__, snapshot.add)
         for outcome in outcomes:
-            console.print(outcome_line(outcome), markup=False)
+            print_outcome(outcome)
         project_pending(archive)
         if not outcomes:
             console.print("no configured source's feed is in these files")

@@ -117,6 +117,7 @@ def article_path(
 def list_item(entry: Listed, tz: timezone) -> str:
     local = datetime.fromtimestamp(entry.time_ms / 1000, tz)
     mark = " (已删除)" if entry.removed else ""
+    mark += " (仅摘要 summary only)" if entry.summary_only else ""
     return f"{local.month}-{local.day} [{escape_title(entry.title)}](/{entry.path}){mark}"
 
 
