@@ -94,11 +94,12 @@ function parse(text) {
   return { include: [...include.values()], exclude: [...exclude.values()] };
 }
 
-// An index term as the page holds it (render/search_terms.py): its UTF-8 bytes in hex, then "z"
-// unless it is a prefix.
+// An index term as the page holds it (render/search_terms.py): its UTF-16 code units in hex,
+// then "z" unless it is a prefix.
 function encoded(text, prefix) {
-  const hex = [...new TextEncoder().encode(text)].map((b) => b.toString(16).padStart(2, "0"));
-  return hex.join("") + (prefix ? "" : "z");
+  let hex = "";
+  for (let n = 0; n < text.length; n++) hex += text.charCodeAt(n).toString(16).padStart(4, "0");
+  return hex + (prefix ? "" : "z");
 }
 
 // Page id -> the positions of one index term in the page, newest page first. Pagefind answers a
