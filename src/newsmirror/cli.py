@@ -369,7 +369,7 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     init = command("init", cmd_init, "create an archive with the default sources")
-    init.add_argument("path", nargs="?", metavar="DIR")
+    init.add_argument("path", nargs="?", metavar="DIR", help="where (default: here)")
 
     run = command("run", cmd_run, "fetch due sources, record, project, commit")
     run.add_argument("--source", action="append", metavar="ABBR", help="only this source (repeat)")
@@ -394,7 +394,9 @@ def parser() -> argparse.ArgumentParser:
     rebuild_cmd = command("rebuild", cmd_rebuild, "regenerate every projection from the record")
     rebuild_cmd.add_argument("--wait", action="store_true", help="wait for a running pass")
     adopt_cmd = command("adopt", cmd_adopt, "import an archive written by the old mirror scripts")
-    adopt_cmd.add_argument("path", metavar="PATH")
+    adopt_cmd.add_argument(
+        "path", metavar="PATH", help="the old archive: this one (in place) or another folder"
+    )
 
     extract = command(
         "extract", cmd_extract, "print the article extracted from pages as JSON Lines"
@@ -434,9 +436,11 @@ def parser() -> argparse.ArgumentParser:
     actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("list", help="the configured sources")
     add = actions.add_parser("add", help="add a feed, or a page that links to one")
-    add.add_argument("url")
-    add.add_argument("--name", help="the list's name (default: the feed's title)")
-    add.add_argument("--abbr", help="folder under articles/ (default: from the host name)")
+    add.add_argument("url", metavar="URL", help="the feed, or a web page that links to one")
+    add.add_argument("--name", metavar="NAME", help="the list's name (default: the feed's title)")
+    add.add_argument(
+        "--abbr", metavar="ABBR", help="folder under articles/ (default: from the host name)"
+    )
     add.add_argument("--no-fetch", action="store_true", help="add without fetching the URL")
     add.add_argument(
         "--full-text",
@@ -445,9 +449,9 @@ def parser() -> argparse.ArgumentParser:
         help="fetch article pages: when the feed looks truncated (auto), always, never",
     )
     remove = actions.add_parser("remove", help="stop following a source")
-    remove.add_argument("abbr")
+    remove.add_argument("abbr", metavar="ABBR", help="the source's abbreviation")
     imp = actions.add_parser("import", help="add the feeds of an OPML file")
-    imp.add_argument("file")
+    imp.add_argument("file", metavar="FILE", help="an OPML file")
     export = actions.add_parser("export", help="write the sources as OPML 2.0")
     export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     return top
