@@ -51,6 +51,7 @@ from .run import fetch_feed, run_pass
 from .run import replay_pass as run_replay
 from .search import SearchQuery, hit_json
 from .search.model import STATUSES, day_start_ms
+from .search.searching import MAX_LIMIT
 from .warc import Captured, WarcReplay, read_captures
 
 
@@ -145,7 +146,16 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise ConfigError(f"--limit {args.limit}: give 1 or more (at most {MAX_LIMIT} are shown)")
     with Archive(root_of(args), write=False) as archive:
+        known = {s.abbr for s in archive.settings.sources} | set(archive.store.article_counts())
+        unknown = sorted(set(args.source or ()) - known)
+        if unknown:
+            raise ConfigError(
+                f"--source {', '.join(unknown)}: no such source; "
+                f"this archive has {', '.join(sorted(known)) or 'none'}"
+            )
         tz = archive.tz
         query = SearchQuery(
             " ".join(args.query),
@@ -308,6 +318,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for rev in (first, second):
         if rev not in revisions:
             raise UnknownArticle(f"{args.article}: no revision {rev}; it has 1 to {newest}")
+    if len(revisions) == 1:
+        console.print(f"{args.article}: only one revision, nothing to compare (see `show`)")
+        return 0
+    if first == second:
+        console.print(f"revision {first} against itself: nothing to compare")
+        return 0
     old, new = revisions[first], revisions[second]
     console.print(
         f"--- revision {first} ({old.fetched})\n+++ revision {second} ({new.fetched})", markup=False
