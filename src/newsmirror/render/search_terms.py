@@ -32,8 +32,21 @@ SEPARATOR = "zz"  # between the title's terms and the text's
 FOLD_TABLE = "fold.json"  # under the site's static/
 
 
+class _Hex(dict[int, str]):
+    """A ``str.translate`` table: each character as the hex of its UTF-16 code units, a space
+    as the end of a term (a quarter faster than encoding term by term)."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = chr(code).encode("utf-16-be").hex()
+        return value
+
+
+_HEX = _Hex({ord(" "): "z "})
+
+
 def _encoded(text: str) -> str:
-    return " ".join(term.encode("utf-16-be").hex() + "z" for term in terms(fold(text)).split())
+    cut = " ".join(terms(fold(text)).split())
+    return cut.translate(_HEX) + "z" if cut else ""
 
 
 def page_terms(title: str, text: str) -> str:
