@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +34,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ConfigError(f"--port {args.port}: give a port from 1 to 65535")
     if args.workers < 1:
         raise ConfigError(f"--workers {args.workers}: give 1 or more")
+    _check_port(args.host, args.port)
     console.print(f"newsmirror: serving {root.resolve()} at http://{args.host}:{args.port}/")
     # Several worker processes import the app by name and find the archive in the environment.
     os.environ[ROOT_VARIABLE] = str(root.resolve())
@@ -50,6 +53,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (OSError, SystemExit) as error:
         raise ArchiveError(f"cannot serve on {args.host}:{args.port}: {error}") from None
     return 0
+
+
+def _check_port(host: str, port: int) -> None:
+    """A one-line error now for an address the server could not listen on (uvicorn would print
+    its own lines, then exit)."""
+    where = f"cannot serve on {host}:{port}"
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        # As uvicorn binds: SO_REUSEADDR, so a port in TIME_WAIT is free.
+        with socket.create_server((host, port), family=family):
+            pass
+    except socket.gaierror as error:
+        raise ConfigError(f"{where}: unknown host ({error.strerror})") from None
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ArchiveError(
+                f"{where}: the port is taken by another program; choose another with --port"
+            ) from None
+        raise ArchiveError(f"{where}: {error.strerror or error}") from None
 
 
 def cmd_build(args: argparse.Namespace) -> int:
