@@ -15,7 +15,7 @@ from .archive import Archive
 from .errors import ArchiveError, ConfigError
 from .project.site import build
 from .publish.git import push
-from .publish.site_branch import commit_site
+from .publish.site_branch import commit_site, keep_out_of_commits
 from .report import console, errors
 
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
@@ -80,6 +80,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         out = Path(args.out) if args.out else archive.root / publish.site_dir
         base_url = args.base_url if args.base_url is not None else publish.site_url
         started = time.perf_counter()
+        keep_out_of_commits(archive.root, out)
         result = build(archive, out, base_url, search=not args.no_search)
         seconds = time.perf_counter() - started
         console.print(
