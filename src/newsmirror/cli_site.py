@@ -80,8 +80,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         out = Path(args.out) if args.out else archive.root / publish.site_dir
         base_url = args.base_url if args.base_url is not None else publish.site_url
         started = time.perf_counter()
-        keep_out_of_commits(archive.root, out)
         result = build(archive, out, base_url, search=not args.no_search)
+        # While the build holds the archive's lock no run can commit: listed in time.
+        keep_out_of_commits(archive.root, out)
         seconds = time.perf_counter() - started
         console.print(
             f"built {out}: {result.files} files, {result.rendered} rendered, "
