@@ -36,6 +36,7 @@ ARTICLES = [
     ("voa", 9, "女性军人的故事", "她是一名女性军人，在边境服役。"),
     ("bbc", 10, "Café culture", "A café in Zürich. 咖啡馆文化。"),
     ("voa", 11, "京剧", "京剧演员在北京演出。"),
+    ("bbc", 11, "Long words", "Internationalization and counterrevolutionaries, 国际化。"),
 ]
 QUERIES = [
     # English words, a word's prefix, a hyphenated word, diacritics
@@ -44,7 +45,8 @@ QUERIES = [
     "京", "台", "台湾", "台灣", "臺灣", "女性军人", "女性軍人", "选举", "中国人民", "人民银行",
     # several terms, words in different shards, quoted phrases, exclusions
     "普京 Putin", "Putin Aurelius", "Trump 台湾", '"中国人民"', '"T Dome"', "台湾 -国民党",
-    "选举 NOT 女性", "北京", "不存在",
+    "选举 NOT 女性", "北京", "不存在", "internationalization", "counterrevolutionaries",
+    "internationalizatio",
 ]  # fmt: skip
 
 
@@ -85,6 +87,12 @@ def test_the_site_finds_what_the_command_finds(
         if on_site != expected:
             differ[query] = (sorted(on_site), sorted(expected))
     assert differ == {}
+    # Newest first.
+    assert [href for _, href in search(tab, base, "台湾")] == [
+        "articles/bbc/2026/11/03-story-6.html",
+        "articles/voa/2026/11/02-story-5.html",
+        "articles/bbc/2026/11/01-story-4.html",
+    ]
     # The queries are worth asking: each kind finds some articles and misses others.
     assert len(found_by_command(root, "台湾", capsys)) == 3
     assert len(found_by_command(root, "Trump", capsys)) == 2
