@@ -111,7 +111,8 @@ async function positions(pagefind, token) {
 
 // Page id -> result, of the pages where the term's index terms stand in a row.
 async function matching(pagefind, found) {
-  const tokens = found.terms.map((t, n) => encoded(t, found.prefix && n === found.terms.length - 1));
+  const last = found.terms.length - 1;
+  const tokens = found.terms.map((t, n) => encoded(t, found.prefix && n === last));
   const each = await Promise.all(tokens.map((token) => positions(pagefind, token)));
   const pages = new Map();
   for (const [id, result] of each[0]) {
