@@ -32,21 +32,15 @@ SEPARATOR = "zz"  # between the title's terms and the text's
 FOLD_TABLE = "fold.json"  # under the site's static/
 
 
-class _Hex(dict[int, str]):
-    """A ``str.translate`` table: each character as the hex of its UTF-16 code units, a space
-    as the end of a term (a quarter faster than encoding term by term)."""
-
-    def __missing__(self, code: int) -> str:
-        value = self[code] = chr(code).encode("utf-16-be").hex()
-        return value
-
-
-_HEX = _Hex({ord(" "): "z "})
-
-
 def _encoded(text: str) -> str:
     cut = " ".join(terms(fold(text)).split())
-    return cut.translate(_HEX) + "z" if cut else ""
+    if not cut:
+        return ""
+    # The whole text in hex at once, a space after each code unit, so that the spaces between
+    # terms are whole "0020" groups: they end a term, and the other spaces go. Four times as
+    # fast as encoding term by term.
+    units = cut.encode("utf-16-be").hex(" ", -2)
+    return units.replace("0020", "z|").replace(" ", "").replace("|", " ") + "z"
 
 
 def page_terms(title: str, text: str) -> str:
