@@ -100,7 +100,8 @@ def run_once(args: argparse.Namespace) -> int:
                 errors.print(f"every source failed ({len(attempted)}); nothing was recorded")
         if args.push:
             for result in push(archive.root, settings.publish.remotes, settings.publish.branch):
-                console.print(f"push {result.remote}: {result.message}", markup=False)
+                shown = console if result.ok else errors  # a failed push is an error
+                shown.print(f"push {result.remote}: {result.message}", markup=False)
             if not settings.publish.remotes:
                 errors.print('--push: no remotes; set [publish] remotes = ["origin"]')
     return 1 if every_one_failed else 0

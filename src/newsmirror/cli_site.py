@@ -102,7 +102,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                 for pushed in push(
                     archive.root, publish.remotes, publish.site_branch, publish.site_branch
                 ):
-                    console.print(f"push {pushed.remote}: {pushed.message}", markup=False)
+                    shown = console if pushed.ok else errors  # a failed push is an error
+                    shown.print(f"push {pushed.remote}: {pushed.message}", markup=False)
         elif args.push:
             errors.print('--push: no site branch; set [publish] site_branch = "gh-pages"')
     return 0
