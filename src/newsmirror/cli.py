@@ -320,7 +320,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if rev not in revisions:
             raise UnknownArticle(f"{args.article}: no revision {rev}; it has 1 to {newest}")
     if len(revisions) == 1:
-        console.print(f"{args.article}: only one revision, nothing to compare (see `show`)")
+        print(f"{args.article}: only one revision, nothing to compare (see `show`)")
         return 0
     if first == second:
         console.print(f"revision {first} against itself: nothing to compare")
