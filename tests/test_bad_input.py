@@ -41,7 +41,8 @@ def run_with(server: LocalServer, root: Path, bad: Reply) -> str:
     assert "Traceback" not in done.stderr + done.stdout
     assert done.returncode == 0
     assert any("/good/" in path for path in articles(root))
-    (line,) = [ln for ln in done.stdout.splitlines() if ln.startswith("bad:")]
+    assert not [ln for ln in done.stdout.splitlines() if ln.startswith("bad:")]
+    (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("bad:")]  # an error
     return line
 
 
@@ -119,8 +120,7 @@ def test_unreachable_host_is_a_source_error(
         .replace(server.url("/bad.xml"), f"http://127.0.0.1:{port}/feed")
     )
     assert nm(root, "run") == 0
-    out = capsys.readouterr().out
-    assert f"bad: failed: http://127.0.0.1:{port}/feed:" in out
+    assert f"bad: failed: http://127.0.0.1:{port}/feed:" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("encoding, label", [("gbk", "utf-8"), ("big5", "utf-8"), ("utf-8", "gbk")])

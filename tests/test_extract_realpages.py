@@ -79,6 +79,9 @@ def test_rfi() -> None:
     assert "T-Dome" in found.title
     assert found.lead_image is not None and "赖清德" in found.lead_image.caption
     assert "爱国者" in found.text
+    assert "电邮新闻" not in found.text and "订阅" not in found.text  # the newsletter teaser
+    assert "<p><strong>为何要建设“T-Dome”？</strong></p>" in found.html  # bold once
+    assert "<strong> <strong>" not in found.html
 
 
 def test_bbc_burmese_simorgh() -> None:

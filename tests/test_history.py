@@ -66,6 +66,27 @@ def test_diff_between_revisions(root: Path, capsys: pytest.CaptureFixture[str]) 
     assert "中俄关系{+升温+}" in capsys.readouterr().out
     assert nm(root, "diff", "articles/site/2021/12/04-story-1.md", "1", "9") == 1
     assert "no revision 9" in capsys.readouterr().err
+    assert nm(root, "diff", "articles/site/2021/12/04-story-1.md", "2", "2") == 0
+    assert capsys.readouterr().out.strip() == "revision 2 against itself: nothing to compare"
+
+
+def test_diff_of_an_article_with_one_revision_says_so(
+    server: LocalServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = make_archive(
+        tmp_path / "one", [Source("Site", "site", server.url("/feed.xml"))], monkeypatch
+    )
+    server.route("/feed.xml", Reply(body=story("两国加强了合作。")))
+    assert nm(root, "run") == 0
+    capsys.readouterr()
+    assert nm(root, "diff", "articles/site/2021/12/04-story-1.md") == 0
+    out = capsys.readouterr().out
+    assert out.strip() == (
+        "articles/site/2021/12/04-story-1.md: only one revision, nothing to compare (see `show`)"
+    )
 
 
 def test_changes_lists_recent_edits(root: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from newsmirror.clean import ImagePolicy, sanitize
 from newsmirror.project.mirror import article_path, escape_title, render_list, slug, zone
 from newsmirror.record.fingerprint import content_hash
@@ -69,6 +71,23 @@ def test_paths_are_dated_safe_and_unique() -> None:
     name = article_path("voa", hostile, "abcdef0123456789", moment, TZ, lambda p: False)
     assert ".." not in name and len(name.rsplit("/", 1)[1].encode()) <= 80
     assert slug(None, "fallback") == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("url", "stem"),
+    [
+        ("https://www.bbc.com/zhongwen/articles/c1ez1k4emn0t/simp", "c1ez1k4emn0t"),
+        ("https://www.bbc.com/zhongwen/articles/c1ez1k4emn0t/trad?at=1", "c1ez1k4emn0t"),
+        ("https://cn.nytimes.com/world/20241130/trump-china/zh-hant/", "trump-china"),
+        ("https://m.cn.nytimes.com/china/20241130/xi-visit/amp/", "xi-visit"),
+        ("https://www.dw.com/zh/some-title/a-70315920", "a-70315920"),
+        ("https://e.com/news/index.html", "news"),
+        ("https://e.com/zh/", "fallback"),  # nothing but the variant
+        ("https://e.com/a/1.html", "fallback"),  # too short to name anything
+    ],
+)
+def test_file_names_come_from_the_identifying_part_of_the_url(url: str, stem: str) -> None:
+    assert slug(url, "fallback") == stem
 
 
 def test_list_format_newest_first_in_utc_plus_8() -> None:

@@ -44,9 +44,9 @@ def test_push_reaches_every_remote_and_a_failed_push_keeps_the_commit(
     git(root, "remote", "add", "broken", str(tmp_path / "missing.git"))
     monkeypatch.setenv("NEWSMIRROR_PUBLISH_REMOTES", "origin,broken")
     assert nm(root, "run", "--push") == 0
-    out = capsys.readouterr().out
-    assert "push origin: pushed" in out and "push broken: " in out
-    assert "push broken: pushed" not in out
+    out, err = capsys.readouterr()
+    assert "push origin: pushed" in out and "push broken: " in err  # the failure is an error
+    assert "push broken" not in out and "push broken: pushed" not in err
     branch = git(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
     assert git(remote, "log", "--format=%s", branch).splitlines() == [
         "newsmirror: 1 new, 0 revised"

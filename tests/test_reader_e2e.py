@@ -72,6 +72,22 @@ def test_serve_outside_an_archive_is_a_one_line_error(tmp_path: Path) -> None:
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+def test_serve_on_a_port_in_use_is_a_one_line_error(tmp_path: Path) -> None:
+    root = make_reader_archive(tmp_path / "archive")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(NEWSMIRROR), "-C", str(root), "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+        )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip() == (
+        f"newsmirror: cannot serve on 127.0.0.1:{port}: the port is taken by another program; "
+        "choose another with --port"
+    )
+
+
 def test_search_in_chinese_and_open_the_article(tab: Tab, served: str) -> None:
     page = tab.page
     page.goto(served)

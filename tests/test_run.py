@@ -132,8 +132,9 @@ def test_a_failing_source_never_stops_the_others(
     server.route("/alpha.xml", Reply(500, b"oops"))
     server.route("/beta.xml", Reply(body=rss([item(3)])))
     assert nm(archive, "run") == 0
-    out = capsys.readouterr().out
-    assert "alpha: failed: " in out and "HTTP 500" in out
+    out, err = capsys.readouterr()
+    assert "alpha: failed: " in err and "HTTP 500" in err  # errors go to standard error
+    assert "beta: 1 new" in out and "alpha" not in out
     assert list(articles(archive)) and all("/beta/" in p for p in articles(archive))
     assert nm(archive, "status") == 0
     status = capsys.readouterr().out
@@ -151,9 +152,10 @@ def test_nothing_fetched_is_a_failure(
         ),
     )
     assert nm(archive, "run") == 1
-    out = capsys.readouterr().out
-    assert "alpha: failed:" in out and "HTTP 404" in out
-    assert "beta: failed:" in out and "links to no feed" in out
+    err = capsys.readouterr().err
+    assert "alpha: failed:" in err and "HTTP 404" in err
+    assert "beta: failed:" in err and "links to no feed" in err
+    assert "every source failed (2)" in err
     assert nm(archive, "status") == 1
 
 

@@ -363,6 +363,12 @@ def test_search_command_errors(archive: Path, capsys: pytest.CaptureFixture[str]
     assert "--until: 'yesterday' is not a date" in capsys.readouterr().err
     assert nm(archive.parent, "search", "普京") == 1
     assert "not a newsmirror archive" in capsys.readouterr().err
+    assert nm(archive, "search", "普京", "--limit", "0") == 2
+    assert "--limit 0: give 1 or more" in capsys.readouterr().err
+    assert nm(archive, "search", "普京", "--source", "nope", "--source", "voa") == 2
+    assert capsys.readouterr().err.strip() == (
+        "newsmirror: --source nope: no such source; this archive has rfa, voa"
+    )
 
 
 def test_search_while_a_run_holds_the_archive(

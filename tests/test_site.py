@@ -16,15 +16,18 @@ import feedparser
 import pytest
 from lxml import html
 
+from archive_helpers import make_archive, rss
 from newsmirror import library
 from newsmirror.archive import Archive
 from newsmirror.clean import plain_text
 from newsmirror.cli import main
+from newsmirror.config import Source
 from newsmirror.project.mirror import zone
 from newsmirror.project.site import MANIFEST, STATIC_DIR, build
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, iso, parse_iso
 from reader_archive import HOSTILE_TITLE, START, make_reader_archive, reader_revisions
+from server import LocalServer, Reply
 
 BASE = "https://example.org/mirror/news/"
 EXTRA = 40  # bbc has 42 articles, two pages of its list; the home list has 45
@@ -88,7 +91,7 @@ def expected_files(base_url: bool) -> set[str]:
     files |= {"sources/bbc/index.html", "sources/bbc/page/1.html", "sources/bbc/page/2.html"}
     files |= {"sources/bbc/days.html"}
     files |= {"search.html", "robots.txt", MANIFEST}
-    files |= {f"static/{p.name}" for p in STATIC_DIR.iterdir()}
+    files |= {f"static/{p.name}" for p in STATIC_DIR.iterdir()} | {"static/fold.json"}
     if base_url:
         files |= {"sitemap.xml", *FEEDS}
         files |= {f"sources/{abbr}/{name}" for abbr in ("voa", "bbc") for name in FEEDS}
@@ -594,3 +597,37 @@ def test_build_push_sends_the_site_branch_to_the_remotes(
     assert sorted(pushed) == sorted(tree(root / "_site"))
     assert git(remote, "rev-parse", "gh-pages") == git(root, "rev-parse", "gh-pages")
     assert git(remote, "branch", "--list").split() == ["gh-pages"]  # the archive was not pushed
+
+
+def test_a_site_built_inside_the_archive_is_never_committed_with_it(
+    server: LocalServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = make_archive(
+        tmp_path / "a", [Source("Site", "site", server.url("/feed.xml"))], monkeypatch
+    )
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Test")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.com")
+    stories = [
+        {"title": f"文章 {n}", "link": f"https://e.com/{n}.html", "description": "正文。"}
+        for n in (1, 2)
+    ]
+    server.route("/feed.xml", Reply(body=rss(stories[:1])))
+    assert main(["-C", str(root), "run"]) == 0
+    monkeypatch.chdir(root)  # as a user types it, in the archive
+    assert main(["build", "--no-search", "--out", "site"]) == 0
+    server.route("/feed.xml", Reply(body=rss(stories)))
+    assert main(["-C", str(root), "run", "--all"]) == 0
+    assert "committed: newsmirror: 1 new" in capsys.readouterr().out
+    committed = git(root, "ls-files").splitlines()
+    assert committed and not [path for path in committed if path.startswith("site/")]
+    assert git(root, "status", "--porcelain") == ""
+    # With a site branch, the folder goes to that branch only.
+    monkeypatch.setenv("NEWSMIRROR_PUBLISH_SITE_BRANCH", "gh-pages")
+    assert main(["build", "--no-search", "--out", "site"]) == 0
+    assert "index.html" in git(root, "ls-tree", "--name-only", "gh-pages").split()
+    assert git(root, "status", "--porcelain") == ""
+    assert (root / ".git/info/exclude").read_text().count("/site/") == 1  # said once

@@ -47,6 +47,20 @@ class Quiet(SimpleHTTPRequestHandler):
             super().handle()  # or the browser moved on to the next page
 
 
+@contextlib.contextmanager
+def served(www: Path, under: str) -> Iterator[str]:
+    """The URL of ``www/under/``, served over HTTP on 127.0.0.1."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=www))
+    serving = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    serving.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/{under}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        serving.join()
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The search site's URL: built from the reader archive and one more article."""
@@ -54,13 +68,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = make_reader_archive(top / "archive", extra=40)
     RecordLog(root).append([PUTIN])
     build_site(root, top / "www" / "news")
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=top / "www"))
-    serving = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    serving.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/news/"
-    httpd.shutdown()
-    httpd.server_close()
-    serving.join()
+    with served(top / "www", "news") as url:
+        yield url
 
 
 def search(tab: Tab, base: str, query: str) -> list[tuple[str, str]]:

@@ -38,11 +38,12 @@ from .publish.git import push
 from .record.model import iso
 from .report import (
     RunProgress,
+    StatusRow,
     commit_message,
     console,
     errors,
     history_table,
-    outcome_line,
+    print_outcome,
     search_table,
     status_table,
 )
@@ -50,6 +51,7 @@ from .run import fetch_feed, run_pass
 from .run import replay_pass as run_replay
 from .search import SearchQuery, hit_json
 from .search.model import STATUSES, day_start_ms
+from .search.searching import MAX_LIMIT
 from .warc import Captured, WarcReplay, read_captures
 
 
@@ -88,17 +90,21 @@ def run_once(args: argparse.Namespace) -> int:
                 )
             project_pending(archive)
             message = commit_message(outcomes)
+            attempted = [o for o in outcomes if not o.skipped]
+            every_one_failed = bool(attempted) and all(o.error for o in attempted)
             if snapshot and snapshot.commit(message):
                 console.print(f"committed: {message.splitlines()[0]}")
-            elif not any(o.tally and o.tally.revisions for o in outcomes):
+            elif not every_one_failed and not any(o.tally and o.tally.revisions for o in outcomes):
                 console.print("nothing new")
-        attempted = [o for o in outcomes if not o.skipped]
+            if every_one_failed:
+                errors.print(f"every source failed ({len(attempted)}); nothing was recorded")
         if args.push:
             for result in push(archive.root, settings.publish.remotes, settings.publish.branch):
-                console.print(f"push {result.remote}: {result.message}", markup=False)
+                shown = console if result.ok else errors  # a failed push is an error
+                shown.print(f"push {result.remote}: {result.message}", markup=False)
             if not settings.publish.remotes:
                 errors.print('--push: no remotes; set [publish] remotes = ["origin"]')
-    return 1 if attempted and all(o.error for o in attempted) else 0
+    return 1 if every_one_failed else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -117,12 +123,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     with Archive(root_of(args), write=False) as archive:
         counts = archive.store.article_counts()
+        summaries = archive.store.summary_only_counts()
         rows = [
-            (s, archive.store.source_state(s.abbr), counts.get(s.abbr, 0))
+            StatusRow(
+                s,
+                archive.store.source_state(s.abbr),
+                counts.get(s.abbr, 0),
+                summaries.get(s.abbr, (0, 0)),
+            )
             for s in archive.settings.sources
         ]
     console.print(status_table(rows, datetime.now(UTC)))
-    tried = [state for source, state, _ in rows if source.enabled and state.last_attempt]
+    tried = [row.state for row in rows if row.source.enabled and row.state.last_attempt]
     return 1 if tried and all(state.errors for state in tried) else 0
 
 
@@ -135,7 +147,16 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise ConfigError(f"--limit {args.limit}: give 1 or more (at most {MAX_LIMIT} are shown)")
     with Archive(root_of(args), write=False) as archive:
+        known = {s.abbr for s in archive.settings.sources} | set(archive.store.article_counts())
+        unknown = sorted(set(args.source or ()) - known)
+        if unknown:
+            raise ConfigError(
+                f"--source {', '.join(unknown)}: no such source; "
+                f"this archive has {', '.join(sorted(known)) or 'none'}"
+            )
         tz = archive.tz
         query = SearchQuery(
             " ".join(args.query),
@@ -298,6 +319,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for rev in (first, second):
         if rev not in revisions:
             raise UnknownArticle(f"{args.article}: no revision {rev}; it has 1 to {newest}")
+    if len(revisions) == 1:
+        print(f"{args.article}: only one revision, nothing to compare (see `show`)")
+        return 0
+    if first == second:
+        console.print(f"revision {first} against itself: nothing to compare")
+        return 0
     old, new = revisions[first], revisions[second]
     console.print(
         f"--- revision {first} ({old.fetched})\n+++ revision {second} ({new.fetched})", markup=False
@@ -334,7 +361,7 @@ def cmd_import_warc(args: argparse.Namespace) -> int:
         replay = WarcReplay(captures)
         outcomes = run_replay(archive, replay, captures.__contains__, snapshot.add)
         for outcome in outcomes:
-            console.print(outcome_line(outcome), markup=False)
+            print_outcome(outcome)
         project_pending(archive)
         if not outcomes:
             console.print("no configured source's feed is in these files")
@@ -359,7 +386,7 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     init = command("init", cmd_init, "create an archive with the default sources")
-    init.add_argument("path", nargs="?", metavar="DIR")
+    init.add_argument("path", nargs="?", metavar="DIR", help="where (default: here)")
 
     run = command("run", cmd_run, "fetch due sources, record, project, commit")
     run.add_argument("--source", action="append", metavar="ABBR", help="only this source (repeat)")
@@ -384,7 +411,9 @@ def parser() -> argparse.ArgumentParser:
     rebuild_cmd = command("rebuild", cmd_rebuild, "regenerate every projection from the record")
     rebuild_cmd.add_argument("--wait", action="store_true", help="wait for a running pass")
     adopt_cmd = command("adopt", cmd_adopt, "import an archive written by the old mirror scripts")
-    adopt_cmd.add_argument("path", metavar="PATH")
+    adopt_cmd.add_argument(
+        "path", metavar="PATH", help="the old archive: this one (in place) or another folder"
+    )
 
     extract = command(
         "extract", cmd_extract, "print the article extracted from pages as JSON Lines"
@@ -424,9 +453,11 @@ def parser() -> argparse.ArgumentParser:
     actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("list", help="the configured sources")
     add = actions.add_parser("add", help="add a feed, or a page that links to one")
-    add.add_argument("url")
-    add.add_argument("--name", help="the list's name (default: the feed's title)")
-    add.add_argument("--abbr", help="folder under articles/ (default: from the host name)")
+    add.add_argument("url", metavar="URL", help="the feed, or a web page that links to one")
+    add.add_argument("--name", metavar="NAME", help="the list's name (default: the feed's title)")
+    add.add_argument(
+        "--abbr", metavar="ABBR", help="folder under articles/ (default: from the host name)"
+    )
     add.add_argument("--no-fetch", action="store_true", help="add without fetching the URL")
     add.add_argument(
         "--full-text",
@@ -435,9 +466,9 @@ def parser() -> argparse.ArgumentParser:
         help="fetch article pages: when the feed looks truncated (auto), always, never",
     )
     remove = actions.add_parser("remove", help="stop following a source")
-    remove.add_argument("abbr")
+    remove.add_argument("abbr", metavar="ABBR", help="the source's abbreviation")
     imp = actions.add_parser("import", help="add the feeds of an OPML file")
-    imp.add_argument("file")
+    imp.add_argument("file", metavar="FILE", help="an OPML file")
     export = actions.add_parser("export", help="write the sources as OPML 2.0")
     export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
     return top

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +15,7 @@ from .archive import Archive
 from .errors import ArchiveError, ConfigError
 from .project.site import build
 from .publish.git import push
-from .publish.site_branch import commit_site
+from .publish.site_branch import commit_site, keep_out_of_commits
 from .report import console, errors
 
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
@@ -32,6 +34,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise ConfigError(f"--port {args.port}: give a port from 1 to 65535")
     if args.workers < 1:
         raise ConfigError(f"--workers {args.workers}: give 1 or more")
+    _check_port(args.host, args.port)
     console.print(f"newsmirror: serving {root.resolve()} at http://{args.host}:{args.port}/")
     # Several worker processes import the app by name and find the archive in the environment.
     os.environ[ROOT_VARIABLE] = str(root.resolve())
@@ -52,6 +55,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_port(host: str, port: int) -> None:
+    """A one-line error now for an address the server could not listen on (uvicorn would print
+    its own lines, then exit)."""
+    where = f"cannot serve on {host}:{port}"
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        # As uvicorn binds: SO_REUSEADDR, so a port in TIME_WAIT is free.
+        with socket.create_server((host, port), family=family):
+            pass
+    except socket.gaierror as error:
+        raise ConfigError(f"{where}: unknown host ({error.strerror})") from None
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ArchiveError(
+                f"{where}: the port is taken by another program; choose another with --port"
+            ) from None
+        raise ArchiveError(f"{where}: {error.strerror or error}") from None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     with Archive(Path(args.directory or "."), wait=True) as archive:
         publish = archive.settings.publish
@@ -59,6 +81,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         base_url = args.base_url if args.base_url is not None else publish.site_url
         started = time.perf_counter()
         result = build(archive, out, base_url, search=not args.no_search)
+        # While the build holds the archive's lock no run can commit: listed in time.
+        keep_out_of_commits(archive.root, out)
         seconds = time.perf_counter() - started
         console.print(
             f"built {out}: {result.files} files, {result.rendered} rendered, "
@@ -78,7 +102,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                 for pushed in push(
                     archive.root, publish.remotes, publish.site_branch, publish.site_branch
                 ):
-                    console.print(f"push {pushed.remote}: {pushed.message}", markup=False)
+                    shown = console if pushed.ok else errors  # a failed push is an error
+                    shown.print(f"push {pushed.remote}: {pushed.message}", markup=False)
         elif args.push:
             errors.print('--push: no site branch; set [publish] site_branch = "gh-pages"')
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -20,6 +21,16 @@ class Tally:
     new: int = 0
     revised: int = 0
     revisions: list[Revision] = field(default_factory=list)  # what was recorded
+    pages: int = 0  # article pages fetched for their full text
+    page_failures: Counter[str] = field(default_factory=Counter)  # why pages failed, how often
+
+    def page_report(self) -> str | None:
+        """How many pages failed and the commonest reason; None when none did."""
+        if not self.page_failures:
+            return None
+        failed = self.page_failures.total()
+        reason, times = self.page_failures.most_common(1)[0]
+        return f"{failed} of {self.pages} pages failed, most often {reason} ({times})"
 
 
 def _revision(
@@ -136,6 +147,10 @@ def record_planned(
     """Append the planned revisions to the record and index them."""
     now = now or datetime.now(UTC)
     tally = Tally(seen=seen)
+    for plan in planned:
+        tally.pages += plan.candidate.wants_page and bool(plan.candidate.url)
+        if plan.candidate.page_failure:
+            tally.page_failures[plan.candidate.page_failure] += 1
     pending_paths: set[str] = set()
     batch = [
         _revision(archive, abbr, plan.candidate, plan.known, now, pending_paths)

@@ -14,9 +14,11 @@ from datetime import date, datetime, timedelta
 
 from .archive import Archive
 from .clean import sanitize
+from .dateline import without_date_line
 from .project.mirror import with_images
 from .project.projector import source_names
 from .record.model import Revision, epoch_ms
+from .render.alt import with_alt
 from .render.paths import article_page
 from .store.sqlite import Shelved, StoredRevision
 
@@ -172,7 +174,8 @@ class Library:
         # The record holds sanitized HTML already; sanitizing again costs little and keeps a
         # hand-edited or older record from putting markup the allow-list refuses on a page.
         page = article_page(revision.path)
-        return sanitize(with_images(revision, self.archive.policy, page))
+        body = without_date_line(with_images(revision, self.archive.policy, page))
+        return sanitize(with_alt(body, revision.title))
 
 
 BULK_AFTER = 1000  # articles asked for one by one before a Snapshot reads all revisions

@@ -47,6 +47,7 @@ class Candidate:
     feed_hash: str  # of the feed item, to tell next time whether the feed changed it
     wants_page: bool = False  # the feed's text looks truncated: the page should be extracted
     summary_only: bool = False  # the page was wanted but could not be extracted
+    page_failure: str = ""  # why, when it could not (the extraction's status)
     extractor: str | None = None
     images: dict[str, str] = field(default_factory=dict)  # local copies (image policy local)
 
@@ -152,7 +153,9 @@ def page_content(
 def with_page(candidate: Candidate, extraction: Extraction, policy: ImagePolicy) -> Candidate:
     """``candidate`` with its body from the page; the feed's summary stays when that failed."""
     if not extraction.ok:
-        return replace(candidate, summary_only=True, extractor=EXTRACTOR)
+        return replace(
+            candidate, summary_only=True, extractor=EXTRACTOR, page_failure=extraction.status
+        )
     item = candidate.item
     title = candidate.title if item.title.strip() else extraction.title or candidate.title
     body = page_content(extraction, title, item.published or item.updated, candidate.url, policy)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
+from typing import NamedTuple
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .config import Source
+from .decide import MAX_PAGE_ATTEMPTS
 from .record.model import Revision
 from .run import Outcome
 from .search import SearchPage
@@ -21,6 +23,18 @@ from .store.sqlite import SourceState
 _WIDTH = None if sys.stdout.isatty() else 240
 console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 errors = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+
+
+RETRIES = (
+    f"their feed summaries are kept and each page is tried again at the next runs whose feed "
+    f"still lists it (up to {MAX_PAGE_ATTEMPTS} tries)"
+)
+
+
+def page_line(outcome: Outcome) -> str | None:
+    """What failed among the source's article pages, for standard error; None if nothing."""
+    report = outcome.tally.page_report() if outcome.tally else None
+    return f"{outcome.source.abbr}: {report}; {RETRIES}" if report else None
 
 
 def outcome_line(outcome: Outcome) -> str:
@@ -34,6 +48,13 @@ def outcome_line(outcome: Outcome) -> str:
     tally = outcome.tally
     assert tally is not None
     return f"{abbr}: {tally.new} new, {tally.revised} revised ({tally.seen} items)"
+
+
+def print_outcome(outcome: Outcome) -> None:
+    """Its line; a failed source, and failed pages, are errors: on standard error."""
+    (errors if outcome.error else console).print(outcome_line(outcome), markup=False)
+    if line := page_line(outcome):
+        errors.print(line, markup=False)
 
 
 class RunProgress:
@@ -63,10 +84,8 @@ class RunProgress:
     def __call__(self, outcome: Outcome) -> None:
         if self.live:
             self.progress.advance(self.task)
-            if not outcome.skipped:
-                self.progress.console.print(outcome_line(outcome), markup=False)
-        elif not outcome.skipped:
-            console.print(outcome_line(outcome), markup=False)
+        if not outcome.skipped:
+            print_outcome(outcome)
 
 
 def commit_message(outcomes: Sequence[Outcome]) -> str:
@@ -81,7 +100,8 @@ def commit_message(outcomes: Sequence[Outcome]) -> str:
         for o in outcomes
         if not o.skipped and (o.error or (o.tally and (o.tally.new or o.tally.revised)))
     ]
-    return subject + ("\n\n" + "\n".join(body) if body else "")
+    pages = [line for o in outcomes if (line := page_line(o))]
+    return subject + ("\n\n" + "\n".join(body + pages) if body or pages else "")
 
 
 def _when(value: str | float | None, now: datetime) -> str:
@@ -106,7 +126,14 @@ def _when(value: str | float | None, now: datetime) -> str:
     return f"in {text}" if seconds > 0 else f"{text} ago"
 
 
-def status_table(rows: Sequence[tuple[Source, SourceState, int]], now: datetime) -> Table:
+class StatusRow(NamedTuple):
+    source: Source
+    state: SourceState
+    articles: int
+    summary_only: tuple[int, int]  # articles with the feed's summary only; of those, to retry
+
+
+def status_table(rows: Sequence[StatusRow], now: datetime) -> Table:
     table = Table(title="newsmirror status")
     for column in (
         "source",
@@ -115,10 +142,12 @@ def status_table(rows: Sequence[tuple[Source, SourceState, int]], now: datetime)
         "failures",
         "items seen",
         "articles",
+        "summary only",
+        "pages failed last time",
         "next due",
     ):
         table.add_column(column, overflow="fold")
-    for source, state, articles in rows:
+    for source, state, articles, (summaries, retried) in rows:
         table.add_row(
             source.abbr + ("" if source.enabled else " (disabled)"),
             _when(state.last_success, now),
@@ -126,6 +155,8 @@ def status_table(rows: Sequence[tuple[Source, SourceState, int]], now: datetime)
             str(state.errors),
             str(state.items_seen),
             str(articles),
+            f"{summaries} ({retried} to retry while the feed lists them)" if summaries else "0",
+            state.page_error or "-",
             _when(state.next_due, now) if state.next_due else "now",
         )
     return table

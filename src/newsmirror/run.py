@@ -131,6 +131,8 @@ async def pass_source(
         last_error=None,
         errors=0,
         items_seen=state.items_seen + tally.seen,
+        # A feed not modified fetched no pages: what failed before still stands.
+        page_error=state.page_error if response.not_modified else tally.page_report(),
     )
     store.save_source_state(replace(state, next_due=next_due(archive, source, state, now)))
     return Outcome(source, tally=tally, not_modified=response.not_modified)

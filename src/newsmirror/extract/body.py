@@ -21,6 +21,7 @@ from newsmirror.extract.rules import Furniture
 from newsmirror.extract.text import html_to_text
 
 CAPTION = '<div><small style="color: #999;">{}</small></div>'
+_BOLD = re.compile(r"</?strong>")
 _HI = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", "#sup": "sup"}
 _WORDS = re.compile(r"\W+")
 
@@ -194,8 +195,9 @@ class Renderer:
         if tag == "graphic":
             self.image(node)
         elif tag == "head":
-            inner = self.inline_children(node)
-            if inner.strip():
+            # Bold already (<h2><strong>...</strong></h2>, as RFI writes them): bold once.
+            inner = _BOLD.sub("", self.inline_children(node)).strip()
+            if inner:
                 self.emit(f"<p><strong>{inner}</strong></p>")
         elif tag == "list":
             self.listing(node)

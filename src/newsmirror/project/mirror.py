@@ -85,15 +85,29 @@ def zone(utc_offset: str) -> timezone:
     return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
 
 
+# Last path segments that name a language, a script or a format of the article rather than the
+# article: BBC's .../articles/c1ez1k4emn0t/simp, NYT's .../20241130/trump-china/zh-hant/.
+_VARIANT = re.compile(
+    r"(simp|trad|simplified|traditional|hans|hant|big5|gb|amp|print|index|default|zh|en"
+    r"|zh-(cn|tw|hk|sg|mo|hans|hant)|en-(us|gb))",
+    re.IGNORECASE,
+)
+
+
 def slug(url: str | None, fallback: str) -> str:
-    """A file-name-safe stem from the URL's last path segment, or ``fallback``."""
+    """A file-name-safe stem from the URL's identifying part: its last path segment that is not
+    a language or format variant, or ``fallback``."""
     if url:
-        segment = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-        segment = re.sub(r"\.(s?html?|php|aspx?|jsp)$", "", segment, flags=re.IGNORECASE)
-        segment = re.sub(r"%[0-9A-Fa-f]{2}", "", segment)
-        segment = re.sub(r"[^A-Za-z0-9_-]+", "-", segment).strip("-_").lower()[:SLUG_LIMIT]
-        if len(segment) >= 3 and segment.strip("-_"):
-            return segment.strip("-_")
+        path = url.split("?", 1)[0].split("#", 1)[0].split("://", 1)[-1]
+        for segment in reversed(path.split("/")[1:]):
+            segment = re.sub(r"\.(s?html?|php|aspx?|jsp)$", "", segment, flags=re.IGNORECASE)
+            if not segment or _VARIANT.fullmatch(segment):
+                continue
+            segment = re.sub(r"%[0-9A-Fa-f]{2}", "", segment)
+            segment = re.sub(r"[^A-Za-z0-9_-]+", "-", segment).strip("-_").lower()[:SLUG_LIMIT]
+            if len(segment) >= 3 and segment.strip("-_"):
+                return segment.strip("-_")
+            break
     return fallback
 
 
@@ -117,6 +131,7 @@ def article_path(
 def list_item(entry: Listed, tz: timezone) -> str:
     local = datetime.fromtimestamp(entry.time_ms / 1000, tz)
     mark = " (已删除)" if entry.removed else ""
+    mark += " (仅摘要 summary only)" if entry.summary_only else ""
     return f"{local.month}-{local.day} [{escape_title(entry.title)}](/{entry.path}){mark}"
 
 

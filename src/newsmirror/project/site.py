@@ -36,6 +36,7 @@ from ..library import PAGE_SIZE, Snapshot, list_bounds
 from ..record.log import RECORD_DIR
 from ..render import paths
 from ..render.pages import Pages
+from ..render.search_terms import FOLD_TABLE, fold_table
 from ..render.syndication import FEED_SIZE, Made, feed
 from ..store.sqlite import Shelved
 from .feeds import FORMATS
@@ -155,6 +156,9 @@ class Renderer:
     def static(self, name: str) -> bytes:
         return (STATIC_DIR / name).read_bytes()
 
+    def fold_table(self) -> bytes:
+        return fold_table()
+
     def feed(self, abbr: str | None, kind: str) -> bytes:
         return feed(self.library, abbr, kind, self.base_url, self.feed_items)
 
@@ -181,6 +185,7 @@ def plan(renderer: Renderer) -> Planned:
     yield "search.html", _key(layout), Job(Renderer.search)
     for static in sorted(STATIC_DIR.iterdir()):
         yield f"static/{static.name}", _key(layout), Job(Renderer.static, (static.name,))
+    yield f"static/{FOLD_TABLE}", _key(layout), Job(Renderer.fold_table)
     yield "robots.txt", _key(base_url), Job(Renderer.robots)
     if base_url:
         listed = [(a.path, a.rev) for a in library.shelved()]

@@ -49,3 +49,23 @@ def commit_site(root: Path, site: Path, branch: str, message: str) -> bool:
     commit = git(root, "commit-tree", tree, *parents, "-m", message).stdout.strip()
     git(root, "update-ref", f"refs/heads/{branch}", commit)
     return True
+
+
+def keep_out_of_commits(root: Path, site: Path) -> None:
+    """A site built inside the archive is not part of it: the archive's commits leave it out
+    (it goes to ``[publish] site_branch`` if anywhere). Unless git ignores it already (the
+    default ``_site/`` is in the archive's .gitignore), it is listed in ``.git/info/exclude``,
+    which is not committed either."""
+    root, site = root.resolve(), site.resolve()
+    if not site.is_relative_to(root) or site == root or not (root / ".git").is_dir():
+        return
+    folder = site.relative_to(root).as_posix() + "/"
+    if git(root, "check-ignore", "-q", "--no-index", folder, check=False).returncode == 0:
+        return
+    exclude = root / ".git" / "info" / "exclude"
+    exclude.parent.mkdir(exist_ok=True)
+    existing = exclude.read_text(encoding="utf-8") if exclude.is_file() else ""
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    line = f"# the static site (newsmirror build --out)\n/{folder}\n"
+    exclude.write_text(existing + line, encoding="utf-8")

@@ -16,10 +16,12 @@ from typing import Any, NamedTuple
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from ..decide import MAX_PAGE_ATTEMPTS
 from ..library import Library, ListPage
 from ..record.model import parse_iso
 from ..search import marked_html
 from . import paths
+from .search_terms import page_terms
 
 CHANGE_NAMES = {
     "": "首次存档 first archived",
@@ -89,6 +91,8 @@ class Pages:
             article_page=paths.article_page,
             source_name=library.name,
             marked=marked,
+            search_terms=page_terms,
+            page_attempts=MAX_PAGE_ATTEMPTS,
             iso=lambda ms: datetime.fromtimestamp(ms / 1000, UTC).isoformat(),
             local=lambda ms: f"{datetime.fromtimestamp(ms / 1000, tz):%Y-%m-%d %H:%M}",
             local_iso=lambda text: f"{parse_iso(text).astimezone(tz):%Y-%m-%d %H:%M}",

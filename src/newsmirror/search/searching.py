@@ -23,6 +23,7 @@ import re
 import sqlite3
 from collections import Counter
 
+from ..dateline import text_without_date_line
 from ..record.log import RecordLog
 from ..record.model import epoch_ms
 from .model import STATUSES, Hit, SearchPage, SearchQuery
@@ -144,5 +145,5 @@ def _hit(
         epoch_ms(r.time),
         shown,
         marked_title(r.title, pattern),
-        snippet(r.text, pattern),
+        snippet(text_without_date_line(r.text), pattern),
     )

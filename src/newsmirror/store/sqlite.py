@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from ..decide import Known
+from ..decide import MAX_PAGE_ATTEMPTS, Known
 from ..record.log import Entry, RecordLog
 from ..record.model import epoch_ms, parse_iso
 from ..urls import url_key
 
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS record_files(file TEXT PRIMARY KEY, indexed_to INTEGE
 CREATE TABLE IF NOT EXISTS sources(
     abbr TEXT PRIMARY KEY, config_url TEXT, feed_url TEXT, etag TEXT, last_modified TEXT,
     last_attempt TEXT, last_success TEXT, last_error TEXT, errors INTEGER NOT NULL DEFAULT 0,
-    next_due REAL, items_seen INTEGER NOT NULL DEFAULT 0);
+    next_due REAL, items_seen INTEGER NOT NULL DEFAULT 0, page_error TEXT);
 """
 
 
@@ -61,6 +61,7 @@ class SourceState:
     errors: int = 0
     next_due: float | None = None
     items_seen: int = 0
+    page_error: str | None = None  # the last pass's failed article pages (Tally.page_report)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Listed:
     title: str
     time_ms: int
     removed: bool = False
+    summary_only: bool = False  # the body is the feed's summary: the page failed
 
 
 class StoredRevision(NamedTuple):
@@ -100,6 +102,7 @@ class Shelved(NamedTuple):  # a tuple: a build makes one for each article of the
     change: str
     record_file: str
     record_offset: int
+    summary_only: int  # 1: the body is the feed's summary (the page failed)
 
     @property
     def removed(self) -> bool:
@@ -355,19 +358,30 @@ class StateStore:
 
     def listed(self, source: str, limit: int) -> list[Listed]:
         rows = self.db.execute(
-            """SELECT source, path, title, time_ms, change = 'removed' FROM articles
+            """SELECT source, path, title, time_ms, change = 'removed', summary_only FROM articles
                WHERE source = ?
                ORDER BY time_ms DESC, path DESC LIMIT ?""",
             (source, limit),
         )
         return [
-            Listed(source, path, title, ms, bool(gone)) for source, path, title, ms, gone in rows
+            Listed(source, path, title, ms, bool(gone), bool(summary))
+            for source, path, title, ms, gone, summary in rows
         ]
 
     def sources_with_articles(self) -> list[str]:
         return [
             row[0] for row in self.db.execute("SELECT DISTINCT source FROM articles ORDER BY 1")
         ]
+
+    def summary_only_counts(self) -> dict[str, tuple[int, int]]:
+        """Per source: articles whose body is the feed's summary, and how many of them will be
+        tried again (decide.MAX_PAGE_ATTEMPTS)."""
+        rows = self.db.execute(
+            """SELECT source, count(*), sum(page_attempts < ?) FROM articles
+               WHERE summary_only GROUP BY source""",
+            (MAX_PAGE_ATTEMPTS,),
+        )
+        return {source: (count, retried) for source, count, retried in rows}
 
     def article_counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT source, count(*) FROM articles GROUP BY source"))
@@ -386,7 +400,7 @@ class StateStore:
         where, values = _browse_filter(source, start_ms, end_ms)
         rows = self.db.execute(
             f"""SELECT id, source, path, title, url, time_ms, rev, change, record_file,
-                       record_offset FROM articles {where}
+                       record_offset, summary_only FROM articles {where}
                 ORDER BY time_ms DESC, path DESC LIMIT ? OFFSET ?""",
             (*values, limit, offset),
         )
@@ -411,7 +425,7 @@ class StateStore:
         """An article by its id or its mirror file's path."""
         row = self.db.execute(
             """SELECT id, source, path, title, url, time_ms, rev, change, record_file,
-                      record_offset FROM articles WHERE id = ? OR path = ?""",
+                      record_offset, summary_only FROM articles WHERE id = ? OR path = ?""",
             (reference, reference),
         ).fetchone()
         return Shelved(*row) if row else None
@@ -421,7 +435,8 @@ class StateStore:
     def source_state(self, abbr: str) -> SourceState:
         row = self.db.execute(
             """SELECT abbr, config_url, feed_url, etag, last_modified, last_attempt, last_success,
-                      last_error, errors, next_due, items_seen FROM sources WHERE abbr = ?""",
+                      last_error, errors, next_due, items_seen, page_error
+               FROM sources WHERE abbr = ?""",
             (abbr,),
         ).fetchone()
         return SourceState(*row) if row else SourceState(abbr)
@@ -429,8 +444,9 @@ class StateStore:
     def save_source_state(self, state: SourceState) -> None:
         self.db.execute(
             """INSERT OR REPLACE INTO sources(abbr, config_url, feed_url, etag, last_modified,
-                   last_attempt, last_success, last_error, errors, next_due, items_seen)
-               VALUES(?,?,?,?,?,?,?,?,?,?,?)""",
+                   last_attempt, last_success, last_error, errors, next_due, items_seen,
+                   page_error)
+               VALUES(?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 state.abbr,
                 state.config_url,
@@ -443,6 +459,7 @@ class StateStore:
                 state.errors,
                 state.next_due,
                 state.items_seen,
+                state.page_error,
             ),
         )
 

@@ -1,0 +1,88 @@
+"""What a reader meets on the pages of the reader and the site: the body's date line left to the
+header, images with a text alternative, one search box, titles on their own line on a phone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lxml import html
+from starlette.testclient import TestClient
+
+from archive_helpers import nm
+from browser import Tab
+from newsmirror.clean import plain_text
+from newsmirror.record.log import RecordLog
+from newsmirror.web.app import create_app
+from reader_archive import make_reader_archive, revision
+from test_site_search import served
+
+BODY = (
+    "<div><i>Sun, 30 Nov 2025 09:13:47 GMT</i></div>"
+    '<img src="https://example.com/p.jpg" width="100%">'
+    '<div><small style="color: #999;">台北街头的 &quot;选民&quot;</small></div>'
+    '<p>台湾选举今天举行。<img src="https://example.com/q.jpg"></p>'
+)
+STORY = revision(7, "voa", "台湾选举", BODY, text=plain_text(BODY))
+PATH = "articles/voa/2026/11/01-story-7"
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_reader_archive(tmp_path_factory.mktemp("pages") / "archive")
+    RecordLog(root).append([STORY])
+    assert nm(root, "rebuild") == 0  # the mirror files
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(root: Path) -> Iterator[str]:
+    www = root.parent / "www"
+    assert nm(root, "build", "--no-search", "--out", str(www / "news")) == 0
+    with served(www, "news") as url:
+        yield url
+
+
+def test_the_body_date_line_is_left_to_the_header_and_images_have_alt(
+    root: Path, site: str
+) -> None:
+    with TestClient(create_app(root)) as client:
+        reader = client.get(f"/{PATH}.html").text
+    built = (root.parent / "www" / "news" / f"{PATH}.html").read_text(encoding="utf-8")
+    for text in (reader, built):
+        body = html.fromstring(text).cssselect("div.body")[0]
+        assert "GMT" not in body.text_content() and "台湾选举今天举行" in body.text_content()
+        alts = [img.get("alt") for img in body.iter("img")]
+        assert alts == ['台北街头的 "选民"', "台湾选举"]  # the caption, else the title
+    mirror = (root / f"{PATH}.md").read_text(encoding="utf-8")
+    assert "<div><i>Sun, 30 Nov 2025 09:13:47 GMT</i></div>" in mirror  # the format keeps it
+
+
+def test_search_snippets_do_not_begin_with_the_date_line(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert nm(root, "search", "--json", "台湾选举") == 0
+    hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    (hit,) = [hit for hit in hits if hit["path"] == f"{PATH}.md"]
+    assert hit["snippet"].startswith("台北街头") and "GMT" not in hit["snippet"]
+
+
+def test_the_search_page_shows_the_query_in_one_box(root: Path) -> None:
+    with TestClient(create_app(root)) as client:
+        page = html.fromstring(client.get("/search.html?q=台湾").text)
+    boxes = page.cssselect('input[name="q"]')
+    assert [box.get("value") for box in boxes] == ["台湾"]
+
+
+def test_on_a_phone_a_title_starts_its_own_line(tab: Tab, site: str) -> None:
+    tab.page.set_viewport_size({"width": 390, "height": 844})
+    tab.page.goto(site)
+    item = tab.page.locator("ol.items li").first
+    date, title = item.locator("time").bounding_box(), item.locator("a").first.bounding_box()
+    assert date and title and title["y"] >= date["y"] + date["height"] - 1
+    tab.page.set_viewport_size({"width": 1200, "height": 800})  # on a wide screen, one line
+    date, title = item.locator("time").bounding_box(), item.locator("a").first.bounding_box()
+    assert date and title and abs(title["y"] - date["y"]) < date["height"]
