@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from ..escaping import http_url
 from ..library import Library, ListPage
 from ..record.model import parse_iso
 from ..search import marked_html
@@ -89,6 +90,7 @@ class Pages:
             article_page=paths.article_page,
             source_name=library.name,
             marked=marked,
+            http_url=http_url,  # the publisher's link: http(s) only, whatever the record holds
             iso=lambda ms: datetime.fromtimestamp(ms / 1000, UTC).isoformat(),
             local=lambda ms: f"{datetime.fromtimestamp(ms / 1000, tz):%Y-%m-%d %H:%M}",
             local_iso=lambda text: f"{parse_iso(text).astimezone(tz):%Y-%m-%d %H:%M}",
