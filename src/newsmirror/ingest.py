@@ -19,6 +19,7 @@ class Tally:
     seen: int = 0
     new: int = 0
     revised: int = 0
+    images_skipped: int = 0  # over the local image policy's caps (images.ImageBudget)
     revisions: list[Revision] = field(default_factory=list)  # what was recorded
 
 
