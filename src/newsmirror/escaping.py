@@ -14,7 +14,7 @@ so no title, name or URL reaches an output as markup or as a script:
 - ``http_url``: the URL, WHATWG-normalized, when it is ``http`` or ``https``; None otherwise.
 - ``link_target``: an ``http_url`` with ``( ) < >``, spaces and backslashes percent-encoded, so
   a Markdown link destination cannot end early or escape its closing parenthesis.
-- ``markdown_link``: ``[text](target)``, or the text alone when the URL is not http(s).
+- ``markdown_link``: ``[text](target)``; a URL that is not http(s) written as text after it.
 """
 
 from __future__ import annotations
@@ -66,11 +66,11 @@ def link_target(url: str | None) -> str | None:
 
 
 def markdown_link(text: str, url: str | None) -> str:
-    """``[text](url)`` with both escaped; a URL that is not http(s) is written as text after
-    the title, and a missing one leaves the title alone (either starts a line)."""
+    """``[text](url)`` with both escaped (``[text]()`` without a URL); a URL that is not
+    http(s) is written as text after the title, which then starts a line on its own."""
+    if not url:
+        return f"[{escape_title(text)}]()"
     target = link_target(url)
-    if target is not None:
-        return f"[{escape_title(text)}]({target})"
-    if url:
+    if target is None:
         return f"{escape_line(text)} ({escape_title(url)})"
-    return escape_line(text)
+    return f"[{escape_title(text)}]({target})"
