@@ -34,7 +34,7 @@ _DESTINATION = str.maketrans(
 
 
 def escape_title(text: str) -> str:
-    """A title or a name as Markdown inline text that renders as exactly that text."""
+    """A title or a name as Markdown inline text: no tag, link, autolink or entity in it."""
     folded = " ".join(_CONTROLS.sub("", text).split())
     return _MARKDOWN.sub(r"\\\1", folded).translate(_ENTITIES)
 
