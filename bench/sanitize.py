@@ -3,10 +3,11 @@
     python bench/sanitize.py [--sizes 2,5,20]
 
 For each shape (plain paragraphs; ``<div>`` nested as deep as the body allows; blocks nested 512
-deep, the depth kept; misnested ``<em><strong>x</em>``, which still costs the parser more than
-linear time) and size in MB, times ``clean.sanitize`` (nesting flattened past
-``depth.MAX_DEPTH``; bodies of 1 MB and more in a child process under the CPU budget) and prints
-MB/s, or that the body ran out of its budget and was recorded as too complex. Asserts nothing.
+deep, the depth kept; misnested ``<em><strong>x</em>`` and ``<a><b>x</a>``, which the parser
+reopens into an ever deeper tree) and size in MB, times ``clean.sanitize`` (nesting flattened
+past ``depth.MAX_DEPTH``, misnested formatting tags dropped past ``depth.MAX_MISNESTED``; bodies
+of 1 MB and more in a child process under the CPU budget) and prints MB/s, or that the body ran
+out of its budget and was recorded as too complex. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "nested <div>": nested,
     f"blocks {MAX_DEPTH} deep": repeated("<div>" * MAX_DEPTH + "x" + "</div>" * MAX_DEPTH),
     "misnested <em><strong>": repeated("<em><strong>x</em>"),
+    "misnested <a><b>": repeated("<a href='https://e.com/'><b>x</a>"),
 }
 
 

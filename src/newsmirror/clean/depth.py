@@ -9,7 +9,8 @@ open an element deeper than ``MAX_DEPTH`` is dropped, and so is its end tag, the
 Depth is counted from the tags alone, the way a parser closes them: void elements open
 nothing, an end tag closes what was opened since its start tag, a stray end tag closes
 nothing, ``<p>``, ``<li>`` and their kind close one of their own just before them, and a block
-(``<div>``, ``<ul>`` ...) closes a ``<p>`` just before it. Markup
+(``<div>``, ``<ul>`` ...) closes a ``<p>`` just before it. Formatting elements closed out of
+order too often lose their tags (``FORMATTING``). Markup
 that never gets that deep comes back unchanged (the same string).
 """
 
@@ -33,11 +34,26 @@ CLOSES_P = frozenset(
     | {"main", "menu", "nav", "ol", "p", "pre", "section", "table", "ul"}
 )
 
+# Formatting elements, which the parser reopens after an end tag of one of them closes others
+# out of order (<em><strong>x</em>, <a><b>x</a>: the adoption agency): each such misnesting
+# leaves one more element open, so the tree, and the parser's time, grow with their number.
+# Past MAX_MISNESTED of them the body's formatting tags but links are dropped (text kept).
+FORMATTING = frozenset(
+    {"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong"}
+    | {"tt", "u"}
+)
+FORMATTING_TAG = re.compile(
+    r"</?(?:b|big|code|em|font|i|nobr|s|small|strike|strong|tt|u)(?=[\s/>])[^>]*>", re.IGNORECASE
+)
+MAX_MISNESTED = 256
+
 
 def limit_depth(html: str, limit: int = MAX_DEPTH) -> str:
-    """``html`` with the tags of elements nested deeper than ``limit`` removed."""
+    """``html`` with the tags of elements nested deeper than ``limit`` removed (and its
+    formatting tags, when they are misnested more than ``MAX_MISNESTED`` times)."""
     if html.count("<") <= limit:
         return html  # too few tags to get that deep
+    misnested = 0
     stack: list[str] = []
     open_names: Counter[str] = Counter()
     dropped: Counter[str] = Counter()  # start tags dropped, by name, whose end tag goes too
@@ -54,6 +70,7 @@ def limit_depth(html: str, limit: int = MAX_DEPTH) -> str:
                     open_names[top] -= 1
                     if top == name:
                         break
+                    misnested += name in FORMATTING and top in FORMATTING
         elif name not in VOID:
             if stack and (
                 (name in SELF_CLOSING and stack[-1] == name)
@@ -66,6 +83,8 @@ def limit_depth(html: str, limit: int = MAX_DEPTH) -> str:
             else:
                 stack.append(name)
                 open_names[name] += 1
+    if misnested > MAX_MISNESTED:
+        return limit_depth(FORMATTING_TAG.sub("", html), limit)  # none left to misnest
     if not cuts:
         return html
     pieces, start = [], 0

@@ -1,7 +1,8 @@
 """The allow-list sanitizer (nh3) and the plain-text view of a body.
 
-Bounded work. Nesting deeper than browsers build is flattened first (``depth.limit_depth``), which
-keeps the parser's time linear in the body for the shapes known to cost more. For whatever
+Bounded work. Nesting deeper than browsers build, and formatting misnested past a count, are
+flattened first (``depth.limit_depth``), which keeps the parser's time linear in the body for
+the shapes known to cost more. For whatever
 other shape does, a large body (``CHILD_BYTES`` and up) is sanitized in a child process limited
 to ``CPU_SECONDS`` of CPU: past that it is killed, and the body is recorded as ``TOO_COMPLEX``,
 a notice in its place, instead of holding up the run.
