@@ -112,3 +112,31 @@ def test_other_policies_ignore_local_copies(
     assert nm(root, "rebuild") == 0
     (text,) = articles(root).values()
     assert f'<img src="{server.url("/ok.png")}" width="100%">' in text
+
+
+def test_images_are_capped_per_article_and_per_run(
+    server: LocalServer,
+    root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A body of 100,000 <img> once made 10,209 requests in 20 s (issue 18). Now at most
+    ``images_per_article`` of an article and ``images_per_run`` in a run are fetched; the
+    others keep their URL and are reported as skipped."""
+    monkeypatch.setenv("NEWSMIRROR_MIRROR_IMAGES_PER_ARTICLE", "30")
+    monkeypatch.setenv("NEWSMIRROR_MIRROR_IMAGES_PER_RUN", "40")
+    many = "".join(f'<img src="{server.url(f"/i/{n}.png")}">' for n in range(100_000))
+    few = body(server, *(f"/j/{n}.png" for n in range(20)))
+    items = [
+        {"title": "图多", "link": "https://e.com/many.html", "description": f"<![CDATA[{many}]]>"},
+        {"title": "图少", "link": "https://e.com/few.html", "description": few},
+    ]
+    server.route("/feed.xml", Reply(body=rss(items)))
+    assert nm(root, "run") == 0
+    fetched = [r.path for r in server.requests if r.path.startswith(("/i/", "/j/"))]
+    assert len(fetched) == 40  # the run's cap, of the 30 + 20 wanted
+    assert len([p for p in fetched if p.startswith("/i/")]) <= 30  # the article's cap
+    # 99,970 over the article's cap, 10 over the run's
+    assert "site: 2 new, 0 revised (2 items); 99980 images skipped" in capsys.readouterr().out
+    text = next(text for path, text in articles(root).items() if path.endswith("many.md"))
+    assert f'<img src="{server.url("/i/99999.png")}">' in text  # skipped: the URL as it was

@@ -206,6 +206,22 @@ def test_an_article_whose_time_changes_moves(record: Record) -> None:
     assert record.find("中国", since_ms=epoch_ms(parse_iso("2024-05-04T00:00:00Z"))) == ["voa-1"]
 
 
+def test_many_articles_of_one_minute_cost_a_look_each(record: Record) -> None:
+    """20,000 undated items share a minute; finding each its rowid once walked every full
+    minute before it (quadratic). Now the lookups per article are bounded, in one batch and
+    across batches, and the rowids still follow the order the articles came in."""
+    looks: list[str] = []
+    record.index.db.set_trace_callback(
+        lambda sql: looks.append(sql) if "max(docid)" in sql else None
+    )
+    many = [revision(n, f"第{n}条", "没有日期的新闻。") for n in range(3000)]
+    record.add(*many[:2000])
+    record.add(*many[2000:])
+    assert len(looks) <= 2 * len(many)  # before: about 3000**2 / 32 = 280,000
+    rows = record.index.db.execute("SELECT article FROM docs ORDER BY docid").fetchall()
+    assert [a for (a,) in rows] == [r.article for r in many]
+
+
 def test_snippets_mark_the_original_text(record: Record) -> None:
     text = "開頭。" + "很長的文字，" * 40 + "台灣的選舉在今天舉行。" + "結尾。" * 30
     record.add(revision(1, "標題", text))

@@ -92,6 +92,12 @@ class MirrorSettings:
         "image proxy template; {host} and {path} (with query) of the original URL",
     )
     image_max_bytes: int = setting(10_000_000, "largest image kept under the local policy")
+    images_per_article: int = setting(
+        100, "images copied per article under the local policy; the rest keep their URL"
+    )
+    images_per_run: int = setting(
+        2000, "images downloaded in one run under the local policy; the rest keep their URL"
+    )
     list_size: int = setting(300, "items per lists/{NAME}.md, newest first")
     utc_offset: str = setting("+08:00", "time zone of list dates and article folders")
 

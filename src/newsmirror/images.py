@@ -4,6 +4,10 @@
 their first bytes, whatever the server claims; SVG can carry scripts and is refused). Each
 revision records which URL maps to which copy, so projection needs no network and an image
 shared by many articles is stored and fetched once.
+
+The work is bounded whatever a body holds: at most ``images_per_article`` images of an article
+and ``images_per_run`` downloads in a run (an ``ImageBudget``); the others keep their original
+URL and are counted as skipped.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .archive import Archive
 from .clean import ImagePolicy
 from .clean.images import IMG_SRC
+from .config import MirrorSettings
 from .errors import FetchError
 from .fetch import Getter
 from .ingest import Planned
@@ -47,6 +52,18 @@ def image_urls(html: str, policy: ImagePolicy) -> list[str]:
     return list(dict.fromkeys(url for url in urls if url.startswith(("http://", "https://"))))
 
 
+@dataclass
+class ImageBudget:
+    """How many images of one article may be copied, and how many downloads a run has left."""
+
+    per_article: int
+    left: int
+
+    @classmethod
+    def of(cls, settings: MirrorSettings) -> ImageBudget:
+        return cls(settings.images_per_article, settings.images_per_run)
+
+
 async def _download(archive: Archive, fetcher: Getter, url: str) -> str | None:
     """The archive path of ``url``'s copy, downloading it if needed; None if refused."""
     known = archive.store.image_file(url)
@@ -67,18 +84,34 @@ async def _download(archive: Archive, fetcher: Getter, url: str) -> str | None:
 
 
 async def localize_images(
-    archive: Archive, fetcher: Getter, planned: list[Planned]
-) -> list[Planned]:
-    """``planned`` with the local copy of each of its images noted on the candidate."""
+    archive: Archive, fetcher: Getter, planned: list[Planned], budget: ImageBudget
+) -> tuple[list[Planned], int]:
+    """``planned`` with the local copy of each of its images noted on the candidate, and how
+    many images were skipped, over the per-article cap or the run's ``budget``."""
     if archive.policy.mode != "local":
-        return planned
-    wanted = {url for plan in planned for url in image_urls(plan.candidate.html, archive.policy)}
-    tasks = {url: asyncio.ensure_future(_download(archive, fetcher, url)) for url in wanted}
+        return planned, 0
+    skipped = 0
+    wanted: dict[str, None] = {}
+    for plan in planned:
+        urls = image_urls(plan.candidate.html, archive.policy)
+        skipped += max(0, len(urls) - budget.per_article)
+        wanted.update(dict.fromkeys(urls[: budget.per_article]))
+    fetched = []
+    for url in wanted:
+        known = archive.store.image_file(url)
+        if known and (archive.root / known).is_file():
+            fetched.append(url)  # kept already: no request
+        elif budget.left > 0:
+            budget.left -= 1
+            fetched.append(url)
+        else:
+            skipped += 1
+    tasks = {url: asyncio.ensure_future(_download(archive, fetcher, url)) for url in fetched}
     copies = {url: await task for url, task in tasks.items()}
 
     def with_images(plan: Planned) -> Planned:
-        found = {url: copies[url] for url in image_urls(plan.candidate.html, archive.policy)}
+        found = {url: copies.get(url) for url in image_urls(plan.candidate.html, archive.policy)}
         images = {url: path for url, path in found.items() if path}
         return replace(plan, candidate=replace(plan.candidate, images=images))
 
-    return [with_images(plan) for plan in planned]
+    return [with_images(plan) for plan in planned], skipped

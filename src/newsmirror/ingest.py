@@ -20,6 +20,7 @@ class Tally:
     seen: int = 0
     new: int = 0
     revised: int = 0
+    images_skipped: int = 0  # over the local image policy's caps (images.ImageBudget)
     revisions: list[Revision] = field(default_factory=list)  # what was recorded
     pages: int = 0  # article pages fetched for their full text
     page_failures: Counter[str] = field(default_factory=Counter)  # why pages failed, how often

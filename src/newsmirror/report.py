@@ -47,7 +47,8 @@ def outcome_line(outcome: Outcome) -> str:
         return f"{abbr}: not modified"
     tally = outcome.tally
     assert tally is not None
-    return f"{abbr}: {tally.new} new, {tally.revised} revised ({tally.seen} items)"
+    line = f"{abbr}: {tally.new} new, {tally.revised} revised ({tally.seen} items)"
+    return f"{line}; {tally.images_skipped} images skipped" if tally.images_skipped else line
 
 
 def print_outcome(outcome: Outcome) -> None:

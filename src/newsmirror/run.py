@@ -18,7 +18,7 @@ from .config import Source
 from .errors import HTTPStatus, NewsmirrorError, NotAFeed
 from .feeds import discover_feeds, looks_like_html
 from .fetch import Fetcher, Getter, Response, Validators
-from .images import localize_images
+from .images import ImageBudget, localize_images
 from .ingest import Tally, plan_feed, record_planned
 from .pages import fetch_pages
 from .prepare import Preparer
@@ -84,6 +84,7 @@ async def pass_source(
     preparer: Preparer,
     source: Source,
     now: datetime,
+    images: ImageBudget,
     written: Written | None = None,
 ) -> Outcome:
     store = archive.store
@@ -108,8 +109,9 @@ async def pass_source(
             planned = await fetch_pages(
                 fetcher, preparer, archive.policy, plan_feed(archive, source.abbr, prepared)
             )
-            planned = await localize_images(archive, fetcher, planned)
+            planned, skipped = await localize_images(archive, fetcher, planned, images)
             tally = record_planned(archive, source.abbr, planned, len(prepared.feed.items), now)
+            tally.images_skipped = skipped
             project_articles(archive, tally.revisions, written)
     except Exception as error:  # a failing source never stops the others, whatever failed
         message = str(error)
@@ -149,6 +151,7 @@ async def fetch_all(
     with Preparer(archive.policy) as preparer, WarcRecorder(archive.root) as recorder:
         capture = recorder if archive.settings.record.warc else None
         async with Fetcher(archive.settings.fetch, capture) as fetcher:
+            images = ImageBudget.of(archive.settings.mirror)
 
             async def one(source: Source) -> Outcome:
                 if not force and not is_due(archive.store.source_state(source.abbr), now):
@@ -157,7 +160,9 @@ async def fetch_all(
                     error = f"{source.abbr}: no feed URL; set `url` in the config"
                     outcome = Outcome(source, error=error)
                 else:
-                    outcome = await pass_source(archive, fetcher, preparer, source, now, written)
+                    outcome = await pass_source(
+                        archive, fetcher, preparer, source, now, images, written
+                    )
                 on_outcome(outcome)
                 return outcome
 
@@ -200,11 +205,12 @@ def replay_pass(
     async def go() -> list[Outcome]:
         with Preparer(archive.policy) as preparer:
             outcomes = []
+            images = ImageBudget.of(archive.settings.mirror)
             for source in archive.settings.sources:
                 state = archive.store.source_state(source.abbr)
                 if source.enabled and captured(state.feed_url or source.url):
                     outcomes.append(
-                        await pass_source(archive, replay, preparer, source, now, written)
+                        await pass_source(archive, replay, preparer, source, now, images, written)
                     )
             return outcomes
 

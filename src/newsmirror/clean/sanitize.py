@@ -1,11 +1,23 @@
-"""The allow-list sanitizer (nh3) and the plain-text view of a body."""
+"""The allow-list sanitizer (nh3) and the plain-text view of a body.
+
+Bounded work. Nesting deeper than browsers build, and formatting misnested past a count, are
+flattened first (``depth.limit_depth``), which keeps the parser's time linear in the body for
+the shapes known to cost more. For whatever
+other shape does, a large body (``CHILD_BYTES`` and up) is sanitized in a child process limited
+to ``CPU_SECONDS`` of CPU: past that it is killed, and the body is recorded as ``TOO_COMPLEX``,
+a notice in its place, instead of holding up the run.
+"""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from html import unescape
 
 import nh3
+
+from .depth import limit_depth
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",
@@ -24,6 +36,13 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
     "ol": {"start"},
 }
+CHILD_BYTES = 1 << 20
+CHILD = "newsmirror.clean.child"
+CPU_SECONDS = 30
+TOO_COMPLEX = (
+    "<p>（正文结构过于复杂，超出处理时限，未能存档。"
+    "The body was too complex to sanitize within its CPU budget and was not archived.）</p>"
+)
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "form", "noscript", "template", "object"}
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -48,11 +67,31 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize(html: str, base_url: str | None = None) -> str:
-    """``html`` with only allowed tags and attributes, relative URLs made absolute."""
+def sanitize(html: str, base_url: str | None = None, cpu_seconds: int = CPU_SECONDS) -> str:
+    """``html`` with only allowed tags and attributes, relative URLs made absolute; a large
+    body that takes more than ``cpu_seconds`` of CPU is ``TOO_COMPLEX``."""
+    if len(html) < CHILD_BYTES:
+        return clean_html(html, base_url)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", CHILD, str(cpu_seconds), base_url or ""],
+            input=html.encode("utf-8", "surrogatepass"),
+            capture_output=True,
+            timeout=cpu_seconds * 10,  # CPU time is the limit; this only guards the wait
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return TOO_COMPLEX
+    if done.returncode != 0:  # killed at the CPU limit (or out of memory)
+        return TOO_COMPLEX
+    return done.stdout.decode("utf-8", "surrogatepass")
+
+
+def clean_html(html: str, base_url: str | None) -> str:
+    """``sanitize`` without the CPU limit."""
     return str(
         nh3.clean(
-            html,
+            limit_depth(html),
             tags=ALLOWED_TAGS,
             clean_content_tags=DROPPED_WITH_CONTENT,
             attributes=ALLOWED_ATTRIBUTES,

@@ -12,18 +12,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..clean import ImagePolicy, flatten, map_image_sources
+from ..escaping import escape_line, escape_title, markdown_link
 from ..record.model import Revision, epoch_ms, parse_iso
 from ..store.sqlite import Listed
 
 ARTICLES_DIR = "articles"
 LISTS_DIR = "lists"
 SLUG_LIMIT = 64
-
-
-def escape_title(title: str) -> str:
-    """Fold white space and escape what would break the Markdown link."""
-    folded = " ".join(title.split())
-    return re.sub(r"([\\\[\]])", r"\\\1", folded)
 
 
 def version_path(path: str, rev: int) -> str:
@@ -74,7 +69,7 @@ def render_article(revision: Revision, policy: ImagePolicy, notice: str = "") ->
     body = notice + flatten(with_images(revision, policy, revision.path))
     return (
         f"<!--{epoch_ms(revision.time)}-->\n"
-        f"[{escape_title(revision.title)}]({revision.url or ''})\n"
+        f"{markdown_link(revision.title, revision.url)}\n"
         f"------\n\n{body}\n"
     )
 
@@ -137,7 +132,8 @@ def list_item(entry: Listed, tz: timezone) -> str:
 
 def render_list(name: str, entries: Sequence[Listed], tz: timezone) -> str:
     items = "".join(f"{list_item(entry, tz)}\n\n" for entry in entries)
-    return f"{name}\n------\n\n{items}".removesuffix("\n") if items else f"{name}\n------\n\n"
+    heading = escape_line(name)
+    return f"{heading}\n------\n\n{items}".removesuffix("\n") if items else f"{heading}\n------\n\n"
 
 
 def list_file(name: str) -> str:

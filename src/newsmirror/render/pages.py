@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..decide import MAX_PAGE_ATTEMPTS
+from ..escaping import http_url
 from ..library import Library, ListPage
 from ..record.model import parse_iso
 from ..search import marked_html
@@ -93,6 +94,7 @@ class Pages:
             marked=marked,
             search_terms=page_terms,
             page_attempts=MAX_PAGE_ATTEMPTS,
+            http_url=http_url,  # the publisher's link: http(s) only, whatever the record holds
             iso=lambda ms: datetime.fromtimestamp(ms / 1000, UTC).isoformat(),
             local=lambda ms: f"{datetime.fromtimestamp(ms / 1000, tz):%Y-%m-%d %H:%M}",
             local_iso=lambda text: f"{parse_iso(text).astimezone(tz):%Y-%m-%d %H:%M}",

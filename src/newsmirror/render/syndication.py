@@ -8,6 +8,7 @@ from functools import partial
 from urllib.parse import urljoin
 
 from ..clean import map_image_sources, plain_text
+from ..escaping import http_url
 from ..library import Library
 from ..project.feeds import FORMATS, FeedInfo, FeedItem
 from ..record.model import epoch_ms, parse_iso
@@ -40,7 +41,7 @@ def feed_items(
                 id=revision.article,
                 title=revision.title,
                 link=link,
-                original_url=revision.url,
+                original_url=http_url(revision.url),
                 published_ms=article.time_ms,
                 updated_ms=epoch_ms(parse_iso(revision.fetched)),
                 authors=revision.authors,

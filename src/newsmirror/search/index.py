@@ -73,6 +73,9 @@ class SearchIndex:
     def __init__(self, path: Path, *, readonly: bool = False, root: Path | None = None) -> None:
         self.log = RecordLog(root or path.resolve().parent.parent)
         self._counts: Counter[str] = Counter()
+        # Minutes found full (their first rowid) -> a later minute to look at instead, so many
+        # articles of one minute cost a look each, not one per full minute before theirs.
+        self._full: dict[int, int] = {}
         try:
             if readonly:
                 uri = f"{path.resolve().as_uri()}?mode=ro"
@@ -122,6 +125,7 @@ class SearchIndex:
         return str(row[0]) if row else None
 
     def _create(self) -> None:
+        self._full.clear()
         for table in ("fts", "docs", "counts", "record_files", "meta"):
             self.db.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in SCHEMA:  # not executescript, which would commit the transaction
@@ -135,6 +139,7 @@ class SearchIndex:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._full.clear()
             raise
         self.db.execute("COMMIT")
 
@@ -254,14 +259,25 @@ class SearchIndex:
         self._counts.update(_keys(doc.source, status))
 
     def _free_docid(self, time_ms: int) -> int:
+        """The first free rowid at the minute of ``time_ms`` or, when it is full, the next
+        minute with room. Full minutes passed are remembered (and the way through them
+        shortened, as in a union-find), so finding room costs the same however many articles
+        share a minute: linear in the articles, whatever their dates."""
         first = first_rowid(time_ms)
+        passed = []
         while True:
+            if (later := self._full.get(first)) is not None:
+                passed.append(first)
+                first = later
+                continue
             (top,) = self.db.execute(
                 "SELECT max(docid) FROM docs WHERE docid >= ? AND docid < ?",
                 (first, first + SLOTS),
             ).fetchone()
-            if top is None:
-                return first
-            if top + 1 < first + SLOTS:
-                return int(top) + 1
-            first += SLOTS  # a full minute: the next (only the order shifts)
+            if top is not None and top + 1 >= first + SLOTS:
+                passed.append(first)
+                first += SLOTS  # a full minute: the next (only the order shifts)
+                continue
+            for full in passed:
+                self._full[full] = first
+            return first if top is None else int(top) + 1
