@@ -7,12 +7,11 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -32,6 +31,7 @@ from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
 from .feeds import Outline, parse_feed, read_opml, write_opml
 from .fetch import Fetcher, Validators
 from .history import changes, history, render_diff, word_diff
+from .options import Parser, since, whole
 from .project.projector import project_pending, rebuild
 from .publish.commit import Snapshot, commit_all
 from .publish.git import push
@@ -201,7 +201,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
             outlines = [Outline(s.name, s.url, None, s.abbr) for s in archive.settings.sources]
         data = write_opml("newsmirror sources", outlines)
         if args.output:
-            Path(args.output).write_bytes(data)
+            try:
+                Path(args.output).write_bytes(data)
+            except OSError as error:
+                raise ConfigError(f"-o {args.output}: cannot write: {error.strerror}") from None
         else:
             sys.stdout.buffer.write(data)
         return 0
@@ -308,11 +311,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
-    since = args.since
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-        start = datetime.fromisoformat(since).replace(tzinfo=UTC)
-    else:
-        start = datetime.now(UTC) - timedelta(seconds=parse_duration(since, "--since"))
+    start = since(args.since)
     with Archive(root_of(args), write=False) as archive:
         found = changes(archive, iso(start))
     for change in found:
@@ -344,7 +343,7 @@ def cmd_import_warc(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = Parser(
         prog="newsmirror", description="Follow news feeds and keep a complete, revisioned mirror."
     )
     top.add_argument("-C", dest="directory", metavar="DIR", help="the archive (default: here)")
@@ -379,7 +378,9 @@ def parser() -> argparse.ArgumentParser:
     search.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
     search.add_argument("--until", metavar="DATE", help="published on or before YYYY-MM-DD")
     search.add_argument("--status", choices=STATUSES, help="only edited or removed articles")
-    search.add_argument("--limit", type=int, default=20, metavar="N", help="hits (default 20)")
+    search.add_argument(
+        "--limit", type=whole(1, 10_000), default=20, metavar="N", help="hits (default 20)"
+    )
     search.add_argument("--json", action="store_true", help="one JSON object per hit and line")
     rebuild_cmd = command("rebuild", cmd_rebuild, "regenerate every projection from the record")
     rebuild_cmd.add_argument("--wait", action="store_true", help="wait for a running pass")
@@ -396,7 +397,7 @@ def parser() -> argparse.ArgumentParser:
         "--manifest", metavar="FILE", help='JSON Lines of {"path", "url"}; - for stdin'
     )
     extract.add_argument(
-        "--jobs", type=int, metavar="N", help="worker processes (default: all cores)"
+        "--jobs", type=whole(1, 256), metavar="N", help="worker processes (default: all cores)"
     )
 
     show = command("show", cmd_show, "an article and its history")
@@ -404,7 +405,11 @@ def parser() -> argparse.ArgumentParser:
     diff = command("diff", cmd_diff, "what changed between two revisions, word by word")
     diff.add_argument("article", metavar="ARTICLE", help="id, file path or URL")
     diff.add_argument(
-        "revs", nargs="*", type=int, metavar="REV", help="two revisions (default: the last two)"
+        "revs",
+        nargs="*",
+        type=whole(1, 10**9),
+        metavar="REV",
+        help="two revisions (default: the last two)",
     )
     recent = command("changes", cmd_changes, "edits, removals and restorations recorded recently")
     recent.add_argument(
@@ -453,6 +458,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except NewsmirrorError as error:
         errors.print(f"newsmirror: {error}", markup=False)
+        return 1
+    except OSError as error:  # the disk or the file system said no: name the file
+        where = error.filename or root_of(args)
+        errors.print(f"newsmirror: {where}: {error.strerror or error}", markup=False)
         return 1
     except KeyboardInterrupt:
         errors.print("newsmirror: interrupted")

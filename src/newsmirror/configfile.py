@@ -8,6 +8,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import AoT, Table
 
+from .clean import clean_line
 from .config import (
     CONFIG_FILE,
     Settings,
@@ -91,7 +92,11 @@ def _sources_array(sources: tuple[Source, ...]) -> AoT:
 
 def init_archive(root: Path, sources: tuple[Source, ...] = DEFAULT_SOURCES) -> bool:
     """Create the archive at ``root``; False when one is there already (left as it is)."""
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = "a file is in the way" if isinstance(error, FileExistsError) else error.strerror
+        raise ConfigError(f"{root}: cannot make the archive's folder: {reason}") from None
     config = root / CONFIG_FILE
     if config.exists():
         return False
@@ -174,4 +179,4 @@ def derive_abbr(url: str, taken: set[str]) -> str:
 
 def list_name(title: str) -> str:
     """A source name from a feed's title: usable as ``lists/{NAME}.md`` on any file system."""
-    return re.sub(r"[/\\]+", "-", " ".join(title.split())).strip(" .-")[:100]
+    return re.sub(r"[/\\]+", "-", clean_line(title)).strip(" .-")[:100]
