@@ -19,6 +19,7 @@ _COMMENT_OR_DECL = re.compile(r"<!--.*?(?:-->|\Z)|<![^>]*(?:>|\Z)", re.S)
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][^>]*(?:>|\Z)")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_RFC822_YEAR = re.compile(r"\d{1,2}\s+[A-Za-z]{3}\s+(\d+)")
 
 
 def resolve_url(base: str | None, ref: object) -> str | None:
@@ -90,6 +91,10 @@ def utc_from_string(value: object) -> datetime | None:
         try:  # feeds written by hand sometimes use RSS-style dates in JSON
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
+            return None
+        # RFC 822 reads a year under 100 as two digits: "0000" would be 2000, not "no date".
+        year = _RFC822_YEAR.search(text)
+        if year and len(year[1]) > 2 and int(year[1]) != parsed.year:
             return None
     if parsed.tzinfo is None:  # no zone given: UTC is the only defensible reading
         parsed = parsed.replace(tzinfo=UTC)
