@@ -237,6 +237,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
     abbrs = {s.abbr for s in existing}
     urls = {s.url for s in existing}
+    numbered: dict[str, int] = {}
     added = 0
     for outline in outlines:
         if outline.xml_url in urls:
@@ -244,7 +245,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         abbr = (
             outline.abbr
             if outline.abbr and outline.abbr not in abbrs
-            else derive_abbr(outline.xml_url, abbrs)
+            else derive_abbr(outline.xml_url, abbrs, numbered)
         )
         name = list_name(outline.title) or abbr
         try:

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,7 +288,9 @@ def source_from_table(entry: Any, index: int) -> Source:
     url = entry["url"].strip()
     enabled = _coerce(entry.get("enabled", True), bool, f"{where} enabled")
     if url and not _is_web_url(url):
-        raise ConfigError(f"{where}: url {url!r} must start with http:// or https:// and name a host")
+        raise ConfigError(
+            f"{where}: url {url!r} must start with http:// or https:// and name a host"
+        )
     if enabled and not url:
         raise ConfigError(f"{where}: an enabled source needs a url")
     interval = entry.get("interval")
@@ -325,7 +328,7 @@ def validate(settings: Settings) -> Settings:
     abbrs = [s.abbr for s in settings.sources]
     names = [s.name for s in settings.sources]
     for values, what in ((abbrs, "abbr"), (names, "name")):
-        repeated = {v for v in values if values.count(v) > 1}
+        repeated = {v for v, n in Counter(values).items() if n > 1}
         if repeated:
             raise ConfigError(
                 f"{CONFIG_FILE}: two sources share the {what} {sorted(repeated)[0]!r}"
