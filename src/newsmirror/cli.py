@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -51,6 +52,13 @@ from .run import replay_pass as run_replay
 from .search import SearchQuery, hit_json
 from .search.model import STATUSES, day_start_ms
 from .warc import Captured, WarcReplay, read_captures
+
+OS_ADVICE = {
+    errno.ENOSPC: "; free space and run again (what was recorded is kept)",
+    errno.EDQUOT: "; free space and run again (what was recorded is kept)",
+    errno.EROFS: "; this command writes to the archive: run it where the archive is writable",
+    errno.EACCES: "; check the permissions of the archive's files",
+}
 
 
 def root_of(args: argparse.Namespace) -> Path:
@@ -462,7 +470,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as error:  # the disk or the file system said no: name the file
         where = error.filename or root_of(args)
-        errors.print(f"newsmirror: {where}: {error.strerror or error}", markup=False)
+        advice = OS_ADVICE.get(error.errno or 0, "")
+        errors.print(f"newsmirror: {where}: {error.strerror or error}{advice}", markup=False)
         return 1
     except KeyboardInterrupt:
         errors.print("newsmirror: interrupted")
