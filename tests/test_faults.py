@@ -115,3 +115,23 @@ def test_a_damaged_cache_is_rebuilt_from_the_record(archive: Path, cache: str, d
         lines = no_traceback(done)
         assert all(cache in line and "rebuilt" in line for line in lines)
     assert cli(archive, "search", "--json", "Item").stdout.count('"article"') == 5
+
+
+def test_a_first_build_cut_short_is_taken_up_by_the_next(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The site's folder fills up half-way through the first build: pages written, no manifest.
+    disk = SmallDisk(tmp_path / "disk", 60_000)
+    try:
+        out = disk.path / "site"
+        cut = disk.cli("-C", str(archive), "build", "--out", str(out), "--no-search")
+        assert cut.returncode != 0
+        assert len(no_traceback(cut)) == 1
+        assert any(out.iterdir())
+        disk.grow()
+        done = disk.cli("-C", str(archive), "build", "--out", str(out), "--no-search")
+        assert done.returncode == 0, done.stderr
+        assert (out / "index.html").is_file()
+        assert sum(1 for _ in out.rglob("*.html")) > len(ITEMS[:5])
+    finally:
+        disk.close()
