@@ -4,6 +4,7 @@ naming the file and what to do; what can go on, goes on."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,3 +136,13 @@ def test_a_first_build_cut_short_is_taken_up_by_the_next(
         assert sum(1 for _ in out.rglob("*.html")) > len(ITEMS[:5])
     finally:
         disk.close()
+
+
+def test_a_state_holding_extreme_values_is_read(archive: Path) -> None:
+    # What years of failures in a row, or a cache written by another version, leave behind.
+    with sqlite3.connect(archive / ".newsmirror" / "state.sqlite") as db:
+        db.execute("UPDATE sources SET errors = 5000, next_due = 1e300")
+    assert cli(archive, "status").returncode in (0, 1)
+    done = cli(archive, "run", "--all")
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    assert cli(archive, "status").returncode == 0

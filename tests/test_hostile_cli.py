@@ -42,6 +42,7 @@ def one_line_error(code: int, err: str) -> None:
 
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # where fuzzed relative paths (sources export -o X) land
     return make_archive(
         tmp_path / "a", [Source("A", "a", "http://127.0.0.1:9/feed.xml")], monkeypatch
     )

@@ -57,7 +57,8 @@ def next_due(archive: Archive, source: Source, state: SourceState, now: datetime
     interval = source.interval or settings.interval_seconds
     if state.errors:
         # Back off while a source keeps failing: interval, 2x, 4x ... up to max_backoff.
-        wait = min(settings.max_backoff_seconds, interval * 2.0 ** (state.errors - 1))
+        # (The exponent is bounded: 2.0 ** 1024 overflows, and 2 ** 40 is past any max_backoff.)
+        wait = min(settings.max_backoff_seconds, interval * 2.0 ** min(state.errors - 1, 40))
     else:
         wait = interval
     jitter = settings.schedule.jitter
