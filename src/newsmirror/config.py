@@ -344,6 +344,20 @@ def validate(settings: Settings) -> Settings:
         )
     for name in SECTIONS:
         _check_values(name, getattr(settings, name))
+    proxy = settings.mirror.image_proxy
+    if not (re.match(r"https?://", proxy, re.I) and "{host}" in proxy):
+        raise ConfigError(
+            f"[mirror] image_proxy {proxy!r}: give an http(s) URL with {{host}} and {{path}}"
+        )
+    publish = settings.publish
+    for where, name in [("branch", publish.branch), ("site_branch", publish.site_branch)] + [
+        ("remotes", remote) for remote in publish.remotes
+    ]:
+        # Given to git as arguments: a leading "-" would be read as an option.
+        if name.startswith("-") or re.search(r"\s", name):
+            raise ConfigError(
+                f"[publish] {where} {name!r}: a git name cannot start with - or hold spaces"
+            )
     settings.interval_seconds  # noqa: B018 - parses, raising ConfigError when invalid
     settings.max_backoff_seconds  # noqa: B018
     settings.recheck_seconds  # noqa: B018
