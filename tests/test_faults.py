@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from archive_helpers import articles, git_log, make_archive, rss
 from faults import COMMAND, ReadOnlyView, SmallDisk
 from newsmirror.config import Source
+from newsmirror.web.app import create_app
 from server import LocalServer, Reply
 
 # 40 items of about 30 KB of text each: more than the small disks below hold.
@@ -60,6 +62,7 @@ def test_a_full_disk_is_one_line_and_freeing_space_recovers(
     assert any(
         word in lines[0] for word in ("free space", "No space", "File too large", "disk is full")
     ), lines
+    assert "failed" not in full.stdout  # the disk's fault is not counted against the source
     for argv in (["status"], ["search", "Item"]):  # what reads still works, or says why not
         assert disk.cli("-C", str(root), *argv).returncode in (0, 1)
     disk.grow()
@@ -90,6 +93,9 @@ def test_a_read_only_archive_can_be_read(archive: Path, tmp_path: Path) -> None:
         assert status.returncode == 0 and "Traceback" not in status.stderr
         found = cli(view.path, "search", "--json", "Item")
         assert found.returncode == 0 and found.stdout.count('"article"') == 5, found.stderr
+        with TestClient(create_app(view.path)) as reader:  # and serve
+            assert reader.get("/").status_code == 200
+            assert reader.get("/api/search?q=Item").json()["total"] == 5
         for argv in (["run"], ["rebuild"]):  # commands that write say so in one line
             done = cli(view.path, *argv)
             assert done.returncode == 1

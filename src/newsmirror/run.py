@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from .archive import Archive
 from .config import Source
-from .errors import HTTPStatus, NewsmirrorError, NotAFeed
+from .errors import ArchiveError, HTTPStatus, NewsmirrorError, NotAFeed, RecordError
 from .feeds import discover_feeds, looks_like_html
 from .fetch import Fetcher, Getter, Response, Validators
 from .images import localize_images
@@ -112,6 +112,10 @@ async def pass_source(
             planned = await localize_images(archive, fetcher, planned)
             tally = record_planned(archive, source.abbr, planned, len(prepared.feed.items), now)
             project_articles(archive, tally.revisions, written)
+    except (OSError, RecordError, ArchiveError):
+        # The disk or the caches failed, not the source: nothing is counted against it, and the
+        # run stops with one line (what was recorded stays; the next run catches up).
+        raise
     except Exception as error:  # a failing source never stops the others, whatever failed
         message = str(error)
         if not isinstance(error, NewsmirrorError):
