@@ -6,6 +6,7 @@ The fixed cases are the ones a campaign found; the Hypothesis tests look for the
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from pathlib import Path
 
@@ -214,6 +215,50 @@ def test_fuzzed_settings_never_crash_a_run(
             if code == 2:
                 assert len(err.strip().splitlines()) == 1, err
                 break
+
+
+toml_values = st.recursive(
+    st.one_of(
+        st.integers(min_value=-(2**63), max_value=2**63 - 1).map(str),
+        st.sampled_from(["nan", "inf", "-inf", "0.0", "1e308", "true", "false", "1979-05-27",
+                         "07:32:00", "1979-05-27T07:32:00Z"]),
+        st.text(st.characters(blacklist_categories=("Cs",)), max_size=10).map(
+            lambda t: json.dumps(t, ensure_ascii=True)  # a valid TOML basic string
+        ),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3).map(lambda v: "[" + ", ".join(v) + "]"),
+        st.lists(st.tuples(st.sampled_from(["a", "b"]), inner), max_size=2).map(
+            lambda v: "{" + ", ".join(f"{k} = {x}" for k, x in dict(v).items()) + "}"
+        ),
+    ),
+    max_leaves=4,
+)  # fmt: skip
+SOURCE_KEYS = ["name", "abbr", "url", "interval", "enabled", "full_text"]
+
+
+@FUZZ
+@given(
+    chosen=st.dictionaries(st.sampled_from(FIELDS), toml_values, max_size=3),
+    source=st.dictionaries(st.sampled_from(SOURCE_KEYS), toml_values, max_size=6),
+)
+def test_fuzzed_settings_files_are_read_or_refused_in_one_line(
+    tmp_path_factory: pytest.TempPathFactory,
+    capfd: pytest.CaptureFixture[str],
+    chosen: dict[tuple[str, str, str], str],
+    source: dict[str, str],
+) -> None:
+    root = tmp_path_factory.mktemp("toml")
+    tables: dict[str, list[str]] = {}
+    for (section, name, _), value in chosen.items():
+        tables.setdefault(section, []).append(f"{name} = {value}")
+    text = "".join(f"[{section}]\n" + "\n".join(lines) + "\n" for section, lines in tables.items())
+    text += "[[sources]]\n" + "".join(f"{key} = {value}\n" for key, value in source.items())
+    (root / "newsmirror.toml").write_text(text, encoding="utf-8")
+    code, _, err = cli(capfd, "-C", str(root), "status")
+    assert code in (0, 1, 2), err
+    if code:
+        assert len(err.strip().splitlines()) == 1, err
 
 
 def test_every_number_setting_has_a_finite_range() -> None:

@@ -8,6 +8,7 @@ import contextlib
 import errno
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -472,6 +473,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = error.filename or root_of(args)
         advice = OS_ADVICE.get(error.errno or 0, "")
         errors.print(f"newsmirror: {where}: {error.strerror or error}{advice}", markup=False)
+        return 1
+    except sqlite3.Error as error:  # a fault the caches' connections did not see first
+        errors.print(
+            f"newsmirror: {root_of(args) / '.newsmirror'}: a cache failed ({error}); delete "
+            "its *.sqlite files and run again: they are rebuilt from the record",
+            markup=False,
+        )
         return 1
     except KeyboardInterrupt:
         errors.print("newsmirror: interrupted")
