@@ -107,9 +107,9 @@ class Archive:
                         shutil.copyfile(self.root / f"{name}{suffix}", copied)
         else:
             (self.root / CACHE_DIR).mkdir(exist_ok=True)
-        if self.write:
-            self._acquire_lock()
         try:
+            if self.write:
+                self._acquire_lock()
             self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
             self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
         except BaseException:
@@ -172,6 +172,12 @@ class Archive:
                 f"{self.root}: another newsmirror run holds the archive (pid {holder}); "
                 "wait for it to finish, or pass --wait"
             ) from None
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, str(os.getpid()).encode(), 0)
         self._lock_handle = handle
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, str(os.getpid()).encode(), 0)
+        except OSError as error:
+            raise ArchiveError(
+                f"{self.root / LOCK_FILE}: cannot write: {error.strerror}; free space or fix "
+                "the disk and run again"
+            ) from None

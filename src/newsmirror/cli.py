@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .adopt import adopt
-from .archive import Archive
+from .archive import CACHE_DIR, Archive
 from .bulk_extract import (
     Input,
     extract_all,
@@ -476,7 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except sqlite3.Error as error:  # a fault the caches' connections did not see first
         errors.print(
-            f"newsmirror: {root_of(args) / '.newsmirror'}: a cache failed ({error}); delete "
+            f"newsmirror: {root_of(args) / CACHE_DIR}: a cache failed ({error}); delete "
             "its *.sqlite files and run again: they are rebuilt from the record",
             markup=False,
         )
