@@ -71,6 +71,8 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ["serve", "--workers", "-2"],
         ["run", "--every", "0"],
         ["nosuchcommand"],
+        ["show", "a\udcffb"],  # bytes that are not UTF-8 in the command line
+        ["sources", "add", "https://a.example/", "--no-fetch", "--name", "\udcff"],
     ],
 )
 def test_each_bad_option_is_one_line_and_exit_2(
@@ -131,11 +133,13 @@ def test_each_bad_setting_is_one_line_and_exit_2(
     one_line_error(code, err)
 
 
-# Text an attacker types: controls, surrogate-free Unicode, dates and numbers at the edges.
+# Text an attacker types: controls, Unicode, bytes that are not UTF-8, dates and numbers at the
+# edges.
 hostile_text = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
     st.sampled_from(["", "-1", "0", "nan", "inf", "9999-12-31", "0000-01-01", "2024-02-30",
-                     "1e309", "99999999999999999999", "\x00", "../..", ".", "-", "--", "1h"]),
+                     "1e309", "99999999999999999999", "\x00", "../..", ".", "-", "--", "1h",
+                     "\udcff", "a\udcffb"]),  # bytes that are not UTF-8, as Python gives them
 )  # fmt: skip
 OPTIONS: dict[str, list[str]] = {
     "status": [],

@@ -8,6 +8,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -459,6 +460,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for argument in argv:
+        if not argument.isascii() and re.search(r"[\ud800-\udfff]", argument):
+            # Bytes that are not UTF-8 (Python keeps them as lone surrogates): no option, name
+            # or path newsmirror writes can hold them.
+            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            errors.print(f"newsmirror: argument {shown}: not UTF-8 text", markup=False)
+            return 2
     args = parser().parse_args(argv)
     try:
         code: int = args.handler(args)

@@ -32,9 +32,10 @@ DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # The longest duration any setting or option takes: ten years. Longer ones are typos, and past
 # a few thousand years they are past the calendar that schedules and reports are written in.
 MAX_DURATION = 3650 * 86400.0
-# Control characters (C0, DEL, C1): no name, URL or setting has a use for them, and a NUL makes
-# file names, HTTP headers and git fail.
-CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters (C0, DEL, C1) and lone surrogates (bytes that were not UTF-8, as Python
+# decodes the environment): no name, URL or setting has a use for them, and a NUL makes file
+# names, HTTP headers and git fail.
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def setting(default: Any, help: str, low: float = 0, high: float = math.inf) -> Any:
@@ -320,7 +321,9 @@ def _check_values(name: str, section: Any) -> None:
                 raise ConfigError(f"{where}: give a number from {low} to {high}, got {value!r}")
         for text in value if isinstance(value, list) else [value]:
             if isinstance(text, str) and CONTROLS.search(text):
-                raise ConfigError(f"{where}: {text!r} holds a control character; remove it")
+                raise ConfigError(
+                    f"{where}: {text!r} holds a control character or bytes that are not UTF-8"
+                )
 
 
 def validate(settings: Settings) -> Settings:
