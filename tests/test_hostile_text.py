@@ -39,7 +39,8 @@ def test_controls_and_lone_surrogates_are_cleaned_and_the_feed_kept(
                 '{"id": "1", "url": "https://x.example/1", "title": "Nul\\u0000 and\\u0001bell",'
                 ' "content_html": "<p>a\\u0000b\\u001bc\\u007fd</p>"},'
                 '{"id": "2", "url": "https://x.example/2", "title": "Lone \\ud800 half",'
-                ' "content_html": "<p>kept \\udfff too</p>", "authors": [{"name": "\\ud83d"}]},'
+                ' "content_html": "<p>kept \\udfff too</p>",'
+                ' "authors": [{"name": "\\u0000Ann\\ud83d"}]},'
                 '{"id": "3", "url": "https://x.example/3", "title": "Plain"}'
             ),
             headers={"Content-Type": JSON_FEED},
@@ -52,6 +53,7 @@ def test_controls_and_lone_surrogates_are_cleaned_and_the_feed_kept(
     text = "".join(files.values())
     assert not any(ch in text for ch in "\x00\x01\x1b\x7f")
     assert "Nul and" in text and "Lone \ufffd half" in text and "kept \ufffd too" in text
+    assert [r["authors"] for r in recorded(root) if r["authors"]] == [("Ann\ufffd",)]
     # git takes every article for text: numstat says "-" for a binary file
     numstat = subprocess.run(
         ["git", "show", "--numstat", "--format=", "HEAD"], cwd=root, capture_output=True, text=True

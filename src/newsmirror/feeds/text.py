@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+from ..clean.sanitize import clean_line
+
 _WEB_SCHEMES = frozenset({"http", "https"})
 
 # Comments and declarations vanish; a <br> becomes a space so "a<br>b" stays two words; any other
@@ -105,10 +107,11 @@ def utc_from_string(value: object) -> datetime | None:
 
 
 def unique(values: list[str]) -> tuple[str, ...]:
-    """Non-empty stripped values, first occurrence kept, order kept."""
+    """Non-empty values cleaned as titles are (``clean_line``), first occurrence kept, in
+    order."""
     seen: dict[str, None] = {}
     for value in values:
-        value = value.strip()
+        value = clean_line(value)
         if value:
             seen.setdefault(value, None)
     return tuple(seen)
