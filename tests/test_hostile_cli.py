@@ -271,3 +271,22 @@ def test_every_number_setting_has_a_finite_range() -> None:
             if f.type in ("int", "float"):
                 low, high = f.metadata["range"]
                 assert math.isfinite(low) and math.isfinite(high), f.name
+
+
+def test_opml_outlines_cannot_forge_terminal_lines(
+    root: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        '<outline type="rss" text="Fine" xmlUrl="https://fine.example/feed"/>'
+        '<outline type="rss" text="x" xmlUrl="https://evil.example/&#10;newsmirror: forged"/>'
+        '<outline type="rss" text="y" xmlUrl="https://evil2.example/&#13;&#9;tab"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    code, out, err = cli(capfd, "-C", str(root), "sources", "import", str(opml))
+    assert code == 0 and "imported 1 of 3" in out
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and all("skipped" in line for line in lines), err
+    assert "\\n" in lines[0] and "\\r\\t" in lines[1]

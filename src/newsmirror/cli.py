@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import errno
 import json
 import os
-import re
 import sqlite3
 import sys
 import time
@@ -19,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .adopt import adopt
-from .archive import CACHE_DIR, Archive
+from .archive import Archive
 from .bulk_extract import (
     Input,
     extract_all,
@@ -34,7 +32,7 @@ from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
 from .feeds import Outline, parse_feed, read_opml, write_opml
 from .fetch import Fetcher, Validators
 from .history import changes, history, render_diff, word_diff
-from .options import Parser, since, whole
+from .options import Parser, one_line, report_failure, since, text_arguments, whole
 from .project.projector import project_pending, rebuild
 from .publish.commit import Snapshot, commit_all
 from .publish.git import push
@@ -54,13 +52,6 @@ from .run import replay_pass as run_replay
 from .search import SearchQuery, hit_json
 from .search.model import STATUSES, day_start_ms
 from .warc import Captured, WarcReplay, read_captures
-
-OS_ADVICE = {
-    errno.ENOSPC: "; free space and run again (what was recorded is kept)",
-    errno.EDQUOT: "; free space and run again (what was recorded is kept)",
-    errno.EROFS: "; this command writes to the archive: run it where the archive is writable",
-    errno.EACCES: "; check the permissions of the archive's files",
-}
 
 
 def root_of(args: argparse.Namespace) -> Path:
@@ -261,7 +252,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         try:
             editor.add(Source(name, abbr, outline.xml_url))
         except ConfigError as error:
-            errors.print(f"{outline.xml_url}: skipped: {error}", markup=False)
+            errors.print(one_line(f"{outline.xml_url}: skipped: {error}"), markup=False)
             continue
         abbrs.add(abbr)
         urls.add(outline.xml_url)
@@ -460,36 +451,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    for argument in argv:
-        if not argument.isascii() and re.search(r"[\ud800-\udfff]", argument):
-            # Bytes that are not UTF-8 (Python keeps them as lone surrogates): no option, name
-            # or path newsmirror writes can hold them.
-            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            errors.print(f"newsmirror: argument {shown}: not UTF-8 text", markup=False)
-            return 2
-    args = parser().parse_args(argv)
+    args: argparse.Namespace | None = None
     try:
+        args = parser().parse_args(text_arguments(sys.argv[1:] if argv is None else argv))
         code: int = args.handler(args)
         return code
-    except ConfigError as error:
-        errors.print(f"newsmirror: {error}", markup=False)
-        return 2
-    except NewsmirrorError as error:
-        errors.print(f"newsmirror: {error}", markup=False)
-        return 1
-    except OSError as error:  # the disk or the file system said no: name the file
-        where = error.filename or root_of(args)
-        advice = OS_ADVICE.get(error.errno or 0, "")
-        errors.print(f"newsmirror: {where}: {error.strerror or error}{advice}", markup=False)
-        return 1
-    except sqlite3.Error as error:  # a fault the caches' connections did not see first
-        errors.print(
-            f"newsmirror: {root_of(args) / CACHE_DIR}: a cache failed ({error}); delete "
-            "its *.sqlite files and run again: they are rebuilt from the record",
-            markup=False,
-        )
-        return 1
+    except (NewsmirrorError, OSError, sqlite3.Error) as error:
+        return report_failure(error, root_of(args) if args else Path())
     except KeyboardInterrupt:
         errors.print("newsmirror: interrupted")
         return 130

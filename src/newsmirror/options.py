@@ -1,18 +1,31 @@
-"""The command line's parser and the types of its options: every option is checked where it is
-read, and a wrong one is one line on standard error and exit code 2."""
+"""The command line's edges: its parser and the types of its options (every option is checked
+where it is read, and a wrong one is one line on standard error and exit code 2), and the one
+place failures become that one line."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import re
 import socket
+import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import NoReturn
 
+from .archive import CACHE_DIR
 from .config import MAX_DURATION, parse_duration
 from .errors import ArchiveError, ConfigError
+
+OS_ADVICE = {
+    errno.ENOSPC: "; free space and run again (what was recorded is kept)",
+    errno.EDQUOT: "; free space and run again (what was recorded is kept)",
+    errno.EROFS: "; this command writes to the archive: run it where the archive is writable",
+    errno.EACCES: "; check the permissions of the archive's files",
+}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Parser(argparse.ArgumentParser):
@@ -67,3 +80,36 @@ def check_listen(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as error:
             raise ArchiveError(f"cannot serve on {host}:{port}: {error.strerror}") from None
+
+
+def one_line(text: str) -> str:
+    """``text`` fit for one line of a terminal: control characters (newlines, escapes) written
+    as ``\\n``, ``\\x1b``…, so that no name or URL in a message can forge a line or a colour."""
+    return _CONTROL.sub(lambda match: repr(match[0])[1:-1], text)
+
+
+def text_arguments(argv: Sequence[str]) -> list[str]:
+    """``argv``, refused (ConfigError) when an argument holds bytes that are not UTF-8: Python
+    keeps them as lone surrogates, which no option, name or path newsmirror writes can hold."""
+    for argument in argv:
+        if not argument.isascii() and re.search(r"[\ud800-\udfff]", argument):
+            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise ConfigError(f"argument {shown}: not UTF-8 text")
+    return list(argv)
+
+
+def report_failure(error: Exception, root: Path) -> int:
+    """Print ``error`` as one line on standard error; the exit code: 2 when the configuration
+    or the command line is wrong, else 1."""
+    if isinstance(error, OSError):  # the disk or the file system said no: name the file
+        where = error.filename or root
+        message = f"{where}: {error.strerror or error}{OS_ADVICE.get(error.errno or 0, '')}"
+    elif isinstance(error, sqlite3.Error):  # a fault no cache connection saw first
+        message = (
+            f"{root / CACHE_DIR}: a cache failed ({error}); delete its *.sqlite files and run "
+            "again: they are rebuilt from the record"
+        )
+    else:
+        message = str(error)
+    sys.stderr.write(f"newsmirror: {one_line(message)}\n")
+    return 2 if isinstance(error, ConfigError) else 1
