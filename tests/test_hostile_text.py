@@ -149,3 +149,21 @@ def test_list_names_git_or_a_file_system_treats_specially_get_a_safe_file(
         text=True,
     ).stdout.splitlines()
     assert tracked == [f"lists/{file}"]
+
+
+@pytest.mark.parametrize("closed", [True, False])  # well-formed, and broken (the loose parser)
+def test_references_to_no_character_cost_nothing_else(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, closed: bool
+) -> None:
+    refs = ["&#xD800;", "&#55296;", "&#x110000;", "&#99999999999999999999;", "&#0;", "&#x1b;"]
+    items = [
+        {"title": f"T{i} a{ref}b", "link": f"https://x.example/{i}"} for i, ref in enumerate(refs)
+    ]
+    body = rss(items) if closed else rss(items).removesuffix(b"</rss>")
+    server.route("/feed.xml", Reply(body=body))
+    root = make_archive(tmp_path / "a", [Source("R", "r", server.url("/feed.xml"))], monkeypatch)
+    assert nm(root, "run") == 0
+    titles = sorted(str(r["title"]) for r in recorded(root))
+    assert titles == [
+        "T0 a\ufffdb", "T1 a\ufffdb", "T2 a\ufffdb", "T3 a\ufffdb", "T4 ab", "T5 ab"
+    ]  # fmt: skip
