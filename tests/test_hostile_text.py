@@ -3,14 +3,19 @@ a file system or git treats specially. Through a real run, a real git repository
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.archive import Archive
+from newsmirror.clean import ImagePolicy
 from newsmirror.config import Source
+from newsmirror.prepare import prepare_feed
 from server import LocalServer, Reply
 
 JSON_FEED = "application/feed+json"
@@ -167,3 +172,27 @@ def test_references_to_no_character_cost_nothing_else(
     assert titles == [
         "T0 a\ufffdb", "T1 a\ufffdb", "T2 a\ufffdb", "T3 a\ufffdb", "T4 ab", "T5 ab"
     ]  # fmt: skip
+
+
+def _json_string(text: str) -> str:
+    """``text`` as a JSON string, lone surrogates written as the escapes a feed would use."""
+    return "".join(
+        f"\\u{ord(ch):04x}" if ch in '"\\' or ord(ch) < 0x20 or 0xD800 <= ord(ch) <= 0xDFFF else ch
+        for ch in text
+    ).join('""')
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=st.text(max_size=30), body=st.text(max_size=60), author=st.text(max_size=10))
+def test_any_text_in_a_feed_is_recorded_as_text(title: str, body: str, author: str) -> None:
+    item = (
+        f'{{"id": "1", "url": "https://x.example/1", "title": {_json_string(title)}, '
+        f'"content_text": {_json_string(body)}, "authors": [{{"name": {_json_string(author)}}}]}}'
+    )
+    prepared = prepare_feed(json_feed(item), "https://x.example/f", JSON_FEED, "j", ImagePolicy())
+    for candidate in prepared.candidates:
+        values = [candidate.title, candidate.html, candidate.text, *candidate.item.authors]
+        for value in values:
+            value.encode("utf-8")  # no lone surrogate: it can be written
+            assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value), repr(value)
+        assert "\n" not in candidate.title and "\t" not in candidate.title
