@@ -118,6 +118,8 @@ def test_searches_and_changes_at_the_ends_of_the_calendar(
         "[mirror]\nimage_proxy = '{'\n",
         "[publish]\nremotes = ['--upload-pack=touch x']\n",
         "[publish]\nsite_branch = '-f'\n",
+        "[[sources]]\nname = 'a/b'\nabbr = 'a'\nurl = 'https://a.example/'\n"
+        "[[sources]]\nname = 'A_B'\nabbr = 'b'\nurl = 'https://b.example/'\n",
         "[[sources]]\nname = \"a\\u0000b\"\nabbr = 'a'\nurl = 'https://a.example/'\n",
         "[[sources]]\nname = 'A'\nabbr = 'a'\nurl = 'https://a.example/'\ninterval = []\n",
         "[[sources]]\nname = 'A'\nabbr = 'a'\nurl = 'https://a.example/'\ninterval = nan\n",

@@ -38,6 +38,20 @@ MAX_DURATION = 3650 * 86400.0
 CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+# Names a file system or git treats specially: Windows' device names and forbidden characters
+# (a reader's clone must check out anywhere), path separators, a leading dot (hidden, and the
+# archive's .gitignore skips .tmp-*), trailing dots and spaces (Windows drops them).
+_DEVICE = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def list_stem(name: str) -> str:
+    """The file name (without ``.md``) of a source's list: ``name`` where it is safe as one on
+    any file system and in git, else with the unsafe parts replaced."""
+    safe = _UNSAFE.sub("_", name).rstrip(" .")
+    return f"_{safe}" if safe.startswith(".") or _DEVICE.fullmatch(safe) or not safe else safe
+
+
 def setting(default: Any, help: str, low: float = 0, high: float = math.inf) -> Any:
     """A settings field: its default, the one line of help shown in the template and README, and
     for a number the range it must be in (checked by ``validate``)."""
@@ -330,7 +344,9 @@ def validate(settings: Settings) -> Settings:
     """Checks across fields; returns the settings unchanged when they hold."""
     abbrs = [s.abbr for s in settings.sources]
     names = [s.name for s in settings.sources]
-    for values, what in ((abbrs, "abbr"), (names, "name")):
+    # Names whose lists would be one file, here or on a file system that ignores case.
+    files = [f"lists/{list_stem(s.name).casefold()}.md" for s in settings.sources]
+    for values, what in ((abbrs, "abbr"), (names, "name"), (files, "list file")):
         repeated = {v for v, n in Counter(values).items() if n > 1}
         if repeated:
             raise ConfigError(

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..clean import ImagePolicy, flatten, map_image_sources
+from ..config import list_stem
 from ..record.model import Revision, epoch_ms, parse_iso
 from ..store.sqlite import Listed
 
@@ -125,19 +126,9 @@ def render_list(name: str, entries: Sequence[Listed], tz: timezone) -> str:
     return f"{name}\n------\n\n{items}".removesuffix("\n") if items else f"{name}\n------\n\n"
 
 
-# Names a file system or git treats specially: Windows' device names and forbidden characters
-# (a reader's clone must check out anywhere), path separators, a leading dot (hidden, and the
-# archive's .gitignore skips .tmp-*), trailing dots and spaces (Windows drops them).
-_DEVICE = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-
-
 def list_file(name: str) -> str:
     """``lists/{NAME}.md``, the name made safe as a file name where it is not already."""
-    safe = _UNSAFE.sub("_", name).rstrip(" .")
-    if safe.startswith(".") or _DEVICE.fullmatch(safe) or not safe:
-        safe = f"_{safe}"
-    return f"{LISTS_DIR}/{safe}.md"
+    return f"{LISTS_DIR}/{list_stem(name)}.md"
 
 
 def render_readme(names: Sequence[str]) -> str:
