@@ -114,6 +114,7 @@ def test_searches_and_changes_at_the_ends_of_the_calendar(
         "[fetch]\nconnect_timeout = inf\n",
         "[fetch]\nconcurrency = 0\n",
         '[fetch]\nuser_agent = "a\\u0000b"\n',
+        "[fetch]\nuser_agent = '新闻'\n",
         "[record]\nrecheck = ['1h', 'never']\n",
         "[mirror]\nimage_proxy = '{'\n",
         "[publish]\nremotes = ['--upload-pack=touch x']\n",

@@ -363,6 +363,9 @@ def validate(settings: Settings) -> Settings:
         )
     for name in SECTIONS:
         _check_values(name, getattr(settings, name))
+    agent = settings.fetch.user_agent
+    if not (agent.isascii() and agent.isprintable()):
+        raise ConfigError(f"[fetch] user_agent {agent!r}: an HTTP header: printable ASCII only")
     proxy = settings.mirror.image_proxy
     if not (re.match(r"https?://", proxy, re.I) and "{host}" in proxy):
         raise ConfigError(
