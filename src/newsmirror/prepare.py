@@ -77,7 +77,7 @@ def make_candidate(
     url = item_url(item, feed_url)
     html = sanitize(item.content_html or item.summary_html or "", url or feed_url)
     text = plain_text(html)
-    title = clean_line(item.title) or text[:TITLE_FROM_TEXT] or url or "(untitled)"
+    title = clean_line(item.title) or clean_line(text[:TITLE_FROM_TEXT]) or url or "(untitled)"
     guid = item.guid.strip() if item.guid and item.guid.strip() not in ignored_guids else None
     body_hash = content_hash(title, html, policy)
     return Candidate(
