@@ -89,12 +89,14 @@ def one_line(text: str) -> str:
 
 
 def text_arguments(argv: Sequence[str]) -> list[str]:
-    """``argv``, refused (ConfigError) when an argument holds bytes that are not UTF-8: Python
-    keeps them as lone surrogates, which no option, name or path newsmirror writes can hold."""
+    """``argv``, refused (ConfigError) when an argument holds bytes that are not UTF-8 (Python
+    keeps them as lone surrogates) or a NUL, which no option, name or path can hold."""
     for argument in argv:
         if not argument.isascii() and re.search(r"[\ud800-\udfff]", argument):
             shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             raise ConfigError(f"argument {shown}: not UTF-8 text")
+        if "\0" in argument:  # only a caller of main() can pass one; no path or name holds it
+            raise ConfigError(f"argument {argument!r}: holds a NUL")
     return list(argv)
 
 
