@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import threading
 from dataclasses import replace
 from datetime import timedelta
@@ -15,6 +14,7 @@ import pytest
 from archive_helpers import make_archive, nm, rss
 from newsmirror.archive import SEARCH_FILE, Archive
 from newsmirror.config import Source
+from newsmirror.errors import ArchiveError
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, epoch_ms, iso, parse_iso
 from newsmirror.search import SearchIndex, SearchPage, SearchQuery, marked_html, plain, searching
@@ -298,7 +298,7 @@ def test_an_index_of_another_version_is_rebuilt(record: Record, tmp_path: Path) 
         assert index.catch_up(RecordLog(tmp_path)) == len(NEWS)
     with SearchIndex(tmp_path / SEARCH_FILE, readonly=True) as index:
         assert [h.article for h in index.search(SearchQuery("普京")).hits] == ["voa-1"]
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(ArchiveError, match="cannot be read or written"):
             index.index(RecordLog(tmp_path).read_all())
 
 
@@ -379,8 +379,13 @@ def test_search_command_errors(archive: Path, capsys: pytest.CaptureFixture[str]
     assert "--until: 'yesterday' is not a date" in capsys.readouterr().err
     assert nm(archive.parent, "search", "普京") == 1
     assert "not a newsmirror archive" in capsys.readouterr().err
-    assert nm(archive, "search", "普京", "--limit", "0") == 2
-    assert "--limit 0: give 1 or more" in capsys.readouterr().err
+    for limit in ("0", "101"):
+        with pytest.raises(SystemExit) as refused:
+            nm(archive, "search", "普京", "--limit", limit)
+        assert refused.value.code == 2
+        assert f"argument --limit: give a number from 1 to 100, got '{limit}'" in (
+            capsys.readouterr().err
+        )
     assert nm(archive, "search", "普京", "--source", "nope", "--source", "voa") == 2
     assert capsys.readouterr().err.strip() == (
         "newsmirror: --source nope: no such source; this archive has rfa, voa"

@@ -203,12 +203,28 @@ def test_api_lists_articles_and_searches(client: TestClient) -> None:
         ("/api/articles?size=1000", 400),
         ("/api/articles?source=voa&day=someday", 400),
         ("/api/articles?day=2026-11-01", 400),
+        ("/api/nosuch", 404),
+        ("/api/search?q=x&since=2024-02-30", 400),
+        ("/api/search?q=x&until=0000-01-01", 400),
     ],
 )
 def test_api_errors_are_json_4xx(client: TestClient, url: str, status: int) -> None:
     response = client.get(url)
     assert response.status_code == status
     assert response.json()["error"]
+
+
+def test_api_wrong_method_is_a_json_405(client: TestClient) -> None:
+    response = client.post("/api/search?q=x")
+    assert response.status_code == 405 and response.json()["error"]
+
+
+@pytest.mark.parametrize("route", ["/api/search", "/search.html", "/search.atom"])
+@pytest.mark.parametrize("dates", ["until=9999-12-31", "since=9999-12-31", "since=0001-01-01"])
+def test_searches_at_the_ends_of_the_calendar_answer(
+    client: TestClient, route: str, dates: str
+) -> None:
+    assert client.get(f"{route}?q=x&{dates}").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -243,6 +259,12 @@ def test_local_images_are_served_from_the_archive(tmp_path: Path) -> None:
         response = running.get("/images/ab/abc.jpg")
         assert response.status_code == 200 and response.content == image.read_bytes()
         assert running.get("/images/ab/missing.jpg").status_code == 404
+
+
+def test_images_without_an_images_folder_are_404(client: TestClient) -> None:
+    # The default image policy keeps no copies: the archive has no images/ folder at all.
+    assert client.get("/images/ab/abc.jpg").status_code == 404
+    assert client.get("/images/").status_code == 404
 
 
 def test_json_api_is_documented_in_the_readme() -> None:

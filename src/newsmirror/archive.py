@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
-from collections.abc import Sequence
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
 from datetime import timezone
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from .clean import ImagePolicy
 from .config import CONFIG_FILE, Settings, load_settings
-from .errors import ArchiveBusy, ArchiveError
+from .errors import ArchiveBusy, ArchiveError, DamagedCache
 from .project.mirror import zone
 from .record.log import Entry, RecordLog
 from .record.model import Revision
@@ -22,6 +27,29 @@ CACHE_DIR = ".newsmirror"
 STATE_FILE = f"{CACHE_DIR}/state.sqlite"
 SEARCH_FILE = f"{CACHE_DIR}/search.sqlite"
 LOCK_FILE = f"{CACHE_DIR}/lock"
+T = TypeVar("T")
+
+
+def _writable(root: Path) -> bool:
+    """Whether the archive's caches can be written (the folder, and each file that exists)."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return False
+    files = [folder, *(root / name for name in (STATE_FILE, SEARCH_FILE))]
+    return all(os.access(f, os.W_OK) for f in files if f.exists())
+
+
+def _rebuilt_if_damaged(path: Path, open_cache: Callable[[Path], T]) -> T:
+    """``open_cache(path)``; a damaged cache is deleted and made again from the record."""
+    try:
+        return open_cache(path)
+    except DamagedCache:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        sys.stderr.write(f"newsmirror: {path}: was damaged; rebuilt from the record\n")
+        return open_cache(path)
 
 
 class Archive:
@@ -41,6 +69,7 @@ class Archive:
         self._lock_handle: int | None = None
         self._store: StateStore | None = None
         self._search: SearchIndex | None = None
+        self._private: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def store(self) -> StateStore:
@@ -64,18 +93,47 @@ class Archive:
         return zone(self.settings.mirror.utc_offset)
 
     def __enter__(self) -> Archive:
-        (self.root / CACHE_DIR).mkdir(exist_ok=True)
-        if self.write:
-            self._acquire_lock()
-        self._store = StateStore(self.root / STATE_FILE)
+        caches = self.root
+        if not self.write and not _writable(self.root):
+            # A read-only archive (a mounted backup, a read-only bind): its caches are copied
+            # to a private folder, brought up to date with the record there, dropped at exit.
+            self._private = tempfile.TemporaryDirectory(prefix="newsmirror-")
+            caches = Path(self._private.name)
+            for name in (STATE_FILE, SEARCH_FILE):
+                for suffix in ("", "-wal"):
+                    copied = caches / f"{name}{suffix}"
+                    copied.parent.mkdir(exist_ok=True)
+                    with contextlib.suppress(FileNotFoundError):
+                        shutil.copyfile(self.root / f"{name}{suffix}", copied)
+        else:
+            (self.root / CACHE_DIR).mkdir(exist_ok=True)
         try:
-            self._store.catch_up(self.log)
-            self._search = SearchIndex(self.root / SEARCH_FILE, root=self.root)
-            self._search.catch_up(self.log)
+            if self.write:
+                self._acquire_lock()
+            self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
+            self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
+
+    def _open_store(self, path: Path) -> StateStore:
+        store = StateStore(path)
+        try:
+            store.catch_up(self.log)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _open_search(self, path: Path) -> SearchIndex:
+        search = SearchIndex(path, root=self.root)
+        try:
+            search.catch_up(self.log)
+        except BaseException:
+            search.close()
+            raise
+        return search
 
     def __exit__(
         self,
@@ -92,6 +150,9 @@ class Archive:
         if self._lock_handle is not None:
             os.close(self._lock_handle)  # closing releases the flock
             self._lock_handle = None
+        if self._private is not None:
+            self._private.cleanup()
+            self._private = None
 
     def append(self, batch: Sequence[Revision]) -> list[Entry]:
         """Record revisions durably, then index them for lookups and for search."""
@@ -111,6 +172,12 @@ class Archive:
                 f"{self.root}: another newsmirror run holds the archive (pid {holder}); "
                 "wait for it to finish, or pass --wait"
             ) from None
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, str(os.getpid()).encode(), 0)
         self._lock_handle = handle
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, str(os.getpid()).encode(), 0)
+        except OSError as error:
+            raise ArchiveError(
+                f"{self.root / LOCK_FILE}: cannot write: {error.strerror}; free space or fix "
+                "the disk and run again"
+            ) from None

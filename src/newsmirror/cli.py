@@ -7,12 +7,12 @@ import asyncio
 import contextlib
 import json
 import os
-import re
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -32,6 +32,7 @@ from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
 from .feeds import Outline, parse_feed, read_opml, write_opml
 from .fetch import Fetcher, Validators
 from .history import changes, history, render_diff, word_diff
+from .options import Parser, one_line, report_failure, since, text_arguments, whole
 from .project.projector import project_pending, rebuild
 from .publish.commit import Snapshot, commit_all
 from .publish.git import push
@@ -147,8 +148,6 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise ConfigError(f"--limit {args.limit}: give 1 or more (at most {MAX_LIMIT} are shown)")
     with Archive(root_of(args), write=False) as archive:
         known = {s.abbr for s in archive.settings.sources} | set(archive.store.article_counts())
         unknown = sorted(set(args.source or ()) - known)
@@ -222,7 +221,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
             outlines = [Outline(s.name, s.url, None, s.abbr) for s in archive.settings.sources]
         data = write_opml("newsmirror sources", outlines)
         if args.output:
-            Path(args.output).write_bytes(data)
+            try:
+                Path(args.output).write_bytes(data)
+            except OSError as error:
+                raise ConfigError(f"-o {args.output}: cannot write: {error.strerror}") from None
         else:
             sys.stdout.buffer.write(data)
         return 0
@@ -255,6 +257,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
     abbrs = {s.abbr for s in existing}
     urls = {s.url for s in existing}
+    numbered: dict[str, int] = {}
     added = 0
     for outline in outlines:
         if outline.xml_url in urls:
@@ -262,13 +265,13 @@ def cmd_sources(args: argparse.Namespace) -> int:
         abbr = (
             outline.abbr
             if outline.abbr and outline.abbr not in abbrs
-            else derive_abbr(outline.xml_url, abbrs)
+            else derive_abbr(outline.xml_url, abbrs, numbered)
         )
         name = list_name(outline.title) or abbr
         try:
             editor.add(Source(name, abbr, outline.xml_url))
         except ConfigError as error:
-            errors.print(f"{outline.xml_url}: skipped: {error}", markup=False)
+            errors.print(one_line(f"{outline.xml_url}: skipped: {error}"), markup=False)
             continue
         abbrs.add(abbr)
         urls.add(outline.xml_url)
@@ -335,11 +338,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
-    since = args.since
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-        start = datetime.fromisoformat(since).replace(tzinfo=UTC)
-    else:
-        start = datetime.now(UTC) - timedelta(seconds=parse_duration(since, "--since"))
+    start = since(args.since)
     with Archive(root_of(args), write=False) as archive:
         found = changes(archive, iso(start))
     for change in found:
@@ -371,7 +370,7 @@ def cmd_import_warc(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = Parser(
         prog="newsmirror", description="Follow news feeds and keep a complete, revisioned mirror."
     )
     top.add_argument("-C", dest="directory", metavar="DIR", help="the archive (default: here)")
@@ -406,7 +405,9 @@ def parser() -> argparse.ArgumentParser:
     search.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
     search.add_argument("--until", metavar="DATE", help="published on or before YYYY-MM-DD")
     search.add_argument("--status", choices=STATUSES, help="only edited or removed articles")
-    search.add_argument("--limit", type=int, default=20, metavar="N", help="hits (default 20)")
+    search.add_argument(
+        "--limit", type=whole(1, MAX_LIMIT), default=20, metavar="N", help="hits (default 20)"
+    )
     search.add_argument("--json", action="store_true", help="one JSON object per hit and line")
     rebuild_cmd = command("rebuild", cmd_rebuild, "regenerate every projection from the record")
     rebuild_cmd.add_argument("--wait", action="store_true", help="wait for a running pass")
@@ -425,7 +426,7 @@ def parser() -> argparse.ArgumentParser:
         "--manifest", metavar="FILE", help='JSON Lines of {"path", "url"}; - for stdin'
     )
     extract.add_argument(
-        "--jobs", type=int, metavar="N", help="worker processes (default: all cores)"
+        "--jobs", type=whole(1, 256), metavar="N", help="worker processes (default: all cores)"
     )
 
     show = command("show", cmd_show, "an article and its history")
@@ -433,7 +434,11 @@ def parser() -> argparse.ArgumentParser:
     diff = command("diff", cmd_diff, "what changed between two revisions, word by word")
     diff.add_argument("article", metavar="ARTICLE", help="id, file path or URL")
     diff.add_argument(
-        "revs", nargs="*", type=int, metavar="REV", help="two revisions (default: the last two)"
+        "revs",
+        nargs="*",
+        type=whole(1, 10**9),
+        metavar="REV",
+        help="two revisions (default: the last two)",
     )
     recent = command("changes", cmd_changes, "edits, removals and restorations recorded recently")
     recent.add_argument(
@@ -475,16 +480,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args: argparse.Namespace | None = None
     try:
+        args = parser().parse_args(text_arguments(sys.argv[1:] if argv is None else argv))
         code: int = args.handler(args)
         return code
-    except ConfigError as error:
-        errors.print(f"newsmirror: {error}", markup=False)
-        return 2
-    except NewsmirrorError as error:
-        errors.print(f"newsmirror: {error}", markup=False)
-        return 1
+    except (NewsmirrorError, OSError, sqlite3.Error) as error:
+        return report_failure(error, root_of(args) if args else Path())
     except KeyboardInterrupt:
         errors.print("newsmirror: interrupted")
         return 130

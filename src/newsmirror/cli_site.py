@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import os
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from .archive import Archive
-from .errors import ArchiveError, ConfigError
+from .errors import ArchiveError
+from .options import check_listen, whole
 from .project.site import build
 from .publish.git import push
 from .publish.site_branch import commit_site, keep_out_of_commits
@@ -30,11 +29,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Opened once here so that a wrong folder is a one-line error, not a server that fails.
     with Archive(root, write=False):
         pass
-    if not 0 < args.port < 65536:
-        raise ConfigError(f"--port {args.port}: give a port from 1 to 65535")
-    if args.workers < 1:
-        raise ConfigError(f"--workers {args.workers}: give 1 or more")
-    _check_port(args.host, args.port)
+    check_listen(args.host, args.port)
     console.print(f"newsmirror: serving {root.resolve()} at http://{args.host}:{args.port}/")
     # Several worker processes import the app by name and find the archive in the environment.
     os.environ[ROOT_VARIABLE] = str(root.resolve())
@@ -53,25 +48,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (OSError, SystemExit) as error:
         raise ArchiveError(f"cannot serve on {args.host}:{args.port}: {error}") from None
     return 0
-
-
-def _check_port(host: str, port: int) -> None:
-    """A one-line error now for an address the server could not listen on (uvicorn would print
-    its own lines, then exit)."""
-    where = f"cannot serve on {host}:{port}"
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        # As uvicorn binds: SO_REUSEADDR, so a port in TIME_WAIT is free.
-        with socket.create_server((host, port), family=family):
-            pass
-    except socket.gaierror as error:
-        raise ConfigError(f"{where}: unknown host ({error.strerror})") from None
-    except OSError as error:
-        if error.errno == errno.EADDRINUSE:
-            raise ArchiveError(
-                f"{where}: the port is taken by another program; choose another with --port"
-            ) from None
-        raise ArchiveError(f"{where}: {error.strerror or error}") from None
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -112,8 +88,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 def add_commands(command: Command) -> None:
     serve = command("serve", cmd_serve, "the web reader: pages, search, feeds, JSON API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port to listen on (8080)")
-    serve.add_argument("--workers", type=int, default=1, help="server processes (1)")
+    serve.add_argument(
+        "--port", type=whole(1, 65535), default=8080, help="port to listen on (8080)"
+    )
+    serve.add_argument("--workers", type=whole(1, 256), default=1, help="server processes (1)")
 
     site = command("build", cmd_build, "the static site: pages, feeds, sitemap, search index")
     site.add_argument("--out", metavar="DIR", help="output folder (default: [publish] site_dir)")

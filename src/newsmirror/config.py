@@ -8,13 +8,16 @@ README's settings table all come from these declarations.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ConfigError, UnknownSource
 
@@ -26,28 +29,51 @@ IMAGE_POLICIES = ("proxy", "local", "original")
 # truncated (auto), for every item (always), or never.
 FULL_TEXT_MODES = ("auto", "always", "never")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# The longest duration any setting or option takes: ten years. Longer ones are typos, and past
+# a few thousand years they are past the calendar that schedules and reports are written in.
+MAX_DURATION = 3650 * 86400.0
+# Control characters (C0, DEL, C1) and lone surrogates (bytes that were not UTF-8, as Python
+# decodes the environment): no name, URL or setting has a use for them, and a NUL makes file
+# names, HTTP headers and git fail.
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def setting(default: Any, help: str) -> Any:
-    """A settings field: its default and the one line of help shown in the template and README."""
+# Names a file system or git treats specially: Windows' device names and forbidden characters
+# (a reader's clone must check out anywhere), path separators, a leading dot (hidden, and the
+# archive's .gitignore skips .tmp-*), trailing dots and spaces (Windows drops them).
+_DEVICE = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def list_stem(name: str) -> str:
+    """The file name (without ``.md``) of a source's list: ``name`` where it is safe as one on
+    any file system and in git, else with the unsafe parts replaced."""
+    safe = _UNSAFE.sub("_", name).rstrip(" .")
+    return f"_{safe}" if safe.startswith(".") or _DEVICE.fullmatch(safe) or not safe else safe
+
+
+def setting(default: Any, help: str, low: float = 0, high: float = math.inf) -> Any:
+    """A settings field: its default, the one line of help shown in the template and README, and
+    for a number the range it must be in (checked by ``validate``)."""
+    metadata = {"help": help, "range": (low, high)}
     if isinstance(default, list):
-        return field(default_factory=lambda: list(default), metadata={"help": help})
-    return field(default=default, metadata={"help": help})
+        return field(default_factory=lambda: list(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
-def parse_duration(value: str | int | float, name: str = "duration") -> float:
+def parse_duration(value: object, name: str = "duration") -> float:
     """Seconds from ``90``, ``"90s"``, ``"30m"``, ``"1h"``, ``"2d"`` or ``"1w"``."""
-    if isinstance(value, bool):
-        raise ConfigError(f"{name}: expected a duration such as 30m or 1h, got {value!r}")
-    if isinstance(value, int | float):
+    seconds = math.nan
+    if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = float(value)
-    else:
+    elif isinstance(value, str):
         match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", value.lower())
-        if not match:
-            raise ConfigError(f"{name}: expected a duration such as 30m or 1h, got {value!r}")
-        seconds = float(match[1]) * DURATION_UNITS.get(match[2] or "s", 1)
-    if seconds <= 0:
-        raise ConfigError(f"{name}: must be more than zero, got {value!r}")
+        if match:
+            seconds = float(match[1]) * DURATION_UNITS.get(match[2] or "s", 1)
+    if not math.isfinite(seconds):
+        raise ConfigError(f"{name}: expected a duration such as 30m or 1h, got {value!r}")
+    if not 0 < seconds <= MAX_DURATION:
+        raise ConfigError(f"{name}: give more than zero and at most 3650d, got {value!r}")
     return seconds
 
 
@@ -57,15 +83,23 @@ class FetchSettings:
         "newsmirror/0.1 (+https://github.com/newsmirror/newsmirror)",
         "User-Agent header sent with every request",
     )
-    timeout: float = setting(30.0, "total deadline of one request in seconds, body included")
-    connect_timeout: float = setting(10.0, "deadline for opening one connection, in seconds")
-    max_bytes: int = setting(20_000_000, "largest response body accepted, after decompression")
-    max_redirects: int = setting(5, "redirects followed before a request fails")
-    retries: int = setting(2, "retries after a timeout, connection failure, 429 or 5xx")
-    backoff: float = setting(1.0, "first retry delay in seconds; doubles with each retry")
-    retry_after_max: float = setting(60.0, "longest Retry-After delay honoured, in seconds")
-    concurrency: int = setting(16, "requests in flight at once, all hosts together")
-    per_host_concurrency: int = setting(2, "requests in flight at once to one host")
+    timeout: float = setting(
+        30.0, "total deadline of one request in seconds, body included", 0.001, 86400
+    )
+    connect_timeout: float = setting(
+        10.0, "deadline for opening one connection, in seconds", 0.001, 86400
+    )
+    max_bytes: int = setting(
+        20_000_000, "largest response body accepted, after decompression", 1, 1 << 40
+    )
+    max_redirects: int = setting(5, "redirects followed before a request fails", 0, 100)
+    retries: int = setting(2, "retries after a timeout, connection failure, 429 or 5xx", 0, 100)
+    backoff: float = setting(1.0, "first retry delay in seconds; doubles with each retry", 0, 3600)
+    retry_after_max: float = setting(
+        60.0, "longest Retry-After delay honoured, in seconds", 0, 86400
+    )
+    concurrency: int = setting(16, "requests in flight at once, all hosts together", 1, 10_000)
+    per_host_concurrency: int = setting(2, "requests in flight at once to one host", 1, 1000)
     proxy: str = setting("", "proxy URL for every request: http://, https://, socks5://")
     allow_private_networks: bool = setting(
         False, "allow requests to private, loopback and link-local addresses"
@@ -78,7 +112,9 @@ class FetchSettings:
 @dataclass(frozen=True)
 class ScheduleSettings:
     interval: str = setting("1h", "how often a source is fetched, unless it sets its own")
-    jitter: float = setting(0.1, "random share of the interval added or taken, to spread load")
+    jitter: float = setting(
+        0.1, "random share of the interval added or taken, to spread load", 0, 0.9
+    )
     max_backoff: str = setting("24h", "longest wait after repeated failures of one source")
 
 
@@ -91,14 +127,22 @@ class MirrorSettings:
         "https://images.weserv.nl?url={host}{path}",
         "image proxy template; {host} and {path} (with query) of the original URL",
     )
-    image_max_bytes: int = setting(10_000_000, "largest image kept under the local policy")
+    image_max_bytes: int = setting(
+        10_000_000, "largest image kept under the local policy", 1, 1 << 40
+    )
     images_per_article: int = setting(
-        100, "images copied per article under the local policy; the rest keep their URL"
+        100,
+        "images copied per article under the local policy; the rest keep their URL",
+        0,
+        1_000_000,
     )
     images_per_run: int = setting(
-        2000, "images downloaded in one run under the local policy; the rest keep their URL"
+        2000,
+        "images downloaded in one run under the local policy; the rest keep their URL",
+        0,
+        10_000_000,
     )
-    list_size: int = setting(300, "items per lists/{NAME}.md, newest first")
+    list_size: int = setting(300, "items per lists/{NAME}.md, newest first", 1, 1_000_000)
     utc_offset: str = setting("+08:00", "time zone of list dates and article folders")
 
 
@@ -109,7 +153,7 @@ class RecordSettings:
         "when each article's page is fetched again after it was first seen, to catch edits "
         "and removals",
     )
-    recheck_limit: int = setting(200, "article pages re-checked in one run at most")
+    recheck_limit: int = setting(200, "article pages re-checked in one run at most", 0, 1_000_000)
     warc: bool = setting(False, "also keep every response fetched in WARC files under record/warc/")
 
 
@@ -236,6 +280,20 @@ def _section(name: str, table: Mapping[str, Any], env: Mapping[str, str]) -> Any
     return cls(**values)
 
 
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when the port is not one
+    except ValueError:
+        return False
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and bool(parts.hostname)
+        and not CONTROLS.search(url)
+        and " " not in url
+    )
+
+
 def source_from_table(entry: Any, index: int) -> Source:
     where = f"{CONFIG_FILE}: sources[{index}]"
     if not isinstance(entry, dict):
@@ -250,11 +308,18 @@ def source_from_table(entry: Any, index: int) -> Source:
     if not ABBR_PATTERN.fullmatch(abbr):
         raise ConfigError(f"{where}: abbr {abbr!r} must be 1-32 of a-z, 0-9, - and _")
     name = entry["name"].strip()
-    if not name or "/" in name or "\\" in name or name in (".", "..") or len(name.encode()) > 200:
-        raise ConfigError(f"{where}: name {entry['name']!r} cannot be a file name in lists/")
+    if not name or CONTROLS.search(name) or len(name.encode()) > 200:
+        raise ConfigError(
+            f"{where}: name {entry['name']!r}: give 1 to 200 bytes of text, no control characters"
+        )
     url = entry["url"].strip()
-    if url and not re.match(r"https?://", url, re.I):
-        raise ConfigError(f"{where}: url {url!r} must start with http:// or https://")
+    enabled = _coerce(entry.get("enabled", True), bool, f"{where} enabled")
+    if url and not _is_web_url(url):
+        raise ConfigError(
+            f"{where}: url {url!r} must start with http:// or https:// and name a host"
+        )
+    if enabled and not url:
+        raise ConfigError(f"{where}: an enabled source needs a url")
     interval = entry.get("interval")
     full_text = entry.get("full_text", "auto")
     if full_text not in FULL_TEXT_MODES:
@@ -266,17 +331,35 @@ def source_from_table(entry: Any, index: int) -> Source:
         abbr=abbr,
         url=url,
         interval=None if interval is None else parse_duration(interval, f"{where} interval"),
-        enabled=_coerce(entry.get("enabled", True), bool, f"{where} enabled"),
+        enabled=enabled,
         full_text=full_text,
     )
+
+
+def _check_values(name: str, section: Any) -> None:
+    """Numbers finite and in their field's range; text free of control characters."""
+    for f in dataclasses.fields(section):
+        value = getattr(section, f.name)
+        where = f"[{name}] {f.name}"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            low, high = f.metadata["range"]
+            if not (math.isfinite(value) and low <= value <= high):
+                raise ConfigError(f"{where}: give a number from {low} to {high}, got {value!r}")
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and CONTROLS.search(text):
+                raise ConfigError(
+                    f"{where}: {text!r} holds a control character or bytes that are not UTF-8"
+                )
 
 
 def validate(settings: Settings) -> Settings:
     """Checks across fields; returns the settings unchanged when they hold."""
     abbrs = [s.abbr for s in settings.sources]
     names = [s.name for s in settings.sources]
-    for values, what in ((abbrs, "abbr"), (names, "name")):
-        repeated = {v for v in values if values.count(v) > 1}
+    # Names whose lists would be one file, here or on a file system that ignores case.
+    files = [f"lists/{list_stem(s.name).casefold()}.md" for s in settings.sources]
+    for values, what in ((abbrs, "abbr"), (names, "name"), (files, "list file")):
+        repeated = {v for v, n in Counter(values).items() if n > 1}
         if repeated:
             raise ConfigError(
                 f"{CONFIG_FILE}: two sources share the {what} {sorted(repeated)[0]!r}"
@@ -290,11 +373,25 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(
             f"[mirror] utc_offset {settings.mirror.utc_offset!r}: use the form +08:00"
         )
-    for section in (settings.fetch,):
-        for f in dataclasses.fields(section):
-            value = getattr(section, f.name)
-            if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-                raise ConfigError(f"[fetch] {f.name} must not be negative, got {value}")
+    for name in SECTIONS:
+        _check_values(name, getattr(settings, name))
+    agent = settings.fetch.user_agent
+    if not (agent.isascii() and agent.isprintable()):
+        raise ConfigError(f"[fetch] user_agent {agent!r}: an HTTP header: printable ASCII only")
+    proxy = settings.mirror.image_proxy
+    if not (re.match(r"https?://", proxy, re.I) and "{host}" in proxy):
+        raise ConfigError(
+            f"[mirror] image_proxy {proxy!r}: give an http(s) URL with {{host}} and {{path}}"
+        )
+    publish = settings.publish
+    for where, name in [("branch", publish.branch), ("site_branch", publish.site_branch)] + [
+        ("remotes", remote) for remote in publish.remotes
+    ]:
+        # Given to git as arguments: a leading "-" would be read as an option.
+        if name.startswith("-") or re.search(r"\s", name):
+            raise ConfigError(
+                f"[publish] {where} {name!r}: a git name cannot start with - or hold spaces"
+            )
     settings.interval_seconds  # noqa: B018 - parses, raising ConfigError when invalid
     settings.max_backoff_seconds  # noqa: B018
     settings.recheck_seconds  # noqa: B018

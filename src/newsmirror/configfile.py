@@ -8,6 +8,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import AoT, Table
 
+from .clean import clean_line
 from .config import (
     CONFIG_FILE,
     Settings,
@@ -91,7 +92,11 @@ def _sources_array(sources: tuple[Source, ...]) -> AoT:
 
 def init_archive(root: Path, sources: tuple[Source, ...] = DEFAULT_SOURCES) -> bool:
     """Create the archive at ``root``; False when one is there already (left as it is)."""
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = "a file is in the way" if isinstance(error, FileExistsError) else error.strerror
+        raise ConfigError(f"{root}: cannot make the archive's folder: {reason}") from None
     config = root / CONFIG_FILE
     if config.exists():
         return False
@@ -118,6 +123,7 @@ class ConfigEditor:
             raise ArchiveError(f"{root}: not a newsmirror archive; run `newsmirror init`") from None
         except Exception as error:  # tomlkit raises several unrelated types
             raise ConfigError(f"{self.path}: {error}; fix the file and run again") from None
+        self._in_use: dict[str, dict[object, str]] | None = None
 
     def _array(self) -> AoT:
         if "sources" not in self.document:
@@ -127,19 +133,29 @@ class ConfigEditor:
             raise ConfigError(f"{self.path}: sources must be written as [[sources]] tables")
         return array
 
+    def _taken(self) -> dict[str, dict[object, str]]:
+        """The URLs, abbreviations and names in use, each with its source's abbr: looked up once,
+        so that adding n sources (an OPML import) takes time linear in n."""
+        if self._in_use is None:
+            self._in_use = {"url": {}, "abbr": {}, "name": {}}
+            for table in self._array():
+                for key, values in self._in_use.items():
+                    values[table.get(key)] = str(table.get("abbr"))
+        return self._in_use
+
     def add(self, source: Source) -> None:
-        tables = list(self._array())
+        taken = self._taken()
         # The same checks as loading the file, now, so that one bad source is refused alone.
-        source_from_table(_source_table(source).unwrap(), len(tables))
-        for table in tables:
-            if source.url and table.get("url") == source.url:
-                raise ConfigError(f"{source.url} is already the source {table.get('abbr')!r}")
-        for table in tables:
-            if table.get("abbr") == source.abbr:
-                raise ConfigError(f"a source with abbr {source.abbr!r} exists already")
-            if table.get("name") == source.name:
-                raise ConfigError(f"a source named {source.name!r} exists already; pass --name")
+        source_from_table(_source_table(source).unwrap(), len(taken["abbr"]))
+        if source.url and source.url in taken["url"]:
+            raise ConfigError(f"{source.url} is already the source {taken['url'][source.url]!r}")
+        if source.abbr in taken["abbr"]:
+            raise ConfigError(f"a source with abbr {source.abbr!r} exists already")
+        if source.name in taken["name"]:
+            raise ConfigError(f"a source named {source.name!r} exists already; pass --name")
         self._array().append(_source_table(source))
+        for key, value in (("url", source.url), ("abbr", source.abbr), ("name", source.name)):
+            taken[key][value] = source.abbr
 
     def remove(self, abbr: str) -> Source:
         array = self._array()
@@ -147,6 +163,7 @@ class ConfigEditor:
             if table.get("abbr") == abbr:
                 removed = Source(str(table["name"]), abbr, str(table.get("url", "")))
                 del array[index]
+                self._in_use = None
                 return removed
         raise UnknownSource(f"unknown source {abbr!r}; see `newsmirror sources list`")
 
@@ -159,19 +176,24 @@ class ConfigEditor:
         return settings
 
 
-def derive_abbr(url: str, taken: set[str]) -> str:
-    """A free abbreviation from the URL's host: ``https://www.voachinese.com/`` → ``voachinese``."""
+def derive_abbr(url: str, taken: set[str], numbered: dict[str, int] | None = None) -> str:
+    """A free abbreviation from the URL's host: ``https://www.voachinese.com/`` → ``voachinese``.
+
+    ``numbered`` remembers the last number given to each host, so that many feeds of one host
+    (an OPML import) do not try every number again."""
     host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0].split(":", 1)[0]
     labels = [p for p in host.split(".") if p not in ("www", "feeds", "rss", "m", "cn")]
     base = (
         re.sub(r"[^a-z0-9-]+", "-", labels[0] if labels else "source").strip("-")[:28] or "source"
     )
-    abbr, number = base, 2
+    numbered = {} if numbered is None else numbered
+    abbr, number = base, numbered.get(base, 2)
     while abbr in taken:
         abbr, number = f"{base}{number}", number + 1
+    numbered[base] = number
     return abbr
 
 
 def list_name(title: str) -> str:
     """A source name from a feed's title: usable as ``lists/{NAME}.md`` on any file system."""
-    return re.sub(r"[/\\]+", "-", " ".join(title.split())).strip(" .-")[:100]
+    return re.sub(r"[/\\]+", "-", clean_line(title)).strip(" .-")[:100]

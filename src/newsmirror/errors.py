@@ -9,7 +9,9 @@ traceback.
     │   └── UnknownSource    a command named a source the archive does not have
     ├── ArchiveError         the folder is not an archive, or cannot be used as one
     │   ├── ArchiveBusy      another newsmirror process holds the archive's lock
-    │   └── UnknownArticle   a command named an article the archive does not have
+    │   ├── UnknownArticle   a command named an article the archive does not have
+    │   ├── DiskFull         a cache could not be written for want of space (the file is named)
+    │   └── DamagedCache     a SQLite cache cannot be read (rebuilt from the record on opening)
     ├── FetchError           an HTTP request failed (``url`` says which)
     │   ├── BlockedAddress   the host resolves to a private or local address
     │   ├── ConnectFailed    DNS failure, refused or reset connection, proxy failure
@@ -50,6 +52,14 @@ class ArchiveBusy(ArchiveError):
 
 class UnknownArticle(ArchiveError):
     """A command named an article the archive does not have."""
+
+
+class DiskFull(ArchiveError):
+    """A cache could not be written: the disk is full."""
+
+
+class DamagedCache(ArchiveError):
+    """A SQLite cache is damaged; it can be deleted and rebuilt from the record."""
 
 
 class FetchError(NewsmirrorError):

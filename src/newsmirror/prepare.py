@@ -18,7 +18,7 @@ from html import escape
 from types import TracebackType
 from typing import Any, TypeVar
 
-from .clean import ImagePolicy, plain_text, sanitize
+from .clean import ImagePolicy, clean_line, plain_text, sanitize
 from .decide import identity_keys, needs_page, unreliable_guids
 from .extract import EXTRACTOR, Extraction, extract_article
 from .feeds import Feed, FeedItem, parse_feed
@@ -78,7 +78,7 @@ def make_candidate(
     url = item_url(item, feed_url)
     html = sanitize(item.content_html or item.summary_html or "", url or feed_url)
     text = plain_text(html)
-    title = " ".join(item.title.split()) or text[:TITLE_FROM_TEXT] or url or "(untitled)"
+    title = clean_line(item.title) or clean_line(text[:TITLE_FROM_TEXT]) or url or "(untitled)"
     guid = item.guid.strip() if item.guid and item.guid.strip() not in ignored_guids else None
     body_hash = content_hash(title, html, policy)
     return Candidate(
@@ -157,7 +157,8 @@ def with_page(candidate: Candidate, extraction: Extraction, policy: ImagePolicy)
             candidate, summary_only=True, extractor=EXTRACTOR, page_failure=extraction.status
         )
     item = candidate.item
-    title = candidate.title if item.title.strip() else extraction.title or candidate.title
+    title = clean_line(extraction.title) or candidate.title
+    title = candidate.title if item.title.strip() else title
     body = page_content(extraction, title, item.published or item.updated, candidate.url, policy)
     return replace(
         candidate,

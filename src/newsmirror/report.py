@@ -108,11 +108,14 @@ def commit_message(outcomes: Sequence[Outcome]) -> str:
 def _when(value: str | float | None, now: datetime) -> str:
     if value is None:
         return "-"
-    moment = (
-        datetime.fromtimestamp(value, UTC)
-        if isinstance(value, float | int)
-        else datetime.fromisoformat(value.replace("Z", "+00:00"))
-    )
+    try:  # a state written by another version, or by hand, may hold anything
+        moment = (
+            datetime.fromtimestamp(value, UTC)
+            if isinstance(value, float | int)
+            else datetime.fromisoformat(value.replace("Z", "+00:00"))
+        )
+    except (OverflowError, ValueError, OSError):
+        return "?"
     seconds = (moment - now).total_seconds()
     span = abs(seconds)
     text = (

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from .archive import Archive
 from .config import Source
-from .errors import HTTPStatus, NewsmirrorError, NotAFeed
+from .errors import ArchiveError, HTTPStatus, NewsmirrorError, NotAFeed, RecordError
 from .feeds import discover_feeds, looks_like_html
 from .fetch import Fetcher, Getter, Response, Validators
 from .images import ImageBudget, localize_images
@@ -57,7 +57,8 @@ def next_due(archive: Archive, source: Source, state: SourceState, now: datetime
     interval = source.interval or settings.interval_seconds
     if state.errors:
         # Back off while a source keeps failing: interval, 2x, 4x ... up to max_backoff.
-        wait = min(settings.max_backoff_seconds, interval * 2.0 ** (state.errors - 1))
+        # (The exponent is bounded: 2.0 ** 1024 overflows, and 2 ** 40 is past any max_backoff.)
+        wait = min(settings.max_backoff_seconds, interval * 2.0 ** min(state.errors - 1, 40))
     else:
         wait = interval
     jitter = settings.schedule.jitter
@@ -113,6 +114,10 @@ async def pass_source(
             tally = record_planned(archive, source.abbr, planned, len(prepared.feed.items), now)
             tally.images_skipped = skipped
             project_articles(archive, tally.revisions, written)
+    except (OSError, RecordError, ArchiveError):
+        # The disk or the caches failed, not the source: nothing is counted against it, and the
+        # run stops with one line (what was recorded stays; the next run catches up).
+        raise
     except Exception as error:  # a failing source never stops the others, whatever failed
         message = str(error)
         if not isinstance(error, NewsmirrorError):

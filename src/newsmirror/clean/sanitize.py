@@ -57,6 +57,21 @@ BLOCK_BOUNDARY = re.compile(
     re.IGNORECASE,
 )
 TAG = re.compile(r"<[^>]*>")
+# Control characters (C0 but tab, newline and carriage return; DEL; C1): no text has a use for
+# them, and a NUL makes git take a mirror file for binary. Lone surrogates cannot be written as
+# UTF-8 at all: each becomes U+FFFD, the rest of the text is kept.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def text_only(text: str) -> str:
+    """``text`` without control characters, lone surrogates replaced."""
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
+
+
+def clean_line(text: str) -> str:
+    """A title or a name: text only, on one line, white space folded."""
+    return " ".join(text_only(text).split())
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -91,7 +106,7 @@ def clean_html(html: str, base_url: str | None) -> str:
     """``sanitize`` without the CPU limit."""
     return str(
         nh3.clean(
-            limit_depth(html),
+            limit_depth(text_only(html)),
             tags=ALLOWED_TAGS,
             clean_content_tags=DROPPED_WITH_CONTENT,
             attributes=ALLOWED_ATTRIBUTES,

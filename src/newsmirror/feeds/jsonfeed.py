@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from newsmirror.clean.sanitize import text_only
 from newsmirror.errors import MalformedFeed, NotAFeed
 
 from .model import Feed, FeedItem
@@ -70,10 +71,22 @@ def _item(item: dict[str, Any], base: str, feed_authors: list[str]) -> FeedItem 
     )
 
 
+def _text_only(value: Any) -> Any:
+    """``value`` with every string made text (``"\\ud800"`` is valid JSON but no text): one bad
+    character must not cost the feed."""
+    if isinstance(value, str):
+        return text_only(value)
+    if isinstance(value, list):
+        return [_text_only(v) for v in value]
+    if isinstance(value, dict):
+        return {text_only(k): _text_only(v) for k, v in value.items()}
+    return value
+
+
 def parse_json_feed(text: str, url: str) -> Feed:
     """Parse a JSON Feed document; NotAFeed for other JSON, MalformedFeed for broken JSON."""
     try:
-        document = json.loads(text)
+        document = _text_only(json.loads(text))
     except (ValueError, RecursionError) as error:
         reason = " ".join(str(error).split())
         message = f"broken JSON ({reason}); check the feed URL or retry later"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from newsmirror.errors import HostileFeed, NotAFeed
 
 from .encoding import as_utf8_xml, decode_document
@@ -9,6 +11,21 @@ from .jsonfeed import parse_json_feed
 from .model import Feed
 from .sniff import declares_entities, looks_like_html, looks_like_json
 from .xmlfeed import parse_xml_feed
+
+_CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]+|[0-9]+);")
+
+
+def _character(match: re.Match[str]) -> str:
+    """A numeric character reference as XML allows it; one that names no character (a
+    surrogate, past U+10FFFF) or a control character is made harmless rather than losing the
+    whole feed to the parser that trips on it."""
+    digits = match[1]
+    hexadecimal = digits[0] in "xX"
+    # Past ten digits it is past U+10FFFF whatever it says, and int() of a long one is slow.
+    code = -1 if len(digits) > 10 else int(digits[1:], 16) if hexadecimal else int(digits)
+    if code in (0x9, 0xA, 0xD) or (0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF):
+        return match[0]
+    return "" if 0 <= code < 0x20 else "&#xFFFD;"
 
 
 def parse_feed(data: bytes, url: str, content_type: str | None = None) -> Feed:
@@ -33,4 +50,6 @@ def parse_feed(data: bytes, url: str, content_type: str | None = None) -> Feed:
         return parse_json_feed(text, url)
     if declares_entities(text):
         raise HostileFeed(url, "the document declares XML entities; refusing to parse")
+    if "&#" in text:
+        text = _CHAR_REF.sub(_character, text)
     return parse_xml_feed(as_utf8_xml(text), url)

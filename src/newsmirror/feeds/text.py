@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+from ..clean.sanitize import clean_line
+
 _WEB_SCHEMES = frozenset({"http", "https"})
 
 # Comments and declarations vanish; a <br> becomes a space so "a<br>b" stays two words; any other
@@ -19,6 +21,7 @@ _COMMENT_OR_DECL = re.compile(r"<!--.*?(?:-->|\Z)|<![^>]*(?:>|\Z)", re.S)
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"</?[A-Za-z][^>]*(?:>|\Z)")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_RFC822_YEAR = re.compile(r"\d{1,2}\s+[A-Za-z]{3}\s+(\d+)")
 
 
 def resolve_url(base: str | None, ref: object) -> str | None:
@@ -91,6 +94,10 @@ def utc_from_string(value: object) -> datetime | None:
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None
+        # RFC 822 reads a year under 100 as two digits: "0000" would be 2000, not "no date".
+        year = _RFC822_YEAR.search(text)
+        if year and len(year[1]) > 2 and int(year[1]) != parsed.year:
+            return None
     if parsed.tzinfo is None:  # no zone given: UTC is the only defensible reading
         parsed = parsed.replace(tzinfo=UTC)
     try:
@@ -100,10 +107,11 @@ def utc_from_string(value: object) -> datetime | None:
 
 
 def unique(values: list[str]) -> tuple[str, ...]:
-    """Non-empty stripped values, first occurrence kept, order kept."""
+    """Non-empty values cleaned as titles are (``clean_line``), first occurrence kept, in
+    order."""
     seen: dict[str, None] = {}
     for value in values:
-        value = value.strip()
+        value = clean_line(value)
         if value:
             seen.setdefault(value, None)
     return tuple(seen)

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..clean import ImagePolicy, flatten, map_image_sources
+from ..config import list_stem
 from ..escaping import escape_line, escape_title, markdown_link
 from ..record.model import Revision, epoch_ms, parse_iso
 from ..store.sqlite import Listed
@@ -137,7 +138,8 @@ def render_list(name: str, entries: Sequence[Listed], tz: timezone) -> str:
 
 
 def list_file(name: str) -> str:
-    return f"{LISTS_DIR}/{name}.md"
+    """``lists/{NAME}.md``, the name made safe as a file name where it is not already."""
+    return f"{LISTS_DIR}/{list_stem(name)}.md"
 
 
 def render_readme(names: Sequence[str]) -> str:

@@ -269,6 +269,10 @@ def build(
     check_output(out, archive)
     renderer = Renderer(archive, check_base_url(base_url))
     out.mkdir(parents=True, exist_ok=True)
+    if not (out / MANIFEST).is_file():
+        # Before anything else: a first build killed half-way leaves a folder recognizably
+        # ours, which the next build takes up (check_output) and renders in full.
+        write_if_changed(out / MANIFEST, b"{}")
     before = _read_manifest(out / MANIFEST)
     existing = _files(out)
     planned = {path: (key, job) for path, key, job in plan(renderer)}

@@ -21,6 +21,7 @@ from types import TracebackType
 
 from ..errors import PublishError
 from .git import git
+from .locks import clear_stale_locks
 
 
 def _changes(root: Path) -> list[str]:
@@ -52,9 +53,9 @@ class Snapshot:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        # The caller holds the archive lock, so an index.lock left in place can only be from a
-        # git of an earlier run that was killed; it would block every later commit.
-        (root / ".git" / "index.lock").unlink(missing_ok=True)
+        # A lock left by a git that was killed (a run killed while committing) would block
+        # every later commit.
+        clear_stale_locks(root)
         # A file, not a pipe, for fast-import's errors: a full pipe would stall it and us.
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         try:
@@ -124,6 +125,7 @@ class Snapshot:
 
     def commit(self, message: str) -> bool:
         """Commit everything that differs from HEAD; False when nothing does."""
+        clear_stale_locks(self.root, ignore={self._process.pid})  # a git since may have died
         changes = _changes(self.root)
         if changes:
             branch = git(self.root, "symbolic-ref", "-q", "HEAD", check=False).stdout.strip()

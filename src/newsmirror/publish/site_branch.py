@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import PublishError
 from .git import git
+from .locks import clear_stale_locks
 
 SITE_INDEX = ".newsmirror/site-index"
 
@@ -20,6 +21,7 @@ SITE_INDEX = ".newsmirror/site-index"
 def commit_site(root: Path, site: Path, branch: str, message: str) -> bool:
     """Commit ``site`` as the tree of ``branch``; False when the branch had that tree already."""
     env = {**os.environ, "GIT_INDEX_FILE": str(root / SITE_INDEX)}
+    clear_stale_locks(root, also=[root / f"{SITE_INDEX}.lock"])
     try:
         subprocess.run(
             ["git", f"--work-tree={site}", "add", "--all", "--force", "."],

@@ -107,7 +107,10 @@ class RecordLog:
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as error:
-            raise RecordError(f"{path}: cannot append to the record: {error.strerror}") from None
+            raise RecordError(
+                f"{path}: cannot append to the record: {error.strerror}; free space or fix the "
+                "disk and run again (what was recorded is kept)"
+            ) from None
         if created:
             _fsync_dir(path.parent)
         entries = []

@@ -13,9 +13,9 @@ from ..errors import RecordError
 SCHEMA = 1
 
 
-# Publication times outside this window are typos or placeholders (Go's zero time, year 9999):
-# the mirror treats them as no date at all.
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+# Publication times outside this window are typos or placeholders (Go's zero time, year 0000 or
+# 9999, a zero Unix time in any zone, so all of 1970-01-01): the mirror treats them as no date.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(days=2)
 
 

@@ -28,6 +28,7 @@ import opencc
 
 from ..errors import ArchiveError
 from ..record.log import Entry, RecordLog
+from ..store.files import connect
 from .documents import Document, documents, documents_of, line_ranges
 from .model import STATUSES, SearchPage, SearchQuery
 from .rowids import SLOTS, first_rowid, minute, minute_of
@@ -76,15 +77,7 @@ class SearchIndex:
         # Minutes found full (their first rowid) -> a later minute to look at instead, so many
         # articles of one minute cost a look each, not one per full minute before theirs.
         self._full: dict[int, int] = {}
-        try:
-            if readonly:
-                uri = f"{path.resolve().as_uri()}?mode=ro"
-                self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(path, isolation_level=None)
-        except sqlite3.OperationalError as error:
-            raise ArchiveError(f"{path}: cannot open the search index: {error}") from None
+        self.db = connect(path, readonly=readonly)
         # Searches run while a pass writes: wait for its transaction rather than fail.
         self.db.execute("PRAGMA busy_timeout=30000")
         if readonly:

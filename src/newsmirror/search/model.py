@@ -6,12 +6,13 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from ..errors import ConfigError
 from ..record.model import epoch_ms, iso
 
 STATUSES = ("edited", "removed")
+DAY_MS = 86_400_000
 
 # Text and whether it is a match; templates escape each part (``marked_html`` does).
 Segments = tuple[tuple[str, bool], ...]
@@ -77,11 +78,13 @@ def hit_json(hit: Hit) -> dict[str, str | None]:
 
 
 def day_start_ms(day: str, option: str, tz: tzinfo, *, days_after: int = 0) -> int:
-    """When the day ``day`` (YYYY-MM-DD) starts in ``tz``, ``days_after`` days later."""
+    """When the day ``day`` (YYYY-MM-DD) starts in ``tz``, ``days_after`` days later.
+
+    Counted in milliseconds, not dates: the day after 9999-12-31 is past ``datetime``'s range."""
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
             raise ValueError
         start = datetime.combine(date.fromisoformat(day), datetime.min.time(), tz)
     except ValueError:
         raise ConfigError(f"{option}: {day!r} is not a date; give YYYY-MM-DD") from None
-    return epoch_ms(start + timedelta(days=days_after))
+    return epoch_ms(start) + days_after * DAY_MS

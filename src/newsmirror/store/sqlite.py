@@ -18,6 +18,7 @@ from ..decide import MAX_PAGE_ATTEMPTS, Known
 from ..record.log import Entry, RecordLog
 from ..record.model import epoch_ms, parse_iso
 from ..urls import url_key
+from .files import connect
 
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
 SCHEMA_VERSION = 8
@@ -126,8 +127,7 @@ def _browse_filter(
 
 class StateStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db = connect(path)
         # Readers (search, serve) open the index while a run may be writing to it.
         self.db.execute("PRAGMA busy_timeout=10000")
         self.db.execute("PRAGMA journal_mode=WAL")

@@ -14,8 +14,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -110,6 +117,28 @@ async def source_folder(request: Request) -> Response:
     return RedirectResponse(f"/sources/{request.path_params['abbr']}/", status_code=301)
 
 
+async def http_error(request: Request, error: Exception) -> Response:
+    """Starlette's own 404s and 405s: the JSON error under /api, as the API promises."""
+    assert isinstance(error, HTTPException)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": error.detail}, error.status_code, error.headers)
+    return PlainTextResponse(error.detail, error.status_code, error.headers)
+
+
+class Images:
+    """``images/`` (the local image policy); a 404 while the archive has no such folder."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.files = StaticFiles(directory=directory, check_dir=False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.directory.is_dir():
+            await self.files(scope, receive, send)
+        else:
+            await PlainTextResponse("Not Found", 404)(scope, receive, send)
+
+
 class SecurityHeaders:
     """Adds the security headers to every response (a plain ASGI wrapper: cheap per request)."""
 
@@ -142,7 +171,7 @@ def create_app(root: Path) -> ASGIApp:
         Route("/search.atom", search_feed_route),
         Mount("/api", routes=api.routes),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
-        Mount("/images", app=StaticFiles(directory=root / "images", check_dir=False)),
+        Mount("/images", app=Images(root / "images")),
         *[Route(f"/{name}", feed_endpoint(kind)) for kind, (name, _, _) in FORMATS.items()],
         *[
             Route("/sources/{abbr}/" + name, feed_endpoint(kind))
@@ -151,7 +180,9 @@ def create_app(root: Path) -> ASGIApp:
         Route("/sources/{abbr}", source_folder),
         Route("/{path:path}", page),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error}
+    )
     app.state.reader = reader
     return SecurityHeaders(app)
 
