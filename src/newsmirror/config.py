@@ -20,7 +20,18 @@ from .errors import ConfigError, UnknownSource
 
 CONFIG_FILE = "newsmirror.toml"
 ENV_PREFIX = "NEWSMIRROR_"
-ABBR_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+# A source's folder under articles/: letters (any script, any case), digits, ".", "-" and "_",
+# starting with a letter or digit and not ending with "." (old archives use names like "BBC").
+ABBR_PATTERN = re.compile(r"[^\W_](?:[\w.-]{0,62}[\w-])?")
+# Names that Windows reserves whatever the extension: never a folder name.
+RESERVED_NAMES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(10)),
+    *(f"lpt{n}" for n in range(10)),
+}
 IMAGE_POLICIES = ("proxy", "local", "original")
 # When a source's article pages are fetched for the full text: when the feed item looks
 # truncated (auto), for every item (always), or never.
@@ -92,6 +103,9 @@ class MirrorSettings:
         "image proxy template; {host} and {path} (with query) of the original URL",
     )
     image_max_bytes: int = setting(10_000_000, "largest image kept under the local policy")
+    adopt_max_bytes: int = setting(
+        10_000_000, "largest file of an old archive that `adopt` reads; larger ones are skipped"
+    )
     list_size: int = setting(300, "items per lists/{NAME}.md, newest first")
     utc_offset: str = setting("+08:00", "time zone of list dates and article folders")
 
@@ -230,6 +244,14 @@ def _section(name: str, table: Mapping[str, Any], env: Mapping[str, str]) -> Any
     return cls(**values)
 
 
+ABBR_RULE = "must be 1-64 letters, digits, '.', '-' and '_', starting with a letter or digit"
+
+
+def valid_abbr(abbr: str) -> bool:
+    """Whether ``abbr`` can name a source's folder on every common file system."""
+    return bool(ABBR_PATTERN.fullmatch(abbr)) and abbr.split(".")[0].lower() not in RESERVED_NAMES
+
+
 def source_from_table(entry: Any, index: int) -> Source:
     where = f"{CONFIG_FILE}: sources[{index}]"
     if not isinstance(entry, dict):
@@ -241,8 +263,8 @@ def source_from_table(entry: Any, index: int) -> Source:
     if unknown:
         raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
     abbr = entry["abbr"]
-    if not ABBR_PATTERN.fullmatch(abbr):
-        raise ConfigError(f"{where}: abbr {abbr!r} must be 1-32 of a-z, 0-9, - and _")
+    if not valid_abbr(abbr):
+        raise ConfigError(f"{where}: abbr {abbr!r} {ABBR_RULE}")
     name = entry["name"].strip()
     if not name or "/" in name or "\\" in name or name in (".", "..") or len(name.encode()) > 200:
         raise ConfigError(f"{where}: name {entry['name']!r} cannot be a file name in lists/")

@@ -123,6 +123,11 @@ class ConfigEditor:
         if "sources" not in self.document:
             self.document.add("sources", tomlkit.aot())
         array = self.document["sources"]
+        if isinstance(array, list) and not array and not isinstance(array, AoT):
+            # "sources = []", as tomlkit wrote it once the last source was removed.
+            del self.document["sources"]
+            self.document.add("sources", tomlkit.aot())
+            array = self.document["sources"]
         if not isinstance(array, AoT):
             raise ConfigError(f"{self.path}: sources must be written as [[sources]] tables")
         return array
@@ -147,6 +152,8 @@ class ConfigEditor:
             if table.get("abbr") == abbr:
                 removed = Source(str(table["name"]), abbr, str(table.get("url", "")))
                 del array[index]
+                if not array:  # no "sources = []" left behind: an empty list of tables
+                    del self.document["sources"]
                 return removed
         raise UnknownSource(f"unknown source {abbr!r}; see `newsmirror sources list`")
 

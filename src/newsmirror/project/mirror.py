@@ -26,6 +26,17 @@ def escape_title(title: str) -> str:
     return re.sub(r"([\\\[\]])", r"\\\1", folded)
 
 
+# What a Markdown link target cannot hold raw: white space and controls, the characters that
+# end or confuse it, and "%" itself (so that an encoded name is not decoded into another).
+UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029()<>\[\]\\%\"'`#?]")
+
+
+def link_target(path: str) -> str:
+    """A path as a Markdown link target: the characters Markdown does not take raw
+    percent-encoded (as UTF-8), all else (Chinese included) as it is, like the old lists."""
+    return UNSAFE_IN_TARGET.sub(lambda match: quote(match[0], safe=""), path)
+
+
 def version_path(path: str, rev: int) -> str:
     """Where an earlier version of an article is kept: beside it, ``{stem}.v{rev}.md``."""
     return f"{path.removesuffix('.md')}.v{rev}.md"
@@ -71,6 +82,8 @@ def with_images(revision: Revision, policy: ImagePolicy, page: str) -> str:
 
 
 def render_article(revision: Revision, policy: ImagePolicy, notice: str = "") -> str:
+    if revision.original is not None and not notice:
+        return revision.original  # an adopted file, as the old archive wrote it
     body = notice + flatten(with_images(revision, policy, revision.path))
     return (
         f"<!--{epoch_ms(revision.time)}-->\n"
@@ -117,7 +130,9 @@ def article_path(
 def list_item(entry: Listed, tz: timezone) -> str:
     local = datetime.fromtimestamp(entry.time_ms / 1000, tz)
     mark = " (已删除)" if entry.removed else ""
-    return f"{local.month}-{local.day} [{escape_title(entry.title)}](/{entry.path}){mark}"
+    return (
+        f"{local.month}-{local.day} [{escape_title(entry.title)}](/{link_target(entry.path)}){mark}"
+    )
 
 
 def render_list(name: str, entries: Sequence[Listed], tz: timezone) -> str:

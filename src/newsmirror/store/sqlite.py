@@ -20,7 +20,7 @@ from ..record.model import epoch_ms, parse_iso
 from ..urls import url_key
 
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS articles(
     record_file TEXT NOT NULL, record_offset INTEGER NOT NULL,
     projected_rev INTEGER NOT NULL DEFAULT 0,
     change TEXT NOT NULL DEFAULT '', checks INTEGER NOT NULL DEFAULT 0,
-    page_etag TEXT, page_last_modified TEXT);
+    page_etag TEXT, page_last_modified TEXT, adopted INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS articles_by_source_time ON articles(source, time_ms DESC);
 CREATE TABLE IF NOT EXISTS revisions(
     article TEXT NOT NULL, rev INTEGER NOT NULL, fetched TEXT NOT NULL, title TEXT NOT NULL,
@@ -171,8 +171,8 @@ class StateStore:
                 self.db.execute(
                     """INSERT INTO articles(id, source, path, rev, hash, feed_hash, summary_only,
                            title, url, time_ms, first_seen, first_seen_ms, record_file,
-                           record_offset, change)
-                       VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                           record_offset, change, adopted)
+                       VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                        ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, hash=excluded.hash,
                            change=excluded.change,
                            feed_hash=excluded.feed_hash, summary_only=excluded.summary_only,
@@ -197,6 +197,7 @@ class StateStore:
                         entry.file,
                         entry.offset,
                         r.change,
+                        r.origin == "adopted",
                     ),
                 )
                 self.db.execute(
@@ -288,21 +289,39 @@ class StateStore:
     def due_checks(
         self, now: float, offsets: list[float], limit: int, sources: list[str]
     ) -> list[tuple[str, int]]:
-        """(article, checks done) of articles whose page is due another look, most overdue
-        first; the n-th look is due ``offsets[n]`` after the article was first seen."""
+        """(article, looks due by now) of articles whose page is due another look, oldest
+        first. The n-th look is due ``offsets[n]`` after the article was first seen (for an
+        adopted article: published); looks missed meanwhile are one look, not several, and an
+        article older than twice the last offset is past its schedule and not looked at."""
         if not offsets or not sources:
             return []
-        steps = " ".join("WHEN ? THEN ?" for _ in offsets)
-        step_values = [value for n, offset in enumerate(offsets) for value in (n, offset * 1000)]
+        ordered = sorted(offsets, reverse=True)
+        steps = " ".join("WHEN ? - first_seen_ms >= ? THEN ?" for _ in ordered)
+        now_ms = now * 1000
+        step_values = [
+            value
+            for n, offset in enumerate(ordered)
+            for value in (now_ms, offset * 1000, len(ordered) - n)
+        ]
         rows = self.db.execute(
-            f"""SELECT id, checks FROM (
-                    SELECT id, checks, first_seen_ms + (CASE checks {steps} END) AS due_ms
-                    FROM articles WHERE url IS NOT NULL AND checks < ?
+            f"""SELECT id, step FROM (
+                    SELECT id, checks, first_seen_ms, (CASE {steps} ELSE 0 END) AS step
+                    FROM articles WHERE url IS NOT NULL AND first_seen_ms > ?
                     AND source IN ({",".join("?" * len(sources))}))
-                WHERE due_ms <= ? ORDER BY due_ms LIMIT ?""",
-            (*step_values, len(offsets), *sources, now * 1000, limit),
+                WHERE step > checks ORDER BY first_seen_ms LIMIT ?""",
+            (*step_values, now_ms - 2 * ordered[0] * 1000, *sources, limit),
         )
-        return [(article, checks) for article, checks in rows]
+        return [(article, step) for article, step in rows]
+
+    def articles_since(self, source: str, since_ms: int) -> list[str]:
+        """A source's articles with a page, published (else first seen) since ``since_ms``,
+        oldest first."""
+        rows = self.db.execute(
+            """SELECT id FROM articles WHERE source = ? AND url IS NOT NULL AND time_ms >= ?
+               ORDER BY time_ms, path""",
+            (source, since_ms),
+        )
+        return [row[0] for row in rows]
 
     def page_validators(self, article: str) -> tuple[str | None, str | None]:
         """ETag and Last-Modified of the article's page when it was last re-checked."""
@@ -311,11 +330,14 @@ class StateStore:
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def checked(self, article: str, etag: str | None, last_modified: str | None) -> None:
+    def checked(
+        self, article: str, looks: int, etag: str | None, last_modified: str | None
+    ) -> None:
+        """Note that the page was looked at: ``looks`` of its schedule are done."""
         self.db.execute(
-            """UPDATE articles SET checks = checks + 1, page_etag = ?, page_last_modified = ?
-               WHERE id = ?""",
-            (etag, last_modified, article),
+            """UPDATE articles SET checks = max(checks, ?), page_etag = ?,
+               page_last_modified = ? WHERE id = ?""",
+            (looks, etag, last_modified, article),
         )
 
     def set_feed_hash(self, article: str, feed_hash: str) -> None:
@@ -353,10 +375,11 @@ class StateStore:
     def mark_all_unprojected(self) -> None:
         self.db.execute("UPDATE articles SET projected_rev = 0")
 
-    def listed(self, source: str, limit: int) -> list[Listed]:
+    def listed(self, source: str, limit: int, *, adopted: bool = True) -> list[Listed]:
+        """A source's newest articles; without the adopted ones if ``adopted`` is False."""
         rows = self.db.execute(
-            """SELECT source, path, title, time_ms, change = 'removed' FROM articles
-               WHERE source = ?
+            f"""SELECT source, path, title, time_ms, change = 'removed' FROM articles
+               WHERE source = ? {"" if adopted else "AND NOT adopted"}
                ORDER BY time_ms DESC, path DESC LIMIT ?""",
             (source, limit),
         )

@@ -1,0 +1,217 @@
+"""Reading an old mirror archive for ``adopt``, and nothing else: no file is written here.
+
+Only regular files inside the archive are read: symbolic links are never followed, devices,
+FIFOs and sockets never opened, and a file larger than the cap is not read at all. Every file
+under ``articles/`` comes back either readable (with its text and what it says) or skipped with
+the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .config import valid_abbr
+from .errors import RefusedInput
+from .record.model import plausible
+
+ARTICLE_FILE = re.compile(
+    r"<!--(?P<time>\d{1,15})-->\r?\n\[(?P<title>(?:\\.|[^\\\]\n])*)\]\((?P<url>[^\n]*)\)\r?\n"
+    r"-+\r?\n(?:\r?\n)?(?P<body>.*)\Z",
+    re.DOTALL,
+)
+# A link of a list to an article file: (/articles/{folder}/...) or (articles/{folder}/...).
+LIST_LINK = re.compile(r"\]\(/?articles/([^/)\s]+)/")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class OldArticle:
+    folder: str  # the source's folder under articles/
+    path: str  # relative to the old archive's root
+    text: str  # the whole file, as it is
+    published: datetime | None  # None when the file's time is not a plausible date
+    title: str
+    url: str
+    body: str
+
+
+@dataclass
+class Scan:
+    articles: list[OldArticle] = field(default_factory=list)  # oldest first
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    lists: dict[str, str] = field(default_factory=dict)  # lists/{NAME}.md -> text
+    list_of: dict[str, str] = field(default_factory=dict)  # folder -> its list's path
+    readme: str | None = None
+
+
+def scan(old: Path, max_bytes: int, now: datetime) -> Scan:
+    """Everything ``adopt`` needs from ``old``; refuses (one line) an archive it cannot read."""
+    if not old.exists():
+        raise RefusedInput(f"{old}: no such folder; give the path of an old mirror archive")
+    if not old.is_dir():
+        raise RefusedInput(f"{old}: not a folder; give the path of an old mirror archive")
+    articles = old / "articles"
+    if articles.is_symlink() or not articles.is_dir():
+        raise RefusedInput(f"{articles}: no articles/ folder here; is this an old mirror archive?")
+    result = Scan()
+    try:
+        folders = _entries(articles)
+    except OSError as error:
+        raise RefusedInput(f"{articles}: cannot read: {error.strerror}") from None
+    for entry in folders:
+        relative = f"articles/{entry.name}"
+        if not entry.is_dir(follow_symlinks=False):
+            result.skipped.append((relative, _not_a_folder(entry)))
+            continue
+        reason = None if valid_abbr(entry.name) else "the folder's name cannot name a source"
+        _scan_folder(old, Path(entry.path), entry.name, reason, max_bytes, now, result)
+    result.articles.sort(key=lambda a: (a.published or now, a.path))
+    _read_lists(old, max_bytes, result)
+    readme = old / "README.md"
+    if readme.is_file() and not readme.is_symlink():
+        try:
+            result.readme = _read(readme, max_bytes).decode("utf-8")
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            result.skipped.append(("README.md", _why(error)))
+    return result
+
+
+def _scan_folder(
+    old: Path,
+    folder: Path,
+    abbr: str,
+    refused: str | None,
+    max_bytes: int,
+    now: datetime,
+    result: Scan,
+) -> None:
+    try:
+        entries = _entries(folder)
+    except OSError as error:
+        result.skipped.append((folder.relative_to(old).as_posix(), f"cannot read: {error}"))
+        return
+    for entry in entries:
+        relative = Path(entry.path).relative_to(old).as_posix()
+        if entry.is_dir(follow_symlinks=False):
+            _scan_folder(old, Path(entry.path), abbr, refused, max_bytes, now, result)
+        elif refused:
+            result.skipped.append((relative, refused))
+        elif not entry.is_file(follow_symlinks=False):
+            result.skipped.append((relative, _not_a_folder(entry)))
+        elif not entry.name.endswith(".md"):
+            result.skipped.append((relative, "not a Markdown file"))
+        elif CONTROL.search(relative):
+            result.skipped.append((relative, "its name has control characters"))
+        else:
+            try:
+                text = _read(Path(entry.path), max_bytes).decode("utf-8")
+            except (OSError, UnicodeDecodeError, ValueError) as error:
+                result.skipped.append((relative, _why(error)))
+                continue
+            article = parse_article(abbr, relative, text, now)
+            if article is None:
+                result.skipped.append((relative, "not in the mirror format"))
+            else:
+                result.articles.append(article)
+
+
+def parse_article(folder: str, path: str, text: str, now: datetime) -> OldArticle | None:
+    """What a mirror-format file says, or None when it is not one."""
+    match = ARTICLE_FILE.fullmatch(text)
+    if not match:
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(match["time"]) / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        moment = None
+    title = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>])", r"\1", match["title"])
+    body = match["body"].removesuffix("\n").removesuffix("\r")
+    return OldArticle(folder, path, text, plausible(moment, now), title, match["url"].strip(), body)
+
+
+def _read_lists(old: Path, max_bytes: int, result: Scan) -> None:
+    """The lists, and for each folder the list that links to it most."""
+    lists = old / "lists"
+    if lists.is_symlink() or not lists.is_dir():
+        return
+    links: dict[str, Counter[str]] = {}
+    try:
+        entries = _entries(lists)
+    except OSError as error:
+        result.skipped.append(("lists", f"cannot read: {error.strerror}"))
+        return
+    for entry in entries:
+        relative = f"lists/{entry.name}"
+        if not entry.name.endswith(".md"):
+            continue
+        if CONTROL.search(entry.name):
+            result.skipped.append((relative, "its name has control characters"))
+            continue
+        if not entry.is_file(follow_symlinks=False):
+            result.skipped.append((relative, _not_a_folder(entry)))
+            continue
+        try:
+            text = _read(Path(entry.path), max_bytes).decode("utf-8")
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            result.skipped.append((relative, _why(error)))
+            continue
+        result.lists[relative] = text
+        links[relative] = Counter(LIST_LINK.findall(text))
+    folders = {article.folder for article in result.articles}
+    ranked = sorted(
+        ((count, path, folder) for path, found in links.items() for folder, count in found.items()),
+        key=lambda row: (-row[0], row[1]),
+    )
+    for _, path, folder in ranked:
+        if (
+            folder in folders
+            and folder not in result.list_of
+            and path not in result.list_of.values()
+        ):
+            result.list_of[folder] = path
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as found:
+        return sorted(found, key=lambda entry: entry.name)
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes: opened without following a link or blocking on a FIFO, and
+    checked again once open (it may have been swapped since it was listed)."""
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > max_bytes:
+            raise ValueError(f"larger than [mirror] adopt_max_bytes ({max_bytes} bytes)")
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            data = file.read(max_bytes + 1)
+    finally:
+        os.close(handle)
+    if len(data) > max_bytes:
+        raise ValueError(f"larger than [mirror] adopt_max_bytes ({max_bytes} bytes)")
+    return data
+
+
+def _not_a_folder(entry: os.DirEntry[str]) -> str:
+    if entry.is_symlink():
+        return "a symbolic link; links are not followed"
+    if entry.is_file(follow_symlinks=False):
+        return "not in a source's folder"
+    return "not a regular file (a device, FIFO or socket)"
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(error, OSError):
+        return f"cannot read: {error.strerror}"
+    return str(error)
