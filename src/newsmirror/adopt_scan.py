@@ -52,14 +52,9 @@ class Scan:
 
 def scan(old: Path, max_bytes: int, now: datetime) -> Scan:
     """Everything ``adopt`` needs from ``old``; refuses (one line) an archive it cannot read."""
-    if not old.exists():
-        raise RefusedInput(f"{old}: no such folder; give the path of an old mirror archive")
-    if not old.is_dir():
-        raise RefusedInput(f"{old}: not a folder; give the path of an old mirror archive")
-    articles = old / "articles"
-    if articles.is_symlink() or not articles.is_dir():
-        raise RefusedInput(f"{articles}: no articles/ folder here; is this an old mirror archive?")
+    check_folder(old)
     result = Scan()
+    articles = old / "articles"
     try:
         folders = _entries(articles)
     except OSError as error:
@@ -80,6 +75,19 @@ def scan(old: Path, max_bytes: int, now: datetime) -> Scan:
         except (OSError, UnicodeDecodeError, ValueError) as error:
             result.skipped.append(("README.md", _why(error)))
     return result
+
+
+def check_folder(old: Path) -> None:
+    """Refuse a path that cannot be an old archive: missing, not a folder, no ``articles/``."""
+    if not old.exists():
+        raise RefusedInput(f"{old}: no such folder; give the path of an old mirror archive")
+    if not old.is_dir():
+        raise RefusedInput(f"{old}: not a folder; give the path of an old mirror archive")
+    articles = old / "articles"
+    if articles.is_symlink() or not articles.is_dir():
+        raise RefusedInput(f"{articles}: no articles/ folder here; is this an old mirror archive?")
+    if not os.access(articles, os.R_OK | os.X_OK):
+        raise RefusedInput(f"{articles}: not readable; check its permissions")
 
 
 def _scan_folder(

@@ -229,9 +229,13 @@ def cmd_sources(args: argparse.Namespace) -> int:
         added += 1
     editor.save()
     console.print(f"imported {added} of {len(outlines)} feeds from {path}")
-    # Nothing imported although the file had feeds that are not followed yet: each was
-    # refused, which the user must see in the exit code too (already followed ones are fine).
-    return 1 if added == 0 and any(o.xml_url not in urls for o in outlines) else 0
+    # Nothing imported although feeds not followed yet were there, or no feed at all: the work
+    # failed, and the exit code says so (a file of feeds all followed already is fine).
+    followed = {s.url for s in existing}
+    if added == 0 and (not outlines or any(o.xml_url not in followed for o in outlines)):
+        errors.print(f"{path}: no feed could be imported", markup=False)
+        return 1
+    return 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .adopt import adopt
+from .adopt_scan import check_folder
 from .archive import Archive
 from .cli_site import Command
 from .errors import ConfigError
@@ -24,6 +25,7 @@ from .report import console, errors
 
 
 def cmd_adopt(args: argparse.Namespace) -> int:
+    check_folder(Path(args.path))  # before the archive is opened: a wrong path leaves nothing
     with Archive(Path(args.directory or ".")) as archive:
         result = adopt(archive, Path(args.path))
         if archive.settings.publish.commit:

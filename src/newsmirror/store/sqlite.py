@@ -19,6 +19,7 @@ from ..record.log import Entry, RecordLog
 from ..record.model import epoch_ms, parse_iso
 from ..urls import url_key
 
+DAY = 86400.0
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
 SCHEMA_VERSION = 8
 SCHEMA = """
@@ -289,29 +290,24 @@ class StateStore:
     def due_checks(
         self, now: float, offsets: list[float], limit: int, sources: list[str]
     ) -> list[tuple[str, int]]:
-        """(article, looks due by now) of articles whose page is due another look, oldest
-        first. The n-th look is due ``offsets[n]`` after the article was first seen (for an
-        adopted article: published); looks missed meanwhile are one look, not several, and an
-        article older than twice the last offset is past its schedule and not looked at."""
+        """(article, checks done) of articles whose page is due another look, most overdue
+        first; the n-th look is due ``offsets[n]`` after the article was first seen (for an
+        adopted article: published). An article is past its schedule, and not looked at, once
+        the last look is further behind it than the last offset (or a day, if that is less)."""
         if not offsets or not sources:
             return []
-        ordered = sorted(offsets, reverse=True)
-        steps = " ".join("WHEN ? - first_seen_ms >= ? THEN ?" for _ in ordered)
-        now_ms = now * 1000
-        step_values = [
-            value
-            for n, offset in enumerate(ordered)
-            for value in (now_ms, offset * 1000, len(ordered) - n)
-        ]
+        steps = " ".join("WHEN ? THEN ?" for _ in offsets)
+        step_values = [value for n, offset in enumerate(offsets) for value in (n, offset * 1000)]
+        past = (max(offsets) + max(max(offsets), DAY)) * 1000
         rows = self.db.execute(
-            f"""SELECT id, step FROM (
-                    SELECT id, checks, first_seen_ms, (CASE {steps} ELSE 0 END) AS step
-                    FROM articles WHERE url IS NOT NULL AND first_seen_ms > ?
+            f"""SELECT id, checks FROM (
+                    SELECT id, checks, first_seen_ms + (CASE checks {steps} END) AS due_ms
+                    FROM articles WHERE url IS NOT NULL AND checks < ? AND first_seen_ms > ?
                     AND source IN ({",".join("?" * len(sources))}))
-                WHERE step > checks ORDER BY first_seen_ms LIMIT ?""",
-            (*step_values, now_ms - 2 * ordered[0] * 1000, *sources, limit),
+                WHERE due_ms <= ? ORDER BY due_ms LIMIT ?""",
+            (*step_values, len(offsets), now * 1000 - past, *sources, now * 1000, limit),
         )
-        return [(article, step) for article, step in rows]
+        return [(article, checks + 1) for article, checks in rows]
 
     def articles_since(self, source: str, since_ms: int) -> list[str]:
         """A source's articles with a page, published (else first seen) since ``since_ms``,
