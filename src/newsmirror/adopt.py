@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .adopt_scan import OldArticle, Scan, scan
+from .adopt_scan import OldArticle, Scan, read_article, scan, why
 from .archive import Archive
 from .clean import plain_text, sanitize
 from .config import Source
@@ -41,31 +41,60 @@ class Adoption:
     added: list[Source] = field(default_factory=list)  # sources added (disabled)
 
 
+# Articles read, recorded and let go at a time: an archive of any size fits in memory.
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An old file that becomes an article: what it said when read, and where it goes."""
+
+    article: OldArticle
+    source: str
+    url: str | None
+    keys: tuple[str, ...]
+
+
 def adopt(archive: Archive, old: Path, now: datetime | None = None) -> Adoption:
     now = now or datetime.now(UTC)
     old = Path(old).absolute()
-    found = scan(old, archive.settings.mirror.adopt_max_bytes, now)
+    max_bytes = archive.settings.mirror.adopt_max_bytes
+    found = scan(old, max_bytes, now)
     old = old.resolve()
     in_place = old == archive.root
     result = Adoption(skipped=found.skipped)
     owners, editor = _sources(archive, found, result)
     recorded = read_adopted(archive.root)
-    batch, copies = _revisions(archive, found, owners, recorded, now, result)
+    planned, copies = _plan(archive, old, found, owners, recorded, result, now)
     files = _adopted_files(found, owners, recorded) + copies
     if not in_place:
-        _check_free(archive.root, [(r.path, r.original or "") for r in batch])
-        _check_free(archive.root, [(f.path, f.text) for f in copies])
+        _check_free(archive.root, old, [p.article.path for p in planned])
+        _check_free(archive.root, old, [f.path for f in copies])
     # Everything is checked: now write, the configuration first (it validates as it saves).
     if result.added:
         archive.settings = editor.save()
-    if batch:
-        archive.append(batch)
+    for start in range(0, len(planned), CHUNK):
+        batch = []
+        for plan in planned[start : start + CHUNK]:
+            try:
+                article, text, body = read_article(
+                    old, plan.article.folder, plan.article.path, max_bytes, now
+                )
+            except (OSError, UnicodeDecodeError, ValueError) as error:
+                result.skipped.append((plan.article.path, why(error)))
+                continue
+            if article != plan.article:
+                result.skipped.append((plan.article.path, "it changed while it was adopted"))
+                continue
+            batch.append(_revision(archive, plan, text, body, now))
+        if batch:
+            archive.append(batch)
+        result.adopted += len(batch)
     append_adopted(archive.root, files)
     if not in_place:
         for adopted in files:
             write_if_changed(archive.root / adopted.path, adopted.text.encode())
     project_pending(archive)
-    result.adopted = len(batch)
     return result
 
 
@@ -101,18 +130,21 @@ def _sources(
     return owners, editor
 
 
-def _revisions(
+def _plan(
     archive: Archive,
+    old: Path,
     found: Scan,
     owners: dict[str, str],
     recorded: dict[str, AdoptedFile],
-    now: datetime,
     result: Adoption,
-) -> tuple[list[Revision], list[AdoptedFile]]:
-    """Revision 1 of each new article, and the copies (a second file with an article's URL)."""
-    batch: list[Revision] = []
+    now: datetime,
+) -> tuple[list[Planned], list[AdoptedFile]]:
+    """The files that become new articles, and the copies (a second file with an article's
+    URL, kept as it is); files adopted before are counted and left."""
+    planned: list[Planned] = []
     copies: list[AdoptedFile] = []
-    planned: dict[str, str] = {}  # identity key -> article id, for this adoption
+    ids: dict[str, str] = {}  # identity key -> article id, for this adoption
+    max_bytes = archive.settings.mirror.adopt_max_bytes
     for article in found.articles:
         abbr = owners[article.folder]
         url = article.url if _is_web_url(article.url) else None
@@ -120,47 +152,42 @@ def _revisions(
         known = archive.store.find(keys)
         if article.path in recorded or archive.store.path_taken(article.path):
             result.already += 1
-        elif known or keys[0] in planned:
-            owner = known.article if known else planned[keys[0]]
-            copies.append(AdoptedFile(article.path, COPY, article.text, abbr, owner))
+        elif known or keys[0] in ids:
+            owner = known.article if known else ids[keys[0]]
+            _, text, _ = read_article(old, article.folder, article.path, max_bytes, now)
+            copies.append(AdoptedFile(article.path, COPY, text, abbr, owner))
             result.copies += 1
         else:
-            planned[keys[0]] = article_id(keys[0])
-            batch.append(_revision(archive, article, abbr, url, keys, now))
-    return batch, copies
+            ids[keys[0]] = article_id(keys[0])
+            planned.append(Planned(article, abbr, url, keys))
+    return planned, copies
 
 
-def _revision(
-    archive: Archive,
-    article: OldArticle,
-    abbr: str,
-    url: str | None,
-    keys: tuple[str, ...],
-    now: datetime,
-) -> Revision:
-    html = sanitize(article.body, url)
-    # Re-checks count from the article's first appearance as the old archive knew it.
-    first_seen = iso(article.published or now)
+def _revision(archive: Archive, plan: Planned, text: str, body: str, now: datetime) -> Revision:
+    article = plan.article
+    html = sanitize(body, plan.url)
     hash_ = reading_hash(article.title, html, archive.policy)
+    published = iso(article.published) if article.published else None
     return Revision(
-        article=article_id(keys[0]),
+        article=article_id(plan.keys[0]),
         rev=1,
-        source=abbr,
+        source=plan.source,
         path=article.path,
-        url=url,
+        url=plan.url,
         guid=None,
         title=article.title,
-        published=iso(article.published) if article.published else None,
+        published=published,
         updated=None,
-        first_seen=first_seen,
+        # Re-checks count from the article's first appearance as the old archive knew it.
+        first_seen=published or iso(now),
         fetched=iso(now),
         html=html,
         text=plain_text(html),
         hash=hash_,
-        keys=keys,
+        keys=plan.keys,
         origin="adopted",
         feed_hash=hash_,
-        original=article.text,
+        original=text,
     )
 
 
@@ -181,11 +208,13 @@ def _adopted_files(
     return files
 
 
-def _check_free(root: Path, files: list[tuple[str, str]]) -> None:
+def _check_free(root: Path, old: Path, paths: list[str]) -> None:
     """Refuse to adopt into paths that hold something else already."""
-    for path, text in files:
+    for path in paths:
         target = root / path
-        if target.is_symlink() or (target.exists() and target.read_bytes() != text.encode()):
+        if target.is_symlink() or (
+            target.exists() and target.read_bytes() != (old / path).read_bytes()
+        ):
             raise RefusedInput(f"{target}: a different file is there already; nothing adopted")
 
 

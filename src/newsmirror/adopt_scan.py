@@ -2,8 +2,9 @@
 
 Only regular files inside the archive are read: symbolic links are never followed, devices,
 FIFOs and sockets never opened, and a file larger than the cap is not read at all. Every file
-under ``articles/`` comes back either readable (with its text and what it says) or skipped with
-the reason.
+under ``articles/`` comes back either readable (with what it says; its text is read again when
+it is recorded, so that an archive of any size is never held in memory) or skipped with the
+reason.
 """
 
 from __future__ import annotations
@@ -15,18 +16,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from .config import valid_abbr
 from .errors import RefusedInput
 from .record.model import plausible
 
 ARTICLE_FILE = re.compile(
-    r"<!--(?P<time>\d{1,15})-->\r?\n\[(?P<title>(?:\\.|[^\\\]\n])*)\]\((?P<url>[^\n]*)\)\r?\n"
-    r"-+\r?\n(?:\r?\n)?(?P<body>.*)\Z",
+    r"\ufeff?<!--\s*(?P<time>\d{1,15})\s*-->[ \t]*\r?\n"
+    r"\[(?P<title>[^\n]*)\]\((?P<url>[^\n]*)\)[ \t]*\r?\n"
+    r"-{3,}[ \t]*\r?\n(?:\r?\n)?(?P<body>.*)\Z",
     re.DOTALL,
 )
-# A link of a list to an article file: (/articles/{folder}/...) or (articles/{folder}/...).
-LIST_LINK = re.compile(r"\]\(/?articles/([^/)\s]+)/")
+# A list's link to an article file: (/articles/{folder}/...), (articles/{folder}/...), or a
+# full URL of the archive's host with the same path; the folder may be percent-encoded.
+LIST_LINK = re.compile(r"\]\((?:[^)\s]*/)?articles/([^/)\s]+)/")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -34,11 +38,9 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 class OldArticle:
     folder: str  # the source's folder under articles/
     path: str  # relative to the old archive's root
-    text: str  # the whole file, as it is
     published: datetime | None  # None when the file's time is not a plausible date
     title: str
     url: str
-    body: str
 
 
 @dataclass
@@ -73,7 +75,7 @@ def scan(old: Path, max_bytes: int, now: datetime) -> Scan:
         try:
             result.readme = _read(readme, max_bytes).decode("utf-8")
         except (OSError, UnicodeDecodeError, ValueError) as error:
-            result.skipped.append(("README.md", _why(error)))
+            result.skipped.append(("README.md", why(error)))
     return result
 
 
@@ -118,19 +120,29 @@ def _scan_folder(
             result.skipped.append((relative, "its name has control characters"))
         else:
             try:
-                text = _read(Path(entry.path), max_bytes).decode("utf-8")
+                article, _, _ = read_article(old, abbr, relative, max_bytes, now)
             except (OSError, UnicodeDecodeError, ValueError) as error:
-                result.skipped.append((relative, _why(error)))
+                result.skipped.append((relative, why(error)))
                 continue
-            article = parse_article(abbr, relative, text, now)
-            if article is None:
-                result.skipped.append((relative, "not in the mirror format"))
-            else:
-                result.articles.append(article)
+            result.articles.append(article)
 
 
-def parse_article(folder: str, path: str, text: str, now: datetime) -> OldArticle | None:
-    """What a mirror-format file says, or None when it is not one."""
+def read_article(
+    old: Path, folder: str, path: str, max_bytes: int, now: datetime
+) -> tuple[OldArticle, str, str]:
+    """What an article file says, its text and its body; ValueError when it is not in the
+    mirror format, OSError or UnicodeDecodeError when it cannot be read as text."""
+    text = _read(old / path, max_bytes).decode("utf-8")
+    parsed = parse_article(folder, path, text, now)
+    if parsed is None:
+        raise ValueError("not in the mirror format")
+    return parsed[0], text, parsed[1]
+
+
+def parse_article(
+    folder: str, path: str, text: str, now: datetime
+) -> tuple[OldArticle, str] | None:
+    """What a mirror-format file says and its body, or None when it is not one."""
     match = ARTICLE_FILE.fullmatch(text)
     if not match:
         return None
@@ -140,7 +152,7 @@ def parse_article(folder: str, path: str, text: str, now: datetime) -> OldArticl
         moment = None
     title = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>])", r"\1", match["title"])
     body = match["body"].removesuffix("\n").removesuffix("\r")
-    return OldArticle(folder, path, text, plausible(moment, now), title, match["url"].strip(), body)
+    return OldArticle(folder, path, plausible(moment, now), title, match["url"].strip()), body
 
 
 def _read_lists(old: Path, max_bytes: int, result: Scan) -> None:
@@ -167,10 +179,10 @@ def _read_lists(old: Path, max_bytes: int, result: Scan) -> None:
         try:
             text = _read(Path(entry.path), max_bytes).decode("utf-8")
         except (OSError, UnicodeDecodeError, ValueError) as error:
-            result.skipped.append((relative, _why(error)))
+            result.skipped.append((relative, why(error)))
             continue
         result.lists[relative] = text
-        links[relative] = Counter(LIST_LINK.findall(text))
+        links[relative] = Counter(unquote(folder) for folder in LIST_LINK.findall(text))
     folders = {article.folder for article in result.articles}
     ranked = sorted(
         ((count, path, folder) for path, found in links.items() for folder, count in found.items()),
@@ -217,7 +229,8 @@ def _not_a_folder(entry: os.DirEntry[str]) -> str:
     return "not a regular file (a device, FIFO or socket)"
 
 
-def _why(error: Exception) -> str:
+def why(error: Exception) -> str:
+    """The reason a file was skipped, from what reading it raised."""
     if isinstance(error, UnicodeDecodeError):
         return "not UTF-8 text"
     if isinstance(error, OSError):

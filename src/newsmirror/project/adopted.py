@@ -21,8 +21,9 @@ from urllib.parse import unquote
 ADOPTED_FILE = "record/adopted.jsonl"
 LIST, README, COPY = "list", "readme", "copy"
 
-# An item of an old list: "9-1 [title](/articles/...)" at the start of a line.
-ENTRY_LINE = re.compile(r"^\d{1,2}-\d{1,2} \[", re.MULTILINE)
+# An item of an old list: a line that links to an article file ("9-1 [title](/articles/
+# BBC/1_a%20b.md)"); a link to a folder ("[查看更多](/articles/BBC)") is not one.
+ENTRY_LINE = re.compile(r"^[^\n]*\]\((?:[^)\s]*/)?articles/[^)\n]*\.md\)", re.MULTILINE)
 # A line of the README's block of list links: "[name](lists/name.md)", maybe a list item.
 LIST_LINK_LINE = re.compile(
     r"^(?P<bullet>[ \t]*(?:[-*+][ \t]+)?)\[(?:\\.|[^\\\]\n])*\]\((?P<lead>/?)lists/"
@@ -90,10 +91,13 @@ def carry_on_list(old: str, new_items: Sequence[str], size: int) -> str:
         last = old[starts[-1] :]
         tail = last[len(last.split("\n", 1)[0]) :]  # what follows the last entry's line
         if keep <= 0:
-            return head + "\n\n".join(new_items) + tail
+            return head + "\n\n".join(new_items) + tail  # the old entries all gone
         cut = old[starts[keep - 1] :]
         body = old[starts[0] : starts[keep - 1]] + cut.split("\n", 1)[0] + tail
-    return head + "".join(f"{item}\n\n" for item in new_items) + body
+    # Between two entries: what the old list has there (a blank line, in the old scripts).
+    gap = old[starts[0] : starts[1]].split("\n", 1)[1] if len(starts) > 1 else "\n\n"
+    gap = "\n" + gap if gap.strip() == "" else "\n\n"
+    return head + "".join(f"{item}{gap}" for item in new_items) + body
 
 
 def carry_on_readme(text: str, links: Sequence[tuple[str, str]]) -> str:
