@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import git_log, make_archive, nm, rss
+from newsmirror.clean import ImagePolicy, sanitize
 from newsmirror.config import Source
+from newsmirror.record.fingerprint import reading_hash
 from server import LocalServer, Reply
 
 SAMPLE = Path(__file__).parent / "data" / "dm-archive"
@@ -335,3 +337,66 @@ def test_removing_every_source_leaves_a_file_that_add_and_adopt_accept(
     assert nm(root, "sources", "import", str(opml)) == 1  # nothing could be imported
     err = capsys.readouterr().err
     assert "https://c.org/feed: skipped" in err and "no feed could be imported" in err
+
+
+def test_new_lists_encode_adopted_names_and_the_readme_block_grows_in_place(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = old_archive(tmp_path / "mirror")
+    hostile = "articles/voa/1_a (b) javascript:x<img onerror=y>.md"
+    _write(root, hostile, datetime(2025, 2, 1, tzinfo=UTC), "https://www.voachinese.com/a/1.html")
+    sources = [
+        Source("美国之音", "voa", server.url("/voa.xml")),
+        Source("路透", "reuters", server.url("/reuters.xml")),
+        Source("德国之声", "dw", server.url("/dw.xml")),
+    ]
+    make_archive(root, sources, monkeypatch)
+    assert nm(root, "adopt", str(root)) == 0
+    item = {
+        "title": "新",
+        "link": "https://www.voachinese.com/a/2.html",
+        "pubDate": "Sun, 16 Feb 2025 02:00:00 GMT",
+        "description": "<p>新。</p>",
+    }
+    server.route("/voa.xml", Reply(body=rss([item])))
+    server.route("/reuters.xml", Reply(body=rss([{**item, "link": "https://r.com/a/3"}])))
+    title, url, body = _publisher_markup(root / "articles/dw/1024207.md")
+    edited = {"title": title, "link": url, "description": f"<![CDATA[{body}<p>更正。</p>]]>"}
+    server.route("/dw.xml", Reply(body=rss([edited])))
+    old_file = (root / "articles/dw/1024207.md").read_bytes()
+    assert nm(root, "run") == 0
+
+    listing = (root / "lists/美国之音.md").read_text(encoding="utf-8")
+    assert "(/articles/voa/1_a%20%28b%29%20javascript:x%3Cimg%20onerror=y%3E.md)" in listing
+    assert listing.index("2025/02/16") < listing.index("1008880.md")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    sample = (SAMPLE / "README.md").read_text(encoding="utf-8")
+    block_end = "[自由亚洲电台](lists/自由亚洲电台.md)\n"
+    assert readme == sample.replace(block_end, block_end + "\n[路透](lists/路透.md)\n")
+
+    # A real change of an adopted article is an edit: the file says so, its old text is kept.
+    assert "本文已修改" in (root / "articles/dw/1024207.md").read_text(encoding="utf-8")
+    assert (root / "articles/dw/1024207.v1.md").read_bytes() == old_file
+
+
+def test_images_already_on_the_proxy_are_never_wrapped_again() -> None:
+    policy = ImagePolicy()
+    for src in (
+        "https://images.weserv.nl/?url=static.dw.com/image/1.jpg",
+        "https://images.weserv.nl?url=static.dw.com/image/1.jpg",
+        "http://images.weserv.nl/?url=static.dw.com/image/1.jpg",
+        "//wsrv.nl/?url=https://static.dw.com/image/1.jpg",
+        "https://wsrv.nl/?url=https%3A%2F%2Fstatic.dw.com%2Fimage%2F1.jpg",
+        "https://images.weserv.nl?url=images.weserv.nl/?url=static.dw.com/image/1.jpg",
+        "https://static.dw.com/image/1.jpg",
+    ):
+        assert policy.original(src) == "https://static.dw.com/image/1.jpg", src
+        assert policy.rewrite(src) == "https://images.weserv.nl?url=static.dw.com/image/1.jpg"
+    proxied = '<p>a</p><img src="https://images.weserv.nl/?url=static.dw.com/image/1.jpg">'
+    original = '<p>a</p><img src="https://static.dw.com/image/1.jpg">'
+    assert reading_hash("t", proxied, policy) == reading_hash("t", original, policy)
+
+
+def test_quotes_keep_only_web_citations() -> None:
+    html = '<blockquote cite="javascript:alert(1)">a</blockquote><q cite="https://a.org/">b</q>'
+    assert sanitize(html) == '<blockquote>a</blockquote><q cite="https://a.org/">b</q>'
