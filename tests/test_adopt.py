@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import git_log, make_archive, nm, rss
+from newsmirror.archive import Archive
 from newsmirror.clean import ImagePolicy, sanitize
 from newsmirror.config import Source
 from newsmirror.record.fingerprint import reading_hash
@@ -400,3 +401,26 @@ def test_images_already_on_the_proxy_are_never_wrapped_again() -> None:
 def test_quotes_keep_only_web_citations() -> None:
     html = '<blockquote cite="javascript:alert(1)">a</blockquote><q cite="https://a.org/">b</q>'
     assert sanitize(html) == '<blockquote>a</blockquote><q cite="https://a.org/">b</q>'
+
+
+def test_a_folder_joins_the_configured_source_its_list_is_named_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old"
+    day = datetime(2021, 12, 4, tzinfo=UTC)
+    _write(old, "articles/voachinese/1008880.md", day, "https://www.voachinese.com/a/1.html")
+    _write(old, "articles/voachinese/999.md", day, "https://e.com/x")
+    (old / "articles/voachinese/999.md").write_text(
+        "<!--999999999999999-->\n[x](https://e.com/x)\n------\n\n<p>x</p>\n", encoding="utf-8"
+    )
+    (old / "lists").mkdir()
+    (old / "lists/美国之音.md").write_text(
+        "美国之音\n------\n\n12-4 [x](/articles/voachinese/1008880.md)\n", encoding="utf-8"
+    )
+    voa = Source("美国之音", "voa", "https://www.voachinese.com/")
+    root = make_archive(tmp_path / "new", [voa], monkeypatch)
+    assert nm(root, "adopt", str(old)) == 0
+    assert "adopted 2 articles" in capsys.readouterr().out  # a time past 9999 is no date
+    assert 'abbr = "voachinese"' not in (root / "newsmirror.toml").read_text(encoding="utf-8")
+    with Archive(root, write=False) as archive:
+        assert archive.store.article_counts() == {"voa": 2}

@@ -113,7 +113,13 @@ def project_lists(archive: Archive) -> int:
         old = old_lists.get(abbr)
         entries = archive.store.listed(abbr, size, adopted=old is None)
         if old is not None:
-            items = [list_item(entry, archive.tz) for entry in entries]
+            # Entries the old list has already (an archive adopted after newsmirror ran in it)
+            # are not put on top a second time.
+            items = [
+                list_item(entry, archive.tz)
+                for entry in entries
+                if f"(/{link_target(entry.path)})" not in old.text
+            ]
             path, text = old.path, carry_on_list(old.text, items, size)
         elif archive.store.listed(abbr, 1, adopted=False):
             path, text = list_file(name), render_list(name, entries, archive.tz)
