@@ -20,6 +20,7 @@ from archive_helpers import git_log, make_archive, nm, rss
 from newsmirror.archive import Archive
 from newsmirror.clean import ImagePolicy, sanitize
 from newsmirror.config import Source
+from newsmirror.project.adopted import carry_on_list
 from newsmirror.record.fingerprint import reading_hash
 from server import LocalServer, Reply
 
@@ -424,3 +425,30 @@ def test_a_folder_joins_the_configured_source_its_list_is_named_after(
     assert 'abbr = "voachinese"' not in (root / "newsmirror.toml").read_text(encoding="utf-8")
     with Archive(root, write=False) as archive:
         assert archive.store.article_counts() == {"voa": 2}
+
+
+@pytest.mark.parametrize(
+    ("old", "size", "carried"),
+    [
+        (
+            "L\n------\n\n1-1 [a](/articles/x/1.md)\n",
+            5,
+            "L\n------\n\nN\n\n1-1 [a](/articles/x/1.md)\n",
+        ),
+        ("L\n------\n\n1-1 [a](/articles/x/1.md)\n", 1, "L\n------\n\nN\n"),
+        (
+            "L\n------\n\n- 1-1 [a](articles/x/1.md)\n- 1-2 [b](articles/x/2.md)\n",
+            2,
+            "L\n------\n\nN\n- 1-1 [a](articles/x/1.md)\n",
+        ),
+        ("L\n------\n\n", 2, "L\n------\n\nN\n"),
+        (
+            "L\n------\n\n1-1 [a](/articles/x/1.md)\n\n\n[查看更多](/articles/x)",
+            1,
+            "L\n------\n\nN\n\n\n[查看更多](/articles/x)",
+        ),
+    ],
+)
+def test_old_lists_of_other_shapes_carry_on(old: str, size: int, carried: str) -> None:
+    assert carry_on_list(old, [], 300) == old
+    assert carry_on_list(old, ["N"], size) == carried

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shlex
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,10 +32,11 @@ def cmd_adopt(args: argparse.Namespace) -> int:
         if archive.settings.publish.commit:
             commit_all(archive.root, f"newsmirror: adopted {result.adopted} articles")
     for source in result.added:
+        abbr = shlex.quote(printable(source.abbr))
         errors.print(
             f"{printable(source.abbr)}: added as a disabled source named "
             f"{printable(source.name)!r}; give it a feed with `newsmirror sources remove "
-            f"{printable(source.abbr)}` then `sources add URL --abbr {printable(source.abbr)}`",
+            f"{abbr}` then `newsmirror sources add URL --abbr {abbr}`",
             markup=False,
         )
     for path, why in result.skipped:

@@ -20,9 +20,13 @@ from .errors import ConfigError, UnknownSource
 
 CONFIG_FILE = "newsmirror.toml"
 ENV_PREFIX = "NEWSMIRROR_"
-# A source's folder under articles/: letters (any script, any case), digits, ".", "-" and "_",
-# starting with a letter or digit and not ending with "." (old archives use names like "BBC").
-ABBR_PATTERN = re.compile(r"[^\W_](?:[\w.-]{0,62}[\w-])?")
+# A source's folder under articles/: any name that is a safe path component on every common file
+# system and in a URL path (old archives use names like "BBC"): no controls, none of
+# < > : " / \ | ? * % #, not starting with ".", "-" or a space, not ending with "." or a space.
+ABBR_PATTERN = re.compile(
+    r"[^\x00-\x20\x7f-\x9f<>:\"/\\|?*%#.-](?:[^\x00-\x1f\x7f-\x9f<>:\"/\\|?*%#]{0,62}"
+    r"[^\x00-\x20\x7f-\x9f<>:\"/\\|?*%#.])?"
+)
 # Names that Windows reserves whatever the extension: never a folder name.
 RESERVED_NAMES = {
     "con",
@@ -244,7 +248,10 @@ def _section(name: str, table: Mapping[str, Any], env: Mapping[str, str]) -> Any
     return cls(**values)
 
 
-ABBR_RULE = "must be 1-64 letters, digits, '.', '-' and '_', starting with a letter or digit"
+ABBR_RULE = (
+    "must be 1-64 characters that are safe in a folder name (no control characters or "
+    '< > : " / \\ | ? * % #), not starting with ".", "-" or a space, nor ending with "." or a space'
+)
 
 
 def valid_abbr(abbr: str) -> bool:

@@ -86,17 +86,17 @@ def carry_on_list(old: str, new_items: Sequence[str], size: int) -> str:
         gap = "" if old.endswith("\n\n") else "\n" if old.endswith("\n") else "\n\n"
         return old + gap + "\n\n".join(new_items) + "\n"
     head, body = old[: starts[0]], old[starts[0] :]
+    # Between two entries: what the old list has there (a blank line, in the old scripts).
+    between = old[starts[0] : starts[1]].split("\n", 1)[1] if len(starts) > 1 else "\n"
+    gap = "\n" + between if not between.strip() else "\n\n"
     keep = size - len(new_items)
     if keep < len(starts):
         last = old[starts[-1] :]
         tail = last[len(last.split("\n", 1)[0]) :]  # what follows the last entry's line
         if keep <= 0:
-            return head + "\n\n".join(new_items) + tail  # the old entries all gone
+            return head + gap.join(new_items) + tail  # the old entries all gone
         cut = old[starts[keep - 1] :]
         body = old[starts[0] : starts[keep - 1]] + cut.split("\n", 1)[0] + tail
-    # Between two entries: what the old list has there (a blank line, in the old scripts).
-    gap = old[starts[0] : starts[1]].split("\n", 1)[1] if len(starts) > 1 else "\n\n"
-    gap = "\n" + gap if gap.strip() == "" else "\n\n"
     return head + "".join(f"{item}{gap}" for item in new_items) + body
 
 
