@@ -452,3 +452,12 @@ def test_a_folder_joins_the_configured_source_its_list_is_named_after(
 def test_old_lists_of_other_shapes_carry_on(old: str, size: int, carried: str) -> None:
     assert carry_on_list(old, [], 300) == old
     assert carry_on_list(old, ["N"], size) == carried
+
+
+def test_environment_overrides_hold_after_adopt_adds_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_archive(tmp_path / "a", [], monkeypatch)
+    monkeypatch.setenv("NEWSMIRROR_PUBLISH_COMMIT", "0")
+    assert nm(root, "adopt", str(SAMPLE)) == 0
+    assert git_log(root) == []  # the sources it added did not bring the file's settings back

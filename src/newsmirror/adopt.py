@@ -20,7 +20,7 @@ from pathlib import Path
 from .adopt_scan import OldArticle, Scan, read_article, scan, why
 from .archive import Archive
 from .clean import plain_text, sanitize
-from .config import Source
+from .config import Source, load_settings
 from .configfile import ConfigEditor
 from .decide import article_id, identity_keys
 from .errors import ConfigError, RefusedInput
@@ -72,7 +72,8 @@ def adopt(archive: Archive, old: Path, now: datetime | None = None) -> Adoption:
         _check_free(archive.root, old, [f.path for f in copies])
     # Everything is checked: now write, the configuration first (it validates as it saves).
     if result.added:
-        archive.settings = editor.save()
+        editor.save()
+        archive.settings = load_settings(archive.root)  # with the environment's overrides
     for start in range(0, len(planned), CHUNK):
         batch = []
         for plan in planned[start : start + CHUNK]:
