@@ -68,6 +68,9 @@ def test_sample_adopted_in_place_stays_byte_identical(
     assert 'abbr = "BBC"' in config and 'name = "BBC"' in config and "enabled = false" in config
     assert 'abbr = "voa"' in config  # a folder without a list is named after the folder
 
+    capsys.readouterr()
+    assert nm(root, "show", "articles/dw/1024340.md") == 0  # the copy leads to its article
+    assert "articles/dw/1024408.md" in capsys.readouterr().out
     assert nm(root, "rebuild") == 0
     assert files_of(root) == before
     for part in (*OLD_FILES, ".newsmirror"):

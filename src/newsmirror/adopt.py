@@ -13,7 +13,7 @@ Adopting twice adds nothing the second time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from .archive import Archive
 from .clean import plain_text, sanitize
 from .config import Source, load_settings
 from .configfile import ConfigEditor
-from .decide import article_id, identity_keys
+from .decide import PATH_KEY, article_id, identity_keys
 from .errors import ConfigError, RefusedInput
 from .project.adopted import COPY, LIST, README, AdoptedFile, append_adopted, read_adopted
 from .project.mirror import write_if_changed
@@ -144,7 +144,7 @@ def _plan(
     URL, kept as it is); files adopted before are counted and left."""
     planned: list[Planned] = []
     copies: list[AdoptedFile] = []
-    ids: dict[str, str] = {}  # identity key -> article id, for this adoption
+    planned_by_key: dict[str, int] = {}  # identity key -> index in planned
     max_bytes = archive.settings.mirror.adopt_max_bytes
     for article in found.articles:
         abbr = owners[article.folder]
@@ -153,13 +153,19 @@ def _plan(
         known = archive.store.find(keys)
         if article.path in recorded or archive.store.path_taken(article.path):
             result.already += 1
-        elif known or keys[0] in ids:
-            owner = known.article if known else ids[keys[0]]
+        elif known or keys[0] in planned_by_key:
+            if known:
+                owner = known.article
+            else:  # the copy's path leads to its article too (show, diff, the reader)
+                index = planned_by_key[keys[0]]
+                first = planned[index]
+                planned[index] = replace(first, keys=(*first.keys, PATH_KEY + article.path))
+                owner = article_id(keys[0])
             _, text, _ = read_article(old, article.folder, article.path, max_bytes, now)
             copies.append(AdoptedFile(article.path, COPY, text, abbr, owner))
             result.copies += 1
         else:
-            ids[keys[0]] = article_id(keys[0])
+            planned_by_key[keys[0]] = len(planned)
             planned.append(Planned(article, abbr, url, keys))
     return planned, copies
 

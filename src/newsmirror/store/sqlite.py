@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from ..decide import Known
+from ..decide import PATH_KEY, Known
 from ..record.log import Entry, RecordLog
 from ..record.model import epoch_ms, parse_iso
 from ..urls import url_key
@@ -282,7 +282,7 @@ class StateStore:
         ).fetchone()
         if row:
             return str(row[0])
-        known = self.find([f"url:{url_key(reference)}"])
+        known = self.find([f"{PATH_KEY}{reference}", f"url:{url_key(reference)}"])
         return known.article if known else None
 
     # Re-checks of article pages
