@@ -464,3 +464,39 @@ def test_environment_overrides_hold_after_adopt_adds_sources(
     monkeypatch.setenv("NEWSMIRROR_PUBLISH_COMMIT", "0")
     assert nm(root, "adopt", str(SAMPLE)) == 0
     assert git_log(root) == []  # the sources it added did not bring the file's settings back
+
+
+GITHUB = "https://github.com/x/news/blob/master/articles/%E7%BE%8E%E5%9B%BD%E4%B9%8B%E9%9F%B3"
+
+
+def test_other_archives_of_the_family_are_taken_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "mirror"
+    files = {
+        "articles/美国之音/0.md": "<!--1609459200000-->\n[零](https://a.org/0)\n------\n\n<p>零</p>\n",
+        "articles/美国之音/2021/1_a b.md": (
+            "\ufeff<!-- 1609459300000 -->\r\n[一 \\[x\\]](https://a.org/1)\r\n------\r\n\r\n"
+            "<p>一</p>\r\n"
+        ),
+        "articles/Rfi News/5.md": "<!--1609459400000-->\n[五](https://a.org/5)\n---\n<p>五</p>",
+        "lists/VOA.md": (
+            f"VOA\n------\n\n- 1-1 [一]({GITHUB}/2021/1_a%20b.md)\n- 1-1 [零]({GITHUB}/0.md)\n"
+        ),
+        "README.md": "# 新闻\n\n- [VOA](/lists/VOA.md)\n\n## 其他\n",
+    }
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(text.encode())
+    make_archive(root, [], monkeypatch)
+    assert nm(root, "adopt", str(root)) == 0
+    out, err = capsys.readouterr()
+    assert "adopted 3 articles" in out and "0 files skipped" in out
+    assert "美国之音: added as a disabled source named 'VOA'" in err
+    assert "Rfi News: added as a disabled source named 'Rfi News'" in err
+    for part in (*OLD_FILES, ".newsmirror"):
+        shutil.rmtree(root / part) if (root / part).is_dir() else (root / part).unlink()
+    assert nm(root, "rebuild") == 0
+    for path, text in files.items():
+        assert (root / path).read_bytes() == text.encode(), path
+    assert not (root / "lists/Rfi News.md").exists()
