@@ -283,6 +283,11 @@ def test_hostile_archives_cannot_reach_outside_or_hang(
         '<blockquote cite="javascript:z">q</blockquote>\n',
         encoding="utf-8",
     )
+    deep = old / "articles/ok"
+    for _ in range(1500):  # deeper than Python's recursion limit
+        deep = deep / "d"
+        os.mkdir(deep)
+    _write(old, "articles/ok/d/d/2.md", day, "https://x.org/nested")
     (old / "articles/..abc").mkdir()
     (old / "lists").mkdir()
     (old / "lists/ok.md").write_text(
@@ -293,7 +298,8 @@ def test_hostile_archives_cannot_reach_outside_or_hang(
     monkeypatch.setenv("NEWSMIRROR_MIRROR_ADOPT_MAX_BYTES", "4000")
     assert nm(root, "adopt", str(old)) == 0
     out, err = capsys.readouterr()
-    assert "adopted 4 articles" in out and "6 files skipped" in out
+    assert "adopted 5 articles" in out and "7 files skipped" in out
+    assert f"articles/ok/{'d/' * 16}d: nested deeper than 16 folders" in err
     assert "articles/ok/link.md: a symbolic link" in err
     assert "articles/ok/zero.md: a symbolic link" in err
     assert "articles/linked: a symbolic link" in err
@@ -312,6 +318,7 @@ def test_hostile_archives_cannot_reach_outside_or_hang(
     assert sorted(r["path"] for r in revisions) == [
         "articles/ok/1.md",
         "articles/ok/2_a (b) c.md",
+        "articles/ok/d/d/2.md",
         "articles/ok/js.md",
         "articles/ok/late.md",
     ]

@@ -31,6 +31,10 @@ ARTICLE_FILE = re.compile(
 # A list's link to an article file: (/articles/{folder}/...), (articles/{folder}/...), or a
 # full URL of the archive's host with the same path; the folder may be percent-encoded.
 LIST_LINK = re.compile(r"\]\((?:[^)\s]*/)?articles/([^/)\s]+)/")
+# Old archives are flat or dated (YYYY/MM/); deeper trees, or paths longer than this, would not
+# fit under the static site's folder on common file systems.
+MAX_DEPTH = 16
+MAX_PATH_BYTES = 1024
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -94,37 +98,47 @@ def check_folder(old: Path) -> None:
 
 def _scan_folder(
     old: Path,
-    folder: Path,
+    top: Path,
     abbr: str,
     refused: str | None,
     max_bytes: int,
     now: datetime,
     result: Scan,
 ) -> None:
-    try:
-        entries = _entries(folder)
-    except OSError as error:
-        result.skipped.append((folder.relative_to(old).as_posix(), f"cannot read: {error}"))
-        return
-    for entry in entries:
-        relative = Path(entry.path).relative_to(old).as_posix()
-        if entry.is_dir(follow_symlinks=False):
-            _scan_folder(old, Path(entry.path), abbr, refused, max_bytes, now, result)
-        elif refused:
-            result.skipped.append((relative, refused))
-        elif not entry.is_file(follow_symlinks=False):
-            result.skipped.append((relative, _not_a_folder(entry)))
-        elif not entry.name.endswith(".md"):
-            result.skipped.append((relative, "not a Markdown file"))
-        elif CONTROL.search(relative):
-            result.skipped.append((relative, "its name has control characters"))
-        else:
-            try:
-                article, _, _ = read_article(old, abbr, relative, max_bytes, now)
-            except (OSError, UnicodeDecodeError, ValueError) as error:
-                result.skipped.append((relative, why(error)))
-                continue
-            result.articles.append(article)
+    """Every file under a source's folder, down to ``MAX_DEPTH`` folders."""
+    folders = [(top, 0)]
+    while folders:
+        folder, depth = folders.pop()
+        if depth > MAX_DEPTH:
+            reason = f"nested deeper than {MAX_DEPTH} folders; not read"
+            result.skipped.append((folder.relative_to(old).as_posix(), reason))
+            continue
+        try:
+            entries = _entries(folder)
+        except OSError as error:
+            result.skipped.append((folder.relative_to(old).as_posix(), why(error)))
+            continue
+        for entry in entries:
+            relative = Path(entry.path).relative_to(old).as_posix()
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((Path(entry.path), depth + 1))
+            elif refused:
+                result.skipped.append((relative, refused))
+            elif not entry.is_file(follow_symlinks=False):
+                result.skipped.append((relative, _not_a_folder(entry)))
+            elif not entry.name.endswith(".md"):
+                result.skipped.append((relative, "not a Markdown file"))
+            elif CONTROL.search(relative):
+                result.skipped.append((relative, "its name has control characters"))
+            elif len(relative.encode()) > MAX_PATH_BYTES:
+                result.skipped.append((relative, f"its path is over {MAX_PATH_BYTES} bytes"))
+            else:
+                try:
+                    article, _, _ = read_article(old, abbr, relative, max_bytes, now)
+                except (OSError, UnicodeDecodeError, ValueError) as error:
+                    result.skipped.append((relative, why(error)))
+                    continue
+                result.articles.append(article)
 
 
 def read_article(
