@@ -1,5 +1,5 @@
 """Regressions found in review: implausible dates, repeated listings, teaser-only changes,
-adopt and import edge cases, an impossible time zone."""
+import edge cases, an impossible time zone."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from newsmirror.archive import Archive
 from newsmirror.config import Source
 from newsmirror.feeds import Outline, write_opml
 from server import LocalServer, Reply
-from test_adopt import old_mirror
 from test_full_text import page, summary_item
 
 
@@ -93,35 +92,6 @@ def test_a_new_teaser_over_the_same_page_is_no_revision(
         assert nm(root, "run", "--all") == 0
     assert revisions(root) == [(1, "文章 1")]
     assert server.hits("/a/1.html") == 2  # the second teaser fetched the page once, no more
-
-
-def test_adopt_when_a_list_name_is_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    old = old_mirror(tmp_path / "old")
-    (old / "articles" / "voa").rename(old / "articles" / "voachinese")
-    (old / "lists" / "美国之音.md").write_text(
-        "美国之音\n------\n\n12-4 [x](/articles/voachinese/1008880.md)\n", encoding="utf-8"
-    )
-    root = make_archive(
-        tmp_path / "new", [Source("美国之音", "voa", "https://www.voachinese.com/")], monkeypatch
-    )
-    assert nm(root, "adopt", str(old)) == 0
-    assert 'name = "美国之音 (voachinese)"' in (root / "newsmirror.toml").read_text(
-        encoding="utf-8"
-    )
-
-
-def test_adopt_skips_a_file_with_an_impossible_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    old = old_mirror(tmp_path / "old")
-    (old / "articles/voa/999.md").write_text(
-        "<!--999999999999999-->\n[x](https://e.com/x)\n------\n\n<p>x</p>\n", encoding="utf-8"
-    )
-    root = make_archive(tmp_path / "new", [], monkeypatch)
-    assert nm(root, "adopt", str(old)) == 0
-    captured = capsys.readouterr()
-    assert "articles/voa/999.md: not in the mirror format" in captured.err
-    assert "adopted 2 articles" in captured.out
 
 
 def test_one_bad_outline_does_not_stop_an_import(

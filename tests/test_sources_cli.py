@@ -61,7 +61,7 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
         ("[fetch]\nconcurrency = 'many'\n", "[fetch] concurrency"),
         ("[fetch]\nspeed = 1\n", "unknown setting [fetch] speed"),
         ("[mirror]\nimage_policy = 'inline'\n", "image_policy"),
-        ("[[sources]]\nname = 'A'\nabbr = 'A B'\nurl = 'https://a.com/'\n", "abbr 'A B'"),
+        ("[[sources]]\nname = 'A'\nabbr = 'A/B'\nurl = 'https://a.com/'\n", "abbr 'A/B'"),
         ("[[sources]]\nname = 'A'\nabbr = 'a'\nurl = 'ftp://a.com/'\n", "must start with http"),
         (
             "[[sources]]\nname = 'A'\nabbr = 'a'\nurl = 'https://a.com/'\n"

@@ -1,124 +1,229 @@
-"""Adopting an archive written by the old mirror scripts: its files enter the record as they are.
+"""Adopting an archive written by the old mirror scripts: it enters the record exactly as it is.
 
-Each ``articles/{abbr}/**.md`` file becomes revision 1 of an article whose mirror path is the
-file's own path, so every existing link keeps working; new articles of the same source follow
-newsmirror's layout. Adopting twice adds nothing the second time.
+Each ``articles/{folder}/**.md`` file becomes revision 1 of an article whose mirror file is that
+file, kept byte for byte (the record holds its text), so every link keeps working; its body is
+sanitized for the record like any other. Two files with one URL are one article, the second kept
+as a copy. The lists and the README are recorded as they were and carried on from there
+(``project/adopted.py``). Each folder becomes a source, matched to its list by the list's links:
+a configured source of that folder or that list name takes it, else a disabled source is added.
+
+Everything is read and checked before anything is written: a refusal leaves nothing behind.
+Adopting twice adds nothing the second time.
 """
 
 from __future__ import annotations
 
-import re
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .adopt_scan import OldArticle, Scan, read_article, scan, why
 from .archive import Archive
-from .clean import plain_text
-from .config import ABBR_PATTERN
-from .decide import article_id, identity_keys
-from .record.fingerprint import content_hash
+from .clean import plain_text, sanitize
+from .config import Source, load_settings
+from .configfile import ConfigEditor
+from .decide import PATH_KEY, article_id, identity_keys
+from .errors import ConfigError, RefusedInput
+from .project.adopted import COPY, LIST, README, AdoptedFile, append_adopted, read_adopted
+from .project.mirror import write_if_changed
+from .project.projector import project_pending
+from .record.fingerprint import reading_hash
 from .record.model import Revision, iso
-
-ARTICLE_FILE = re.compile(
-    r"<!--(?P<time>\d{1,15})-->\n\[(?P<title>(?:\\.|[^\\\]])*)\]\((?P<url>[^\n]*)\)\n-+\n\n?"
-    r"(?P<body>.*?)\n?\Z",
-    re.DOTALL,
-)
-LIST_LINK = re.compile(r"\]\(/?articles/([^/)]+)/")
+from .urls import url_key
 
 
 @dataclass
 class Adoption:
     adopted: int = 0
     already: int = 0
-    unreadable: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # abbr -> list name
+    copies: int = 0  # files that share their URL with another: kept, as copies of its article
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    added: list[Source] = field(default_factory=list)  # sources added (disabled)
 
 
-def list_names(old: Path) -> dict[str, str]:
-    """abbr -> list name, read from the old archive's ``lists/{NAME}.md`` links."""
-    names: dict[str, str] = {}
-    for list_path in sorted((old / "lists").glob("*.md")):
-        match = LIST_LINK.search(list_path.read_text(encoding="utf-8", errors="replace"))
-        if match:
-            names.setdefault(match[1], list_path.stem)
-    return names
+# Articles read, recorded and let go at a time: an archive of any size fits in memory.
+CHUNK = 1000
 
 
-def article_files(old: Path) -> Iterator[tuple[str, Path]]:
-    """(abbr, file) for every article file, oldest first where names count down."""
-    for folder in sorted(p for p in (old / "articles").glob("*") if p.is_dir()):
-        if ABBR_PATTERN.fullmatch(folder.name):
-            files = sorted(folder.rglob("*.md"), key=lambda p: p.relative_to(folder).as_posix())
-            for path in reversed(files):
-                yield folder.name, path
+@dataclass(frozen=True)
+class Planned:
+    """An old file that becomes an article: what it said when read, and where it goes."""
 
-
-def parse_article(text: str) -> tuple[int, str, str, str] | None:
-    """(time in ms, title, url, body) of a mirror-format file, or None."""
-    match = ARTICLE_FILE.fullmatch(text)
-    if not match:
-        return None
-    title = re.sub(r"\\([\\\[\]])", r"\1", match["title"])
-    return int(match["time"]), title, match["url"].strip(), match["body"]
+    article: OldArticle
+    source: str
+    url: str | None
+    keys: tuple[str, ...]
 
 
 def adopt(archive: Archive, old: Path, now: datetime | None = None) -> Adoption:
     now = now or datetime.now(UTC)
+    old = Path(old).absolute()
+    max_bytes = archive.settings.mirror.adopt_max_bytes
+    found = scan(old, max_bytes, now)
     old = old.resolve()
-    result = Adoption(sources=list_names(old))
-    batch: list[Revision] = []
-    claimed: set[str] = set()
-    for abbr, path in article_files(old):
-        relative = path.relative_to(old).as_posix()
-        try:
-            parsed = parse_article(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, OSError):
-            parsed = None
-        if parsed is None:
-            result.unreadable.append(relative)
-            continue
-        time_ms, title, url, body = parsed
-        try:
-            published = datetime.fromtimestamp(time_ms / 1000, UTC)
-        except (ValueError, OverflowError, OSError):  # not a time any article was written at
-            result.unreadable.append(relative)
-            continue
-        keys = identity_keys(abbr, url or None, None if url else relative)
-        if archive.store.find(keys) or archive.store.path_taken(relative) or keys[0] in claimed:
-            result.already += 1
-            continue
-        claimed.update(keys)
-        moment = iso(published)
-        batch.append(
-            Revision(
-                article=article_id(keys[0]),
-                rev=1,
-                source=abbr,
-                path=relative,
-                url=url or None,
-                guid=None,
-                title=title,
-                published=moment,
-                updated=None,
-                first_seen=moment,
-                fetched=iso(now),
-                html=body,
-                text=plain_text(body),
-                hash=content_hash(title, body, archive.policy),
-                keys=keys,
-                origin="adopted",
-            )
-        )
-        result.sources.setdefault(abbr, abbr)
-        if old != archive.root:
-            target = archive.root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.exists():
-                shutil.copy2(path, target)
-    if batch:
-        archive.append(batch)
-    result.adopted = len(batch)
+    in_place = old == archive.root
+    result = Adoption(skipped=found.skipped)
+    owners, editor = _sources(archive, found, result)
+    recorded = read_adopted(archive.root)
+    planned, copies = _plan(archive, old, found, owners, recorded, result, now)
+    files = _adopted_files(found, owners, recorded) + copies
+    if not in_place:
+        _check_free(archive.root, old, [p.article.path for p in planned])
+        _check_free(archive.root, old, [f.path for f in copies])
+    # Everything is checked: now write, the configuration first (it validates as it saves).
+    if result.added:
+        editor.save()
+        archive.settings = load_settings(archive.root)  # with the environment's overrides
+    for start in range(0, len(planned), CHUNK):
+        batch = []
+        for plan in planned[start : start + CHUNK]:
+            try:
+                article, text, body = read_article(
+                    old, plan.article.folder, plan.article.path, max_bytes, now
+                )
+            except (OSError, UnicodeDecodeError, ValueError) as error:
+                result.skipped.append((plan.article.path, why(error)))
+                continue
+            if article != plan.article:
+                result.skipped.append((plan.article.path, "it changed while it was adopted"))
+                continue
+            batch.append(_revision(archive, plan, text, body, now))
+        if batch:
+            archive.append(batch)
+        result.adopted += len(batch)
+    append_adopted(archive.root, files)
+    if not in_place:
+        for adopted in files:
+            write_if_changed(archive.root / adopted.path, adopted.text.encode())
+    project_pending(archive)
     return result
+
+
+def _sources(
+    archive: Archive, found: Scan, result: Adoption
+) -> tuple[dict[str, str], ConfigEditor]:
+    """Which source each folder's articles go to (folder -> abbr), adding the missing ones."""
+    configured = archive.settings.sources
+    by_abbr = {s.abbr: s for s in configured}
+    by_name = {s.name: s for s in configured}
+    names = set(by_name)
+    editor = ConfigEditor(archive.root)
+    owners: dict[str, str] = {}
+    for folder in sorted({article.folder for article in found.articles}):
+        list_path = found.list_of.get(folder)
+        list_name = list_path.removeprefix("lists/").removesuffix(".md") if list_path else None
+        if folder in by_abbr:
+            owners[folder] = folder
+        elif list_name and list_name in by_name:
+            owners[folder] = by_name[list_name].abbr
+        else:
+            name = list_name or folder
+            if name in names:
+                name = f"{name} ({folder})"
+            names.add(name)
+            source = Source(name, folder, "", enabled=False)
+            try:
+                editor.add(source)
+            except ConfigError as error:
+                raise RefusedInput(f"articles/{folder}: cannot become a source: {error}") from None
+            result.added.append(source)
+            owners[folder] = folder
+    return owners, editor
+
+
+def _plan(
+    archive: Archive,
+    old: Path,
+    found: Scan,
+    owners: dict[str, str],
+    recorded: dict[str, AdoptedFile],
+    result: Adoption,
+    now: datetime,
+) -> tuple[list[Planned], list[AdoptedFile]]:
+    """The files that become new articles, and the copies (a second file with an article's
+    URL, kept as it is); files adopted before are counted and left."""
+    planned: list[Planned] = []
+    copies: list[AdoptedFile] = []
+    planned_by_key: dict[str, int] = {}  # identity key -> index in planned
+    max_bytes = archive.settings.mirror.adopt_max_bytes
+    for article in found.articles:
+        abbr = owners[article.folder]
+        url = article.url if _is_web_url(article.url) else None
+        keys = identity_keys(abbr, url, None if url else article.path)
+        known = archive.store.find(keys)
+        if article.path in recorded or archive.store.path_taken(article.path):
+            result.already += 1
+        elif known or keys[0] in planned_by_key:
+            if known:
+                owner = known.article
+            else:  # the copy's path leads to its article too (show, diff, the reader)
+                index = planned_by_key[keys[0]]
+                first = planned[index]
+                planned[index] = replace(first, keys=(*first.keys, PATH_KEY + article.path))
+                owner = article_id(keys[0])
+            _, text, _ = read_article(old, article.folder, article.path, max_bytes, now)
+            copies.append(AdoptedFile(article.path, COPY, text, abbr, owner))
+            result.copies += 1
+        else:
+            planned_by_key[keys[0]] = len(planned)
+            planned.append(Planned(article, abbr, url, keys))
+    return planned, copies
+
+
+def _revision(archive: Archive, plan: Planned, text: str, body: str, now: datetime) -> Revision:
+    article = plan.article
+    html = sanitize(body, plan.url)
+    hash_ = reading_hash(article.title, html, archive.policy)
+    published = iso(article.published) if article.published else None
+    return Revision(
+        article=article_id(plan.keys[0]),
+        rev=1,
+        source=plan.source,
+        path=article.path,
+        url=plan.url,
+        guid=None,
+        title=article.title,
+        published=published,
+        updated=None,
+        # Re-checks count from the article's first appearance as the old archive knew it.
+        first_seen=published or iso(now),
+        fetched=iso(now),
+        html=html,
+        text=plain_text(html),
+        hash=hash_,
+        keys=plan.keys,
+        origin="adopted",
+        feed_hash=hash_,
+        original=text,
+    )
+
+
+def _adopted_files(
+    found: Scan, owners: dict[str, str], recorded: dict[str, AdoptedFile]
+) -> list[AdoptedFile]:
+    """The lists (a source's, or kept as they are) and the README, unless recorded already."""
+    has_list = {f.source for f in recorded.values() if f.kind == LIST}
+    source_of = {path: owners[folder] for folder, path in found.list_of.items()}
+    files = []
+    for path, text in found.lists.items():
+        source = source_of.get(path)
+        if path in recorded or (source and source in has_list):
+            continue
+        files.append(AdoptedFile(path, LIST if source else COPY, text, source or ""))
+    if found.readme is not None and "README.md" not in recorded:
+        files.append(AdoptedFile("README.md", README, found.readme))
+    return files
+
+
+def _check_free(root: Path, old: Path, paths: list[str]) -> None:
+    """Refuse to adopt into paths that hold something else already."""
+    for path in paths:
+        target = root / path
+        if target.is_symlink() or (
+            target.exists() and target.read_bytes() != (old / path).read_bytes()
+        ):
+            raise RefusedInput(f"{target}: a different file is there already; nothing adopted")
+
+
+def _is_web_url(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://")) and bool(url_key(url))

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .adopt import adopt
 from .archive import Archive
 from .bulk_extract import (
     Input,
@@ -25,6 +24,7 @@ from .bulk_extract import (
     inputs_from_manifest,
     write_lines,
 )
+from .cli_adopt import add_commands as add_adopt_commands
 from .cli_site import add_commands as add_site_commands
 from .config import FULL_TEXT_MODES, Source, parse_duration, parse_settings
 from .configfile import ConfigEditor, derive_abbr, init_archive, list_name
@@ -34,7 +34,7 @@ from .fetch import Fetcher, Validators
 from .history import changes, history, render_diff, word_diff
 from .options import Parser, one_line, report_failure, since, text_arguments, whole
 from .project.projector import project_pending, rebuild
-from .publish.commit import Snapshot, commit_all
+from .publish.commit import Snapshot
 from .publish.git import push
 from .record.model import iso
 from .report import (
@@ -174,31 +174,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_adopt(args: argparse.Namespace) -> int:
-    with Archive(root_of(args)) as archive:
-        result = adopt(archive, Path(args.path))
-        editor = ConfigEditor(archive.root)
-        known = {s.abbr for s in archive.settings.sources}
-        names = {s.name for s in archive.settings.sources}
-        for abbr, name in result.sources.items():
-            if abbr not in known:
-                name = name if name not in names else f"{name} ({abbr})"
-                names.add(name)
-                editor.add(Source(name, abbr, "", enabled=False))
-                errors.print(
-                    f"{abbr}: added as a disabled source; set its feed with "
-                    f"`newsmirror sources add URL --abbr {abbr}` after removing it"
-                )
-        archive.settings = editor.save()
-        project_pending(archive)
-        if result.adopted and archive.settings.publish.commit:
-            commit_all(archive.root, f"newsmirror: adopted {result.adopted} articles")
-    for path in result.unreadable:
-        errors.print(f"{path}: not in the mirror format; skipped", markup=False)
-    console.print(f"adopted {result.adopted} articles ({result.already} already in the record)")
-    return 0
-
-
 async def _resolve(root: Path, url: str) -> tuple[str, str]:
     """(feed URL, feed title) of ``url``, resolving a page through autodiscovery."""
     with Archive(root, write=False) as archive:
@@ -278,6 +253,12 @@ def cmd_sources(args: argparse.Namespace) -> int:
         added += 1
     editor.save()
     console.print(f"imported {added} of {len(outlines)} feeds from {path}")
+    # Nothing imported although feeds not followed yet were there, or no feed at all: the work
+    # failed, and the exit code says so (a file of feeds all followed already is fine).
+    followed = {s.url for s in existing}
+    if added == 0 and (not outlines or any(o.xml_url not in followed for o in outlines)):
+        errors.print(f"{path}: no feed could be imported", markup=False)
+        return 1
     return 0
 
 
@@ -411,10 +392,7 @@ def parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON object per hit and line")
     rebuild_cmd = command("rebuild", cmd_rebuild, "regenerate every projection from the record")
     rebuild_cmd.add_argument("--wait", action="store_true", help="wait for a running pass")
-    adopt_cmd = command("adopt", cmd_adopt, "import an archive written by the old mirror scripts")
-    adopt_cmd.add_argument(
-        "path", metavar="PATH", help="the old archive: this one (in place) or another folder"
-    )
+    add_adopt_commands(command)
 
     extract = command(
         "extract", cmd_extract, "print the article extracted from pages as JSON Lines"

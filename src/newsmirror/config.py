@@ -23,7 +23,22 @@ from .errors import ConfigError, UnknownSource
 
 CONFIG_FILE = "newsmirror.toml"
 ENV_PREFIX = "NEWSMIRROR_"
-ABBR_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+# A source's folder under articles/: any name that is a safe path component on every common file
+# system and in a URL path (old archives use names like "BBC"): no controls, none of
+# < > : " / \ | ? * % #, not starting with ".", "-" or a space, not ending with "." or a space.
+ABBR_PATTERN = re.compile(
+    r"[^\x00-\x20\x7f-\x9f<>:\"/\\|?*%#.-](?:[^\x00-\x1f\x7f-\x9f<>:\"/\\|?*%#]{0,62}"
+    r"[^\x00-\x20\x7f-\x9f<>:\"/\\|?*%#.])?"
+)
+# Names that Windows reserves whatever the extension: never a folder name.
+RESERVED_NAMES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(10)),
+    *(f"lpt{n}" for n in range(10)),
+}
 IMAGE_POLICIES = ("proxy", "local", "original")
 # When a source's article pages are fetched for the full text: when the feed item looks
 # truncated (auto), for every item (always), or never.
@@ -141,6 +156,12 @@ class MirrorSettings:
         "images downloaded in one run under the local policy; the rest keep their URL",
         0,
         10_000_000,
+    )
+    adopt_max_bytes: int = setting(
+        10_000_000,
+        "largest file of an old archive that `adopt` reads; larger ones are skipped",
+        1,
+        1 << 40,
     )
     list_size: int = setting(300, "items per lists/{NAME}.md, newest first", 1, 1_000_000)
     utc_offset: str = setting("+08:00", "time zone of list dates and article folders")
@@ -294,6 +315,17 @@ def _is_web_url(url: str) -> bool:
     )
 
 
+ABBR_RULE = (
+    "must be 1-64 characters that are safe in a folder name (no control characters or "
+    '< > : " / \\ | ? * % #), not starting with ".", "-" or a space, nor ending with "." or a space'
+)
+
+
+def valid_abbr(abbr: str) -> bool:
+    """Whether ``abbr`` can name a source's folder on every common file system."""
+    return bool(ABBR_PATTERN.fullmatch(abbr)) and abbr.split(".")[0].lower() not in RESERVED_NAMES
+
+
 def source_from_table(entry: Any, index: int) -> Source:
     where = f"{CONFIG_FILE}: sources[{index}]"
     if not isinstance(entry, dict):
@@ -305,8 +337,8 @@ def source_from_table(entry: Any, index: int) -> Source:
     if unknown:
         raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
     abbr = entry["abbr"]
-    if not ABBR_PATTERN.fullmatch(abbr):
-        raise ConfigError(f"{where}: abbr {abbr!r} must be 1-32 of a-z, 0-9, - and _")
+    if not valid_abbr(abbr):
+        raise ConfigError(f"{where}: abbr {abbr!r} {ABBR_RULE}")
     name = entry["name"].strip()
     if not name or CONTROLS.search(name) or len(name.encode()) > 200:
         raise ConfigError(

@@ -129,6 +129,11 @@ class ConfigEditor:
         if "sources" not in self.document:
             self.document.add("sources", tomlkit.aot())
         array = self.document["sources"]
+        if isinstance(array, list) and not array and not isinstance(array, AoT):
+            # "sources = []", as tomlkit wrote it once the last source was removed.
+            del self.document["sources"]
+            self.document.add("sources", tomlkit.aot())
+            array = self.document["sources"]
         if not isinstance(array, AoT):
             raise ConfigError(f"{self.path}: sources must be written as [[sources]] tables")
         return array
@@ -164,6 +169,8 @@ class ConfigEditor:
                 removed = Source(str(table["name"]), abbr, str(table.get("url", "")))
                 del array[index]
                 self._in_use = None
+                if not array:  # no "sources = []" left behind: an empty list of tables
+                    del self.document["sources"]
                 return removed
         raise UnknownSource(f"unknown source {abbr!r}; see `newsmirror sources list`")
 

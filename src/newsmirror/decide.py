@@ -53,6 +53,10 @@ def identity_keys(source: str, url: str | None, guid: str | None) -> tuple[str, 
     return tuple(keys)
 
 
+# The key of an adopted article's second file (two old files with one URL): its path.
+PATH_KEY = "path:"
+
+
 def article_id(first_key: str) -> str:
     return hashlib.sha256(first_key.encode()).hexdigest()[:16]
 

@@ -6,7 +6,8 @@ traceback.
 
     NewsmirrorError
     ├── ConfigError          newsmirror.toml or an environment override is invalid
-    │   └── UnknownSource    a command named a source the archive does not have
+    │   ├── UnknownSource    a command named a source the archive does not have
+    │   └── RefusedInput     a folder or file given to a command cannot be used (adopt)
     ├── ArchiveError         the folder is not an archive, or cannot be used as one
     │   ├── ArchiveBusy      another newsmirror process holds the archive's lock
     │   ├── UnknownArticle   a command named an article the archive does not have
@@ -40,6 +41,10 @@ class ConfigError(NewsmirrorError):
 
 class UnknownSource(ConfigError):
     """A command named a source the archive does not have."""
+
+
+class RefusedInput(ConfigError):
+    """A folder or file given to a command cannot be used as it is; nothing was written."""
 
 
 class ArchiveError(NewsmirrorError):

@@ -20,6 +20,7 @@ so no title, name or URL reaches an output as markup or as a script:
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from .urls import is_http, normalize_url
 
@@ -63,6 +64,17 @@ def link_target(url: str | None) -> str | None:
     """``url`` as a Markdown link destination; None unless it is http(s)."""
     normalized = http_url(url)
     return normalized.translate(_DESTINATION) if normalized else None
+
+
+# What a Markdown link target cannot hold raw: white space and controls, the characters that
+# end or confuse it, and "%" itself (so that an encoded name is not decoded into another).
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029()<>\[\]\\%\"'`#?]")
+
+
+def path_target(path: str) -> str:
+    """An archive path as a Markdown link target: what Markdown does not take raw
+    percent-encoded (as UTF-8), all else (Chinese included) as it is, like the old lists."""
+    return _UNSAFE_IN_PATH.sub(lambda match: quote(match[0], safe=""), path)
 
 
 def markdown_link(text: str, url: str | None) -> str:

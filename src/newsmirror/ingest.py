@@ -10,6 +10,7 @@ from .archive import Archive
 from .decide import Known, Verdict, article_id, decide
 from .prepare import Candidate, Prepared
 from .project.mirror import article_path
+from .record.fingerprint import is_reading_hash, same_reading
 from .record.model import Revision, iso, plausible
 
 
@@ -129,9 +130,18 @@ def _keep(archive: Archive, plan: Planned) -> bool:
             return False
         if not known.summary_only and known.hash != known.feed_hash:
             return False  # keep the body from the page; the page is tried again next run
-    if known and candidate.hash == known.hash and candidate.summary_only == known.summary_only:
-        # The feed's teaser changed but the article did not: no revision, and remember the
-        # new teaser so the page is not fetched again next run.
+    if known and is_reading_hash(known.hash) and candidate.summary_only:
+        return False  # a summary never stands in for an adopted article's full text
+    same = (
+        candidate.hash == known.hash
+        or same_reading(known.hash, candidate.title, candidate.html, archive.policy)
+        if known
+        else False
+    )
+    if known and same and candidate.summary_only == known.summary_only:
+        # The feed's teaser changed but the article did not (or an adopted article came again
+        # with the same text): no revision, and remember the new teaser so the page is not
+        # fetched again next run.
         archive.store.set_feed_hash(known.article, candidate.feed_hash)
         return False
     current = archive.store.find(candidate.keys)  # another source may have recorded it meanwhile

@@ -10,6 +10,7 @@ page extraction: that would be a change of method, not of the article).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -33,7 +34,12 @@ def _changed(
 ) -> Revision:
     """The next revision of ``latest``: the same article, marked, with a new body if given."""
     changed = replace(
-        latest, rev=latest.rev + 1, fetched=iso(now), change=change, evidence=evidence
+        latest,
+        rev=latest.rev + 1,
+        fetched=iso(now),
+        change=change,
+        evidence=evidence,
+        original=None,  # an adopted file's own text stands for its first revision only
     )
     if body is None:
         return changed
@@ -124,12 +130,46 @@ async def recheck(
             for (a, _), history in zip(due, histories, strict=True)
         )
     )
-    for (article, _), (_, validators) in zip(due, found, strict=True):
-        store.checked(article, validators.etag, validators.last_modified)
+    for (article, looks), (_, validators) in zip(due, found, strict=True):
+        store.checked(article, looks, validators.etag, validators.last_modified)
     tally = Tally(seen=len(due))
     batch = [revision for revision, _ in found if revision]
     if batch:
         archive.append(batch)
         tally.revised = len(batch)
         tally.revisions = batch
+    return tally
+
+
+async def verify(
+    archive: Archive,
+    fetcher: Getter,
+    preparer: Preparer,
+    source: str,
+    since_ms: int,
+    delay: float,
+    progress: Callable[[int, int, Tally], None],
+    now: Callable[[], datetime],
+) -> Tally:
+    """Look at the page of every article of ``source`` published since ``since_ms``, one at a
+    time and ``delay`` seconds apart, whatever its schedule; record what changed as it goes.
+    This is the explicit way to verify old (adopted) articles: it never runs by itself."""
+    store = archive.store
+    articles = store.articles_since(source, since_ms)
+    tally = Tally()
+    for done, article in enumerate(articles, 1):
+        if done > 1:
+            await asyncio.sleep(delay)
+        history = [
+            archive.log.read_at(r.record_file, r.record_offset) for r in store.revisions_of(article)
+        ]
+        sent = Validators(*store.page_validators(article))
+        revision, validators = await _check(archive, fetcher, preparer, history, now(), sent)
+        store.checked(article, 0, validators.etag, validators.last_modified)
+        tally.seen += 1
+        if revision:
+            archive.append([revision])
+            tally.revised += 1
+            tally.revisions.append(revision)
+        progress(done, len(articles), tally)
     return tally

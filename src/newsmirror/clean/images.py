@@ -6,8 +6,13 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")', re.IGNORECASE)
+# The public image proxy in every form old archives wrote it: images.weserv.nl or wsrv.nl,
+# with or without a scheme, "?url=" or "/?url=".
+KNOWN_PROXY = re.compile(r"(?:https?:)?//(?:images\.weserv\.nl|wsrv\.nl)/?\?url=", re.IGNORECASE)
+WRAPPED_HOST = re.compile(r"[\w.-]+\.[a-z]{2,}(:\d+)?(/|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -23,20 +28,33 @@ class ImagePolicy:
         return self.template.split("{host}", 1)[0]
 
     def original(self, src: str) -> str:
-        """The publisher's URL behind ``src``, which may already point at the proxy."""
+        """The publisher's URL behind ``src``, which may already point at the proxy (this
+        archive's template, or the public proxy in any of its forms, wrapped more than once)."""
+        while (wrapped := self._unwrap(src)) is not None:
+            src = wrapped
+        return src
+
+    def _unwrap(self, src: str) -> str | None:
         prefix = self.proxy_prefix
         if prefix and src.startswith(prefix):
-            wrapped = src[len(prefix) :]
-            if re.match(r"[\w.-]+\.[a-z]{2,}(:\d+)?/", wrapped, re.IGNORECASE):
-                return "https://" + wrapped
-        return src
+            inner = src[len(prefix) :]
+        elif known := KNOWN_PROXY.match(src):
+            inner = src[known.end() :]
+        else:
+            return None
+        if re.match(r"https?%3A", inner, re.IGNORECASE):
+            inner = unquote(inner)
+        inner = re.sub(r"^ssl:", "https://", inner, flags=re.IGNORECASE)
+        if re.match(r"https?://", inner, re.IGNORECASE):
+            return inner
+        return "https://" + inner if WRAPPED_HOST.match(inner) else None
 
     def rewrite(self, src: str) -> str:
         """``src`` as this policy writes it."""
         original = self.original(src)
         if self.mode != "proxy":
             return original
-        if original is src and src.startswith(self.proxy_prefix):
+        if original is src and (src.startswith(self.proxy_prefix) or KNOWN_PROXY.match(src)):
             return src  # points at the proxy already but in a shape we cannot unwrap
         match = re.match(r"https?://([^/?#]+)(.*)", original, re.IGNORECASE)
         if not match:

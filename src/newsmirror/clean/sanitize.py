@@ -79,6 +79,8 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if CAPTION_STYLE.fullmatch(value) else None
     if attribute == "target":
         return "_blank"
+    if attribute == "cite":  # a quote's source is a link a reader may follow: http(s) only
+        return value if re.match(r"\s*https?://", value, re.IGNORECASE) else None
     return value
 
 

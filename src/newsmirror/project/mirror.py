@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from ..clean import ImagePolicy, flatten, map_image_sources
 from ..config import list_stem
-from ..escaping import escape_line, escape_title, markdown_link
+from ..escaping import escape_line, escape_title, markdown_link, path_target
 from ..record.model import Revision, epoch_ms, parse_iso
 from ..store.sqlite import Listed
 
@@ -67,6 +67,8 @@ def with_images(revision: Revision, policy: ImagePolicy, page: str) -> str:
 
 
 def render_article(revision: Revision, policy: ImagePolicy, notice: str = "") -> str:
+    if revision.original is not None and not notice:
+        return revision.original  # an adopted file, as the old archive wrote it
     body = notice + flatten(with_images(revision, policy, revision.path))
     return (
         f"<!--{epoch_ms(revision.time)}-->\n"
@@ -128,7 +130,9 @@ def list_item(entry: Listed, tz: timezone) -> str:
     local = datetime.fromtimestamp(entry.time_ms / 1000, tz)
     mark = " (已删除)" if entry.removed else ""
     mark += " (仅摘要 summary only)" if entry.summary_only else ""
-    return f"{local.month}-{local.day} [{escape_title(entry.title)}](/{entry.path}){mark}"
+    return (
+        f"{local.month}-{local.day} [{escape_title(entry.title)}](/{path_target(entry.path)}){mark}"
+    )
 
 
 def render_list(name: str, entries: Sequence[Listed], tz: timezone) -> str:

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..archive import Archive
+from ..escaping import escape_title, path_target
 from ..record.model import Revision
+from .adopted import COPY, LIST, AdoptedFile, carry_on_list, carry_on_readme, read_adopted
 from .mirror import (
     list_file,
+    list_item,
     render_article,
     render_list,
     render_notice,
@@ -98,17 +101,48 @@ def project_pending(archive: Archive) -> Projected:
 
 
 def project_lists(archive: Archive) -> int:
+    """The lists of sources that have articles, the README linking them, and the other files
+    of an adopted archive (which carry on from what the old archive wrote)."""
     changed = 0
-    names = []
+    size = archive.settings.mirror.list_size
+    adopted = read_adopted(archive.root)
+    old_lists = {f.source: f for f in adopted.values() if f.kind == LIST}
+    lists = []
     for abbr, name in source_names(archive):
-        entries = archive.store.listed(abbr, archive.settings.mirror.list_size)
-        if not entries and abbr not in {s.abbr for s in archive.settings.sources}:
-            continue
-        names.append(name)
-        text = render_list(name, entries, archive.tz)
-        changed += write_if_changed(archive.root / list_file(name), text.encode())
-    changed += write_if_changed(archive.root / README, render_readme(names).encode())
+        old = old_lists.get(abbr)
+        entries = archive.store.listed(abbr, size, adopted=old is None)
+        if old is not None:
+            # Entries the old list has already (an archive adopted after newsmirror ran in it)
+            # are not put on top a second time.
+            items = [
+                list_item(entry, archive.tz)
+                for entry in entries
+                if f"(/{path_target(entry.path)})" not in old.text
+            ]
+            path, text = old.path, carry_on_list(old.text, items, size)
+        elif archive.store.listed(abbr, 1, adopted=False):
+            path, text = list_file(name), render_list(name, entries, archive.tz)
+        else:
+            continue  # no articles, or only adopted ones the old archive listed nowhere
+        lists.append((name, path))
+        changed += write_if_changed(archive.root / path, text.encode())
+    for copy in (f for f in adopted.values() if f.kind == COPY):
+        changed += write_if_changed(archive.root / copy.path, copy.text.encode())
+    changed += write_if_changed(archive.root / README, readme(archive, adopted, lists).encode())
     return changed
+
+
+def readme(archive: Archive, adopted: dict[str, AdoptedFile], lists: list[tuple[str, str]]) -> str:
+    """The README: newsmirror's own, or the adopted one as its owner keeps it (the file as it
+    is now, else as adopted) with its block of list links kept current."""
+    old = adopted.get(README)
+    if old is None:
+        return render_readme([name for name, _ in lists])
+    try:
+        text = (archive.root / README).read_bytes().decode()
+    except (OSError, UnicodeDecodeError):
+        text = old.text
+    return carry_on_readme(text, [(escape_title(name), path_target(path)) for name, path in lists])
 
 
 def rebuild(archive: Archive) -> Projected:

@@ -69,6 +69,9 @@ class Revision:
     images: dict[str, str] = field(default_factory=dict)  # image URL -> local copy (local policy)
     change: str = ""  # what this revision is: "" (the first), edited, removed or restored
     evidence: dict[str, str] = field(default_factory=dict)  # for removed: status, URL, snippet
+    # An adopted file's own text: its mirror file stays exactly this while the revision is the
+    # latest (written only when there is one, so other lines do not grow).
+    original: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # fields of later schema versions
 
     @property
@@ -81,6 +84,8 @@ class Revision:
         data: dict[str, Any] = {"schema": SCHEMA}
         for name in FIELD_NAMES:
             data[name] = getattr(self, name)
+        if self.original is not None:
+            data["original"] = self.original
         data.update(self.extra)
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -89,15 +94,17 @@ class Revision:
         try:
             data = json.loads(line)
             data.pop("schema", None)
-            known = {k: v for k, v in data.items() if k in FIELD_NAMES}
+            known = {k: v for k, v in data.items() if k in FIELD_NAMES or k == "original"}
             known["images"] = dict(known.get("images") or {})
             known["evidence"] = dict(known.get("evidence") or {})
             for name in ("authors", "categories", "keys"):
                 known[name] = tuple(known.get(name, ()))
-            extra = {k: v for k, v in data.items() if k not in FIELD_NAMES}
+            extra = {k: v for k, v in data.items() if k not in known}
             return cls(**known, extra=extra)
         except (ValueError, TypeError) as error:
             raise RecordError(f"unreadable record line: {error}") from None
 
 
-FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Revision) if f.name != "extra")
+FIELD_NAMES = tuple(
+    f.name for f in dataclasses.fields(Revision) if f.name not in ("extra", "original")
+)

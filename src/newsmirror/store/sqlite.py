@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from ..decide import MAX_PAGE_ATTEMPTS, Known
+from ..decide import MAX_PAGE_ATTEMPTS, PATH_KEY, Known
 from ..record.log import Entry, RecordLog
 from ..record.model import epoch_ms, parse_iso
 from ..urls import url_key
 from .files import connect
 
+DAY = 86400.0
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL UNIQUE,
@@ -32,7 +33,7 @@ CREATE TABLE IF NOT EXISTS articles(
     record_file TEXT NOT NULL, record_offset INTEGER NOT NULL,
     projected_rev INTEGER NOT NULL DEFAULT 0,
     change TEXT NOT NULL DEFAULT '', checks INTEGER NOT NULL DEFAULT 0,
-    page_etag TEXT, page_last_modified TEXT);
+    page_etag TEXT, page_last_modified TEXT, adopted INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS articles_by_source_time ON articles(source, time_ms DESC);
 CREATE TABLE IF NOT EXISTS revisions(
     article TEXT NOT NULL, rev INTEGER NOT NULL, fetched TEXT NOT NULL, title TEXT NOT NULL,
@@ -174,8 +175,8 @@ class StateStore:
                 self.db.execute(
                     """INSERT INTO articles(id, source, path, rev, hash, feed_hash, summary_only,
                            title, url, time_ms, first_seen, first_seen_ms, record_file,
-                           record_offset, change)
-                       VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                           record_offset, change, adopted)
+                       VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                        ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, hash=excluded.hash,
                            change=excluded.change,
                            feed_hash=excluded.feed_hash, summary_only=excluded.summary_only,
@@ -200,6 +201,7 @@ class StateStore:
                         entry.file,
                         entry.offset,
                         r.change,
+                        r.origin == "adopted",
                     ),
                 )
                 self.db.execute(
@@ -283,7 +285,7 @@ class StateStore:
         ).fetchone()
         if row:
             return str(row[0])
-        known = self.find([f"url:{url_key(reference)}"])
+        known = self.find([f"{PATH_KEY}{reference}", f"url:{url_key(reference)}"])
         return known.article if known else None
 
     # Re-checks of article pages
@@ -292,20 +294,33 @@ class StateStore:
         self, now: float, offsets: list[float], limit: int, sources: list[str]
     ) -> list[tuple[str, int]]:
         """(article, checks done) of articles whose page is due another look, most overdue
-        first; the n-th look is due ``offsets[n]`` after the article was first seen."""
+        first; the n-th look is due ``offsets[n]`` after the article was first seen (for an
+        adopted article: published). An article is past its schedule, and not looked at, once
+        the last look is further behind it than the last offset (or a day, if that is less)."""
         if not offsets or not sources:
             return []
         steps = " ".join("WHEN ? THEN ?" for _ in offsets)
         step_values = [value for n, offset in enumerate(offsets) for value in (n, offset * 1000)]
+        past = (max(offsets) + max(max(offsets), DAY)) * 1000
         rows = self.db.execute(
             f"""SELECT id, checks FROM (
                     SELECT id, checks, first_seen_ms + (CASE checks {steps} END) AS due_ms
-                    FROM articles WHERE url IS NOT NULL AND checks < ?
+                    FROM articles WHERE url IS NOT NULL AND checks < ? AND first_seen_ms > ?
                     AND source IN ({",".join("?" * len(sources))}))
                 WHERE due_ms <= ? ORDER BY due_ms LIMIT ?""",
-            (*step_values, len(offsets), *sources, now * 1000, limit),
+            (*step_values, len(offsets), now * 1000 - past, *sources, now * 1000, limit),
         )
-        return [(article, checks) for article, checks in rows]
+        return [(article, checks + 1) for article, checks in rows]
+
+    def articles_since(self, source: str, since_ms: int) -> list[str]:
+        """A source's articles with a page, published (else first seen) since ``since_ms``,
+        oldest first."""
+        rows = self.db.execute(
+            """SELECT id FROM articles WHERE source = ? AND url IS NOT NULL AND time_ms >= ?
+               ORDER BY time_ms, path""",
+            (source, since_ms),
+        )
+        return [row[0] for row in rows]
 
     def page_validators(self, article: str) -> tuple[str | None, str | None]:
         """ETag and Last-Modified of the article's page when it was last re-checked."""
@@ -314,11 +329,14 @@ class StateStore:
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def checked(self, article: str, etag: str | None, last_modified: str | None) -> None:
+    def checked(
+        self, article: str, looks: int, etag: str | None, last_modified: str | None
+    ) -> None:
+        """Note that the page was looked at: ``looks`` of its schedule are done."""
         self.db.execute(
-            """UPDATE articles SET checks = checks + 1, page_etag = ?, page_last_modified = ?
-               WHERE id = ?""",
-            (etag, last_modified, article),
+            """UPDATE articles SET checks = max(checks, ?), page_etag = ?,
+               page_last_modified = ? WHERE id = ?""",
+            (looks, etag, last_modified, article),
         )
 
     def set_feed_hash(self, article: str, feed_hash: str) -> None:
@@ -356,10 +374,11 @@ class StateStore:
     def mark_all_unprojected(self) -> None:
         self.db.execute("UPDATE articles SET projected_rev = 0")
 
-    def listed(self, source: str, limit: int) -> list[Listed]:
+    def listed(self, source: str, limit: int, *, adopted: bool = True) -> list[Listed]:
+        """A source's newest articles; without the adopted ones if ``adopted`` is False."""
         rows = self.db.execute(
-            """SELECT source, path, title, time_ms, change = 'removed', summary_only FROM articles
-               WHERE source = ?
+            f"""SELECT source, path, title, time_ms, change = 'removed', summary_only FROM articles
+               WHERE source = ? {"" if adopted else "AND NOT adopted"}
                ORDER BY time_ms DESC, path DESC LIMIT ?""",
             (source, limit),
         )

@@ -1,0 +1,108 @@
+"""The commands that take over an old mirror archive: ``adopt``, and ``recheck`` to verify its
+old articles on request. Kept apart from cli.py, which holds the archive's daily commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shlex
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .adopt import adopt
+from .adopt_scan import check_folder
+from .archive import Archive
+from .cli_site import Command
+from .errors import ConfigError
+from .fetch import Fetcher
+from .ingest import Tally
+from .prepare import Preparer
+from .printable import printable
+from .project.projector import project_pending
+from .publish.commit import commit_all
+from .recheck import verify
+from .record.model import epoch_ms
+from .report import console, errors
+
+
+def cmd_adopt(args: argparse.Namespace) -> int:
+    check_folder(Path(args.path))  # before the archive is opened: a wrong path leaves nothing
+    with Archive(Path(args.directory or ".")) as archive:
+        result = adopt(archive, Path(args.path))
+        if archive.settings.publish.commit:
+            commit_all(archive.root, f"newsmirror: adopted {result.adopted} articles")
+    for source in result.added:
+        abbr = shlex.quote(printable(source.abbr))
+        errors.print(
+            f"{printable(source.abbr)}: added as a disabled source named "
+            f"{printable(source.name)!r}; give it a feed with `newsmirror sources remove "
+            f"{abbr}` then `newsmirror sources add URL --abbr {abbr}`",
+            markup=False,
+        )
+    for path, why in result.skipped:
+        errors.print(f"{printable(path)}: {why}; skipped", markup=False)
+    console.print(
+        f"adopted {result.adopted} articles ({result.already} already in the record, "
+        f"{result.copies} kept as copies of an article with the same URL); "
+        f"{len(result.skipped)} files skipped",
+        markup=False,
+    )
+    return 0
+
+
+def cmd_recheck(args: argparse.Namespace) -> int:
+    try:
+        since = datetime.strptime(args.since, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise ConfigError(f"--since {args.since!r}: give a date as YYYY-MM-DD") from None
+    if not 0 <= args.delay <= 3600:
+        raise ConfigError(f"--delay {args.delay}: give seconds from 0 to 3600")
+
+    def progress(done: int, total: int, tally: Tally) -> None:
+        if done == total or done % 10 == 0:
+            console.print(f"{args.source}: checked {done} of {total}; {tally.revised} changed")
+
+    with Archive(Path(args.directory or "."), wait=args.wait) as archive:
+        archive.settings.source(args.source)  # an unknown source is a one-line error
+
+        async def checks() -> Tally:
+            with Preparer(archive.policy) as preparer:
+                async with Fetcher(archive.settings.fetch) as fetcher:
+                    return await verify(
+                        archive,
+                        fetcher,
+                        preparer,
+                        args.source,
+                        epoch_ms(since),
+                        args.delay,
+                        progress,
+                        lambda: datetime.now(UTC),
+                    )
+
+        tally = asyncio.run(checks())
+        project_pending(archive)
+        message = f"newsmirror: re-checked {tally.seen} articles of {args.source}"
+        if tally.revised and archive.settings.publish.commit:
+            commit_all(archive.root, f"{message}: {tally.revised} changed")
+    console.print(f"{message}: {tally.revised} changed", markup=False)
+    return 0
+
+
+def add_commands(command: Command) -> None:
+    adopt_cmd = command("adopt", cmd_adopt, "import an archive written by the old mirror scripts")
+    adopt_cmd.add_argument("path", metavar="PATH", help="the old archive (or this one, in place)")
+    recheck = command(
+        "recheck", cmd_recheck, "fetch the pages of a source's articles again, on request"
+    )
+    recheck.add_argument("--source", required=True, metavar="ABBR", help="the source")
+    recheck.add_argument(
+        "--since", required=True, metavar="DATE", help="articles published on or after YYYY-MM-DD"
+    )
+    recheck.add_argument(
+        "--delay",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="wait between two pages (default 1)",
+    )
+    recheck.add_argument("--wait", action="store_true", help="wait for a running pass")
