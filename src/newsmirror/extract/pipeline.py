@@ -258,13 +258,10 @@ def _readability_body(page: str | etree._Element) -> etree._Element | None:
         page = _XML_DECL.sub("", page, count=1)
     try:
         summary = Document(page).summary(html_partial=True)
+        # lxml asserts on a summary without a body (a page whose markup ends inside <title>).
+        return to_body(html.fragment_fromstring(summary, create_parent="div"))
     except Exception:  # readability on a hostile page: no alternative, not a failure
         return None
-    try:
-        root = html.fragment_fromstring(summary, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return None
-    return to_body(root)
 
 
 def _select(tree: etree._Element, selector: str) -> list[html.HtmlElement]:
