@@ -18,6 +18,7 @@ from newsmirror.extract.body import (
     trim,
 )
 from newsmirror.extract.captions import caption_map, image_source
+from newsmirror.extract.choose import better
 from newsmirror.extract.convert import to_body
 from newsmirror.extract.decode import decode_html
 from newsmirror.extract.figures import restore_figures
@@ -118,7 +119,7 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
     body = _trafilatura(source, fast=True, recall=recall)
     extracted = _chars(body)
     if extracted < DOUBTFUL_BELOW or _deficient(body) or _doubtful(extracted, source):
-        body = _trafilatura(source, fast=False, recall=recall)
+        body = better(body, _trafilatura(source, fast=False, recall=recall))
         extracted = _chars(body)
     rendered = plain = None
     if body is not None:
@@ -143,7 +144,7 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
             candidate = render(alternative, base, captions, lead_key)
             candidate_text = body_text(candidate.html)
             candidate_size = _size(candidate_text)
-            if candidate_size > 2 * size + MIN_TEXT:
+            if candidate_size > 2 * size + MIN_TEXT and better(body, alternative) is alternative:
                 body, rendered, plain, size = alternative, candidate, candidate_text, candidate_size
                 extra["extractor"] = "readability"
     if body is None or rendered is None or plain is None:
