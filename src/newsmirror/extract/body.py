@@ -55,7 +55,8 @@ def _text(node: etree._Element) -> str:
     return "".join(t for t in node.itertext() if isinstance(t, str))
 
 
-def _link_share(node: etree._Element) -> float:
+def link_share(node: etree._Element) -> float:
+    """The share of ``node``'s text that is link text (<ref>)."""
     total = len(norm(_text(node)))
     if not total:
         return 0.0
@@ -66,7 +67,7 @@ def _link_share(node: etree._Element) -> float:
 def prune(body: etree._Element) -> None:
     """Drop what trafilatura lets through: link lists (related, most-read), repeated blocks."""
     for node in list(body.iter("list", "table")):
-        if node.getparent() is not None and _link_share(node) > 0.5:
+        if node.getparent() is not None and link_share(node) > 0.5:
             _remove(node)
     seen: set[str] = set()
     for node in list(body):

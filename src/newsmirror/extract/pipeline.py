@@ -12,13 +12,14 @@ from lxml import etree, html
 from newsmirror.extract.body import (
     body_text,
     image_key,
+    link_share,
     prune,
     render,
     strip_furniture,
     trim,
 )
 from newsmirror.extract.captions import caption_map, image_source
-from newsmirror.extract.choose import better
+from newsmirror.extract.choose import better, prose
 from newsmirror.extract.convert import to_body
 from newsmirror.extract.decode import decode_html
 from newsmirror.extract.figures import restore_figures
@@ -34,6 +35,8 @@ MIN_TEXT = 10
 FALLBACK_BELOW = 75
 LOST_BELOW = 150
 CONSENT_BELOW = 80
+# More than this share of link text is a list of links.
+LINKED = 0.8
 # trafilatura's quick result is compared with readability and justext (as trafilatura does by
 # default) when shorter than DOUBTFUL_BELOW characters, table-dominated, below DOUBTFUL_SHARE of
 # the text of the page's long (LONG_PARAGRAPH) paragraphs, or, on a page without any, longer
@@ -91,9 +94,7 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
         return Extraction(status="empty page", url=url, extra=extra)
 
     meta = read_metadata(tree, url)
-    if _link_share(tree) > 0.8:
-        # Nearly all text on the page is link text: a section front or a navigation page.
-        return _nothing(tree, meta, url, extra, "no article found")
+    page_linked = _link_share(tree)
     base = meta.canonical or url
     rule = rule_for(base) if rule_for(base).name else rule_for(url)
     for selector in rule.drop:
@@ -149,6 +150,11 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
                 extra["extractor"] = "readability"
     if body is None or rendered is None or plain is None:
         return _nothing(tree, meta, url, extra)
+    if link_share(body) > LINKED or (page_linked > LINKED and not prose(body)):
+        # Nearly all the text found is link text, or it is no prose on a page of links (the
+        # full pass may drop the links): a section front or a navigation page. An article above
+        # a long list of links is still an article.
+        return _nothing(tree, meta, url, extra, "no article found")
     if size < CONSENT_BELOW and _CONSENT.search(plain):
         # A few lines about cookies or subscribing are the gate in front of the article.
         return _nothing(tree, meta, url, extra, "consent or paywall page")
