@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from newsmirror.extract.choose import better, prose
+from newsmirror.extract.body import prose
+from newsmirror.extract.choose import better
 
 BRIEF = (
     "The city council voted on Tuesday to extend the night bus service to the airport, starting "

@@ -88,6 +88,12 @@ def prune(body: etree._Element) -> None:
 
 _TOKEN = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]|[^\W\u3040-\u9fff\uac00-\ud7af]+")
 SHORT_BLOCK = 5
+# Blocks shorter than SHORT_LINE characters are tested against the furniture patterns; an end
+# marker may follow MARKER_LEAD characters of decoration ("▌最熱門新聞"); less than TAIL_PROSE
+# tokens of prose after a marker is a page's tail, not more of the article.
+SHORT_LINE = 40
+MARKER_LEAD = 3
+TAIL_PROSE = 10
 
 
 def _weight(node: etree._Element) -> int:
@@ -126,25 +132,63 @@ def trim(body: etree._Element) -> None:
 
 
 def strip_furniture(body: etree._Element, furniture: Furniture) -> None:
-    """Cut the article at the first end marker ("相关新闻", "Related articles", a copyright
-    notice) and drop UI lines ("分享到", "字體：大 中 小") wherever they are. Only short blocks are
-    tested, whole: a paragraph that merely starts with such words is text."""
+    """Cut the article where its tail starts and drop UI lines ("分享到", "字體：大 中 小")
+    wherever they are (short blocks, tested whole: a paragraph that starts with such words is
+    text).
+
+    The tail starts at the first block, once the article has started, that is an end marker
+    ("相关新闻", "Related articles") as a whole short line, or that leads with one (a short line
+    such as "▌最熱門新聞", a disclaimer paragraph of any length) and is followed by no more
+    prose: only short lines and links, the shape of a related list or a site footer.
+    """
+    blocks = list(body)
+    lines = [" ".join(_text(node).split()) for node in blocks]
+    # Prose after each block: the tail is where none follows.
+    after = [0] * (len(blocks) + 1)
+    for index in range(len(blocks) - 1, -1, -1):
+        after[index] = after[index + 1] + prose(blocks[index])
     started = False
-    cut = False
-    for node in list(body):
-        if cut:
+    for index, (node, line) in enumerate(zip(blocks, lines, strict=True)):
+        short = 0 < len(line) < SHORT_LINE
+        if (
+            started
+            and _ends(line, short, furniture)
+            and (
+                (short and furniture.end is not None and furniture.end.fullmatch(line))
+                or after[index + 1] < TAIL_PROSE
+            )
+        ):
+            for rest in blocks[index:]:
+                _remove(rest)
+            return
+        if short and furniture.drop and furniture.drop.fullmatch(line):
             _remove(node)
             continue
-        line = " ".join(_text(node).split())
-        if 0 < len(line) < 40:
-            if started and furniture.end and furniture.end.fullmatch(line):
-                cut = True
-                _remove(node)
-                continue
-            if furniture.drop and furniture.drop.fullmatch(line):
-                _remove(node)
-                continue
-        started = started or len(line) >= 40
+        started = started or len(line) >= SHORT_LINE
+
+
+def _ends(line: str, short: bool, furniture: Furniture) -> bool:
+    """Whether ``line`` leads with an end marker (a short line) or a disclaimer (any line)."""
+    lead = line[: MARKER_LEAD + 40]
+    found = furniture.end.search(lead) if short and furniture.end else None
+    if found is None and furniture.disclaimer:
+        found = furniture.disclaimer.search(lead)
+    return found is not None and found.start() <= MARKER_LEAD
+
+
+_UNLINKED = etree.XPath(".//text()[not(ancestor::ref)]", smart_strings=False)
+_SENTENCE = re.compile(r"[^。！？!?.\n]{6,}[。！？!?]|[^.!?。！？\n]{20,}\.(?=\s|$)")
+
+
+def prose(body: etree._Element | None) -> int:
+    """Tokens of ``body``'s unlinked text that stand in whole sentences (ended by a full stop, a
+    question or an exclamation mark): how much it reads like an article, which footers, link
+    lists and menus do not."""
+    if body is None:
+        return 0
+    texts = _UNLINKED(body)
+    text = "\n".join(t for t in texts if isinstance(t, str)) if isinstance(texts, list) else ""
+    return sum(len(_TOKEN.findall(s)) for s in _SENTENCE.findall(text))
 
 
 def _contains_seen(key: str, seen: set[str]) -> bool:

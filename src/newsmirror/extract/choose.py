@@ -2,35 +2,20 @@
 
 A later, costlier pass does not always find more of the article: trafilatura's comparison with
 readability and justext sometimes takes another block of the page (the site's footer, a
-disclaimer) for a short news brief the quick pass found. ``prose`` measures how much a body
-reads like an article: the tokens of its unlinked text that stand in whole sentences (ended by
-a full stop, a question or an exclamation mark), which footers, link lists and menus lack.
+disclaimer) for a short news brief the quick pass found: the one with more prose (``prose``)
+is the article.
 """
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
-from newsmirror.extract.body import norm
+from newsmirror.extract.body import norm, prose
 
 _STRING = etree.XPath("string()", smart_strings=False)
-_UNLINKED = etree.XPath(".//text()[not(ancestor::ref)]", smart_strings=False)
-_SENTENCE = re.compile(r"[^。！？!?.\n]{6,}[。！？!?]|[^.!?。！？\n]{20,}\.(?=\s|$)")
-_TOKEN = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]|[^\W\u3040-\u9fff\uac00-\ud7af]+")
 # A second result that keeps at least this share of its text from the first is a refinement
 # (or an extension) of it, not another block of the page.
 SAME_BLOCK = 0.5
-
-
-def prose(body: etree._Element | None) -> int:
-    """Tokens of ``body``'s unlinked text that stand in sentences."""
-    if body is None:
-        return 0
-    texts = _UNLINKED(body)
-    text = "\n".join(t for t in texts if isinstance(t, str)) if isinstance(texts, list) else ""
-    return sum(len(_TOKEN.findall(s)) for s in _SENTENCE.findall(text))
 
 
 def better(first: etree._Element | None, second: etree._Element | None) -> etree._Element | None:

@@ -13,13 +13,14 @@ from newsmirror.extract.body import (
     body_text,
     image_key,
     link_share,
+    prose,
     prune,
     render,
     strip_furniture,
     trim,
 )
 from newsmirror.extract.captions import caption_map, image_source
-from newsmirror.extract.choose import better, prose
+from newsmirror.extract.choose import better
 from newsmirror.extract.convert import to_body
 from newsmirror.extract.decode import decode_html
 from newsmirror.extract.figures import restore_figures
