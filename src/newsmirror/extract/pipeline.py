@@ -71,15 +71,23 @@ _LOOKUP = etree.ElementDefaultClassLookup(
 _TOKENS = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]|\w+")
 
 
-def extract_article(page: bytes, url: str | None, content_type: str | None = None) -> Extraction:
+def extract_article(
+    page: bytes,
+    url: str | None,
+    content_type: str | None = None,
+    *,
+    rules: tuple[SiteRule, ...] | None = None,
+) -> Extraction:
     """The article in ``page`` (see the package docstring). Never raises for bad input."""
     try:
-        return _extract(page, url, content_type)
+        return _extract(page, url, content_type, rules)
     except Exception as exc:  # a page must never take the pipeline down; say what went wrong
         return Extraction(status=f"extraction failed: {type(exc).__name__}: {exc}"[:200], url=url)
 
 
-def _extract(page: bytes, url: str | None, content_type: str | None) -> Extraction:
+def _extract(
+    page: bytes, url: str | None, content_type: str | None, rules: tuple[SiteRule, ...] | None
+) -> Extraction:
     extra: dict[str, str] = {}
     if not page or not page.strip():
         return Extraction(status="empty page", url=url)
@@ -97,7 +105,7 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
     meta = read_metadata(tree, url)
     page_linked = _link_share(tree)
     base = meta.canonical or url
-    rule = rule_for(base) if rule_for(base).name else rule_for(url)
+    rule = rule_for(base, rules) if rule_for(base, rules).name else rule_for(url, rules)
     for selector in rule.drop:
         for node in _select(tree, selector):
             node.drop_tree()
