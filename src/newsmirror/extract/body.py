@@ -246,11 +246,10 @@ class Renderer:
             self.listing(node)
         elif tag == "quote":
             if any(child.tag in ("p", "list", "quote", "table", "head") for child in node):
+                # Its blocks as blocks, and the text around them (between line breaks, after a
+                # paragraph) as paragraphs of their own.
                 self.out.append("<blockquote>")
-                if node.text and node.text.strip():
-                    self.out.append(f"<p>{escape(node.text.strip())}</p>")
-                for child in node:
-                    self.block(child)
+                self.loose(node)
                 self.out.append("</blockquote>")
             else:
                 inner = self.inline_children(node)
