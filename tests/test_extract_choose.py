@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from newsmirror.extract.body import prose
-from newsmirror.extract.choose import better
+from newsmirror.extract.choose import better, needs_full_pass
 
 BRIEF = (
     "The city council voted on Tuesday to extend the night bus service to the airport, starting "
@@ -50,3 +50,23 @@ def test_linked_sentences_are_no_prose() -> None:
     assert prose(body(BRIEF)) > 30
     chinese = body("行政院今天通过明年度中央政府总预算案，总额较今年增加百分之三点五。")
     assert prose(chinese) > 20
+
+
+# Posts long enough (over 250 characters) that one alone is no doubtful quick result.
+POST = "第{i}则更新：救援人员在第{i}个村庄发现受困居民，已有{n}人获救。"
+POSTS = [POST.format(i=i, n=i * 3) * 9 for i in range(12)]
+
+
+def live_page(*, shaped: bool) -> etree._Element:
+    posts = "".join(
+        f"<div class='{'post' if shaped else f'p{i}'}'><span>10:{i:02d}</span>{post}</div>"
+        for i, post in enumerate(POSTS)
+    )
+    return etree.fromstring(f"<html><body><h1>地震直播</h1><div>{posts}</div></body></html>")
+
+
+def test_one_post_of_a_live_blog_asks_for_the_full_pass() -> None:
+    assert len(POSTS[0]) > 250
+    assert needs_full_pass(body(POSTS[0]), live_page(shaped=True))
+    # The same text in blocks of different shapes is no run of posts.
+    assert not needs_full_pass(body(POSTS[0]), live_page(shaped=False))

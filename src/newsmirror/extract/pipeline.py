@@ -20,7 +20,7 @@ from newsmirror.extract.body import (
     trim,
 )
 from newsmirror.extract.captions import caption_map, image_source
-from newsmirror.extract.choose import better
+from newsmirror.extract.choose import better, chars, needs_full_pass
 from newsmirror.extract.convert import to_body
 from newsmirror.extract.decode import decode_html
 from newsmirror.extract.figures import restore_figures
@@ -38,14 +38,6 @@ LOST_BELOW = 150
 CONSENT_BELOW = 80
 # More than this share of link text is a list of links.
 LINKED = 0.8
-# trafilatura's quick result is compared with readability and justext (as trafilatura does by
-# default) when shorter than DOUBTFUL_BELOW characters, table-dominated, below DOUBTFUL_SHARE of
-# the text of the page's long (LONG_PARAGRAPH) paragraphs, or, on a page without any, longer
-# than DOUBTFUL_WITHOUT_PARAGRAPHS characters (see _doubtful).
-DOUBTFUL_BELOW = 250
-DOUBTFUL_SHARE = 0.1
-LONG_PARAGRAPH = 80
-DOUBTFUL_WITHOUT_PARAGRAPHS = 2000
 _NOT_HTML_TYPES = re.compile(
     r"^\s*(image|audio|video|font)/|application/(pdf|zip|octet-stream)", re.I
 )
@@ -127,10 +119,9 @@ def _extract(
     # result looks doubtful.
     recall = source is not tree
     body = _trafilatura(source, fast=True, recall=recall)
-    extracted = _chars(body)
-    if extracted < DOUBTFUL_BELOW or _deficient(body) or _doubtful(extracted, source):
+    if needs_full_pass(body, source):
         body = better(body, _trafilatura(source, fast=False, recall=recall))
-        extracted = _chars(body)
+    extracted = chars(body)
     rendered = plain = None
     if body is not None:
         prune(body)
@@ -214,35 +205,6 @@ def _trafilatura(source: etree._Element, fast: bool, recall: bool) -> etree._Ele
     )
     body = getattr(document, "body", None)
     return body if isinstance(body, etree._Element) else None
-
-
-def _chars(body: etree._Element | None) -> int:
-    return 0 if body is None else len(" ".join(str(_STRING(body)).split()))
-
-
-def _deficient(body: etree._Element | None) -> bool:
-    """trafilatura's own test for a body readability may do better on: no paragraph, or more
-    tables than paragraphs (an old portal's layout tables taken for the article)."""
-    if body is None:
-        return True
-    paragraphs = len(body.findall(".//p"))
-    return not paragraphs or len(body.findall(".//table")) > paragraphs
-
-
-def _doubtful(extracted: int, page: etree._Element) -> bool:
-    """Whether trafilatura's quick result (``extracted`` characters) needs its comparison with
-    readability and justext: a small share of the page's long paragraphs (a section front or a
-    split article), or much text from a page with no long <p> at all (text in <div>s, <br>s or
-    tables, where the quick pass often takes the page's furniture along).
-    """
-    paragraphs = 0
-    for node in page.iter("p"):
-        size = len(str(_STRING(node)).strip())
-        if size >= LONG_PARAGRAPH:
-            paragraphs += size
-    if paragraphs == 0:
-        return extracted >= DOUBTFUL_WITHOUT_PARAGRAPHS
-    return extracted < DOUBTFUL_SHARE * paragraphs
 
 
 def _parse(text: str) -> etree._Element | None:
