@@ -112,23 +112,44 @@ def trim(body: etree._Element) -> None:
     (teasers, section names) around the article on portal pages. Those are runs of short or
     linked lines; paragraphs are long. The span with the largest total weight is the article,
     and the short lines inside it (sub-headings, list items) stay because the long paragraphs
-    on both sides outweigh them.
+    on both sides outweigh them. Short lines that a line ending in a colon introduces ("得奖名单
+    如下：", "The winners are:"), unlinked and of one shape, are the items of a list (names,
+    results) and weigh as list items do: their tokens, with no short line's penalty.
     """
     blocks = list(body)
     if len(blocks) < 3:
         return
+    weights = [_weight(node) for node in blocks]
+    for index in _introduced(blocks):
+        weights[index] = len(_TOKEN.findall(_text(blocks[index])))
     best = (0, 0, -1)  # (sum, start, end)
     current, start = 0, 0
-    for index, node in enumerate(blocks):
+    for index, weight in enumerate(weights):
         if current <= 0:
             current, start = 0, index
-        current += _weight(node)
+        current += weight
         if current > best[0]:
             best = (current, start, index)
     if best[2] < 0:
         return
     for node in blocks[: best[1]] + blocks[best[2] + 1 :]:
         _remove(node)
+
+
+def _introduced(blocks: list[etree._Element]) -> list[int]:
+    """Indexes of the unlinked short lines, of one tag, that follow a line ending in a colon."""
+    found: list[int] = []
+    intro = False
+    tag = None
+    for index, node in enumerate(blocks):
+        line = " ".join(_text(node).split())
+        item = 0 < len(line) < SHORT_LINE and node.find(".//ref") is None
+        if intro and item and tag in (None, node.tag):
+            found.append(index)
+            tag = node.tag
+            continue
+        intro, tag = line.endswith((":", "：")), None
+    return found
 
 
 def strip_furniture(body: etree._Element, furniture: Furniture) -> None:
