@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from newsmirror.extract.body import prose
 from newsmirror.extract.choose import better, needs_full_pass
+from newsmirror.extract.tidy import prose
 
 BRIEF = (
     "The city council voted on Tuesday to extend the night bus service to the airport, starting "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from lxml import etree
 
 from newsmirror.extract import extract_article
-from newsmirror.extract.body import strip_furniture
 from newsmirror.extract.rules import furniture
+from newsmirror.extract.tidy import strip_furniture
 
 PARAGRAPHS = [
     "行政院今天通过明年度中央政府总预算案，总额新台币二兆八千八百亿元，较今年增加百分之三点五。",

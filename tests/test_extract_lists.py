@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 
 from newsmirror.extract import extract_article
-from newsmirror.extract.body import trim
+from newsmirror.extract.tidy import trim
 
 PARAGRAPHS = [
     "第十届青年文学奖今天在台北揭晓，评审团从三百多件投稿作品中选出十位得奖者，并举行颁奖典礼。",

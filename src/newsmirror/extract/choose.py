@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from newsmirror.extract.body import norm, prose
+from newsmirror.extract.body import norm
+from newsmirror.extract.tidy import prose
 
 _STRING = etree.XPath("string()", smart_strings=False)
 # A second result that keeps at least this share of its text from the first is a refinement

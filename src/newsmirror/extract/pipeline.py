@@ -9,16 +9,7 @@ from urllib.parse import urljoin
 import trafilatura
 from lxml import etree, html
 
-from newsmirror.extract.body import (
-    body_text,
-    image_key,
-    link_share,
-    prose,
-    prune,
-    render,
-    strip_furniture,
-    trim,
-)
+from newsmirror.extract.body import body_text, image_key, render
 from newsmirror.extract.captions import caption_map, image_source
 from newsmirror.extract.choose import better, chars, needs_full_pass
 from newsmirror.extract.convert import to_body
@@ -27,6 +18,7 @@ from newsmirror.extract.figures import restore_figures
 from newsmirror.extract.metadata import PageMeta, clean, read_metadata
 from newsmirror.extract.model import Extraction, Image
 from newsmirror.extract.rules import SiteRule, furniture, rule_for
+from newsmirror.extract.tidy import link_share, prose, prune, strip_furniture, trim
 
 MAX_BYTES = 4_000_000
 # Fewer characters than this (CJK counted once, other scripts per word character) is no article.
