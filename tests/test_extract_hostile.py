@@ -55,3 +55,11 @@ def test_body_left_inside_title() -> None:
     # An unclosed <title> takes the rest of the page as its text: nothing to extract, said so.
     page = f"<html><head><title>新闻</head><body><p>{PARAGRAPH}</p></body></html>"
     assert extract_article(page.encode(), "https://example.com/a").status == "no article found"
+
+
+def test_references_to_characters_xml_cannot_hold_are_taken_out() -> None:
+    from newsmirror.extract.decode import xml_safe
+
+    assert xml_safe("a&#8;b&#x1F;c&#0026;d&#65534e\x00f") == "abcdef"
+    kept = "&#8217; &#x4E2D; &#10; &#x9; &#32; &#260; &#x1F600;"
+    assert xml_safe(kept) == kept

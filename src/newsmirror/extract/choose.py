@@ -39,7 +39,7 @@ def needs_full_pass(body: etree._Element | None, page: etree._Element) -> bool:
     if extracted < DOUBTFUL_BELOW or _deficient(body) or _doubtful(extracted, page):
         return True
     quick = norm(str(_STRING(body)))
-    return _repeated(page, quick[:QUICK_KEY]) > MORE_REPEATED * len(quick)
+    return _repeated(page, quick[:QUICK_KEY], MORE_REPEATED * len(quick)) > 0
 
 
 def chars(body: etree._Element | None) -> int:
@@ -68,13 +68,15 @@ def _doubtful(extracted: int, page: etree._Element) -> bool:
     return extracted < DOUBTFUL_SHARE * paragraphs
 
 
-def _repeated(page: etree._Element, quick: str) -> int:
+def _repeated(page: etree._Element, quick: str, least: int) -> int:
     """The text (characters) of the largest run of same-shaped sibling blocks (same tag and
     class, REPEATED or more, each with text) one of which holds the quick result: a page of
-    posts or entries of which the quick pass took one."""
+    posts or entries of which the quick pass took one. Runs of ``least`` characters or fewer
+    are not looked for."""
     best = 0
     for parent in page.iter("div", "ul", "ol", "section", "main", "article", "tbody", "body"):
-        if len(parent) < REPEATED:
+        # A parent's text, white space and all, bounds its children's: most are left at once.
+        if len(parent) < REPEATED or len(str(_STRING(parent))) <= least:
             continue
         groups: dict[tuple[str, str], list[etree._Element]] = {}
         for child in parent:
@@ -84,8 +86,9 @@ def _repeated(page: etree._Element, quick: str) -> int:
             if len(members) < REPEATED:
                 continue
             texts = [norm(str(_STRING(member))) for member in members]
-            if all(texts) and any(quick in text for text in texts):
-                best = max(best, sum(len(text) for text in texts))
+            total = sum(len(text) for text in texts)
+            if total > least and all(texts) and any(quick in text for text in texts):
+                best = max(best, total)
     return best
 
 

@@ -13,9 +13,12 @@ import re
 from newsmirror.charsets import decode, header_charset
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
-_NOT_XML_CHAR = re.compile(f"[{_NOT_XML}]")
-_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));?")
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The same characters as references: &#8; &#x1F &#65535; (the semicolon is optional in HTML).
+_NOT_XML_REFERENCE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9])"
+    r"|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F]));?"
+)
 
 
 def meta_charset(data: bytes) -> str | None:
@@ -33,10 +36,4 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
 def xml_safe(text: str) -> str:
     """``text`` without the characters, raw or referenced, that XML cannot hold."""
     text = _NOT_XML_CHAR.sub("", text)
-    return _NUMERIC_REFERENCE.sub(_keep_reference, text) if "&#" in text else text
-
-
-def _keep_reference(match: re.Match[str]) -> str:
-    hexadecimal, decimal = match.groups()
-    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
-    return "" if code < 0x110000 and _NOT_XML_CHAR.match(chr(code)) else match.group()
+    return _NOT_XML_REFERENCE.sub("", text) if "&#" in text else text

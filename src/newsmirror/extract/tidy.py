@@ -121,20 +121,16 @@ def strip_furniture(body: etree._Element, furniture: Furniture) -> None:
     prose: only short lines and links, the shape of a related list or a site footer.
     """
     blocks = list(body)
-    lines = [" ".join(node_text(node).split()) for node in blocks]
-    # Prose after each block: the tail is where none follows.
-    after = [0] * (len(blocks) + 1)
-    for index in range(len(blocks) - 1, -1, -1):
-        after[index] = after[index + 1] + prose(blocks[index])
     started = False
-    for index, (node, line) in enumerate(zip(blocks, lines, strict=True)):
+    for index, node in enumerate(blocks):
+        line = " ".join(node_text(node).split())
         short = 0 < len(line) < SHORT_LINE
         if (
             started
             and _ends(line, short, furniture)
             and (
                 (short and furniture.end is not None and furniture.end.fullmatch(line))
-                or after[index + 1] < TAIL_PROSE
+                or sum(prose(after) for after in blocks[index + 1 :]) < TAIL_PROSE
             )
         ):
             for rest in blocks[index:]:
