@@ -1,7 +1,12 @@
-"""Extraction benchmark: newsmirror, trafilatura's defaults and readability-lxml, side by side.
+"""Extraction benchmark: newsmirror, trafilatura's defaults, readability-lxml and GNE side by side.
 
     python bench/extraction.py [--sets zyte,daniel,readability] [--limit N] [--workers 2]
-                               [--tools newsmirror,trafilatura,readability-lxml] [--worst N]
+                  [--tools newsmirror,leave-site-out,trafilatura,readability-lxml,gne] [--worst N]
+
+``leave-site-out`` is newsmirror with every per-site rule for the page's own host turned off
+(pages grouped by host, DAnIEL's host taken from its file name): the generic path, as on a site
+the rules were never fitted to. GNE (``pip install -e '.[bench]'``) is given the page decoded
+by newsmirror's decoder, as it takes text.
 
 Data: tests/data/extraction/ (see each SOURCE.txt). Scores: bench/scoring.py (multiset
 4-token shingles, one CJK character or one \\w run a token; P and R averaged over pages, F1 the
@@ -61,7 +66,8 @@ def daniel(root: Path = DATA / "daniel-zh-dev") -> Iterator[Doc]:
     for ref in sorted((root / "reference").glob("*.gz")):
         text = _gunzip(ref).decode("utf-8", "replace")
         truth = html.unescape(_TAG.sub("\n", text))
-        yield Doc(ref.stem, _gunzip(root / "html" / ref.name), None, truth)
+        host = ref.stem.split("_")[1]  # {date}_{host}_{hash}: the site the page came from
+        yield Doc(ref.stem, _gunzip(root / "html" / ref.name), f"http://{host}/", truth)
 
 
 def _figure_captions(expected: str) -> tuple[str, ...]:
@@ -100,11 +106,16 @@ SETS: dict[str, Callable[[], Iterator[Doc]]] = {
 }
 
 
-def run_newsmirror(doc: Doc) -> str | tuple[str, str]:
+def run_newsmirror(doc: Doc, leave_site_out: bool = False) -> str | tuple[str, str]:
     from newsmirror.extract import extract_article
+    from newsmirror.extract.rules import load_rules, rule_for
     from newsmirror.extract.text import html_to_text
 
-    found = extract_article(doc.page, doc.url)
+    rules = None
+    if leave_site_out:
+        # Every site rule that applies to the page's host is off: the generic path is scored.
+        rules = tuple(rule for rule in load_rules() if rule_for(doc.url, (rule,)) is not rule)
+    found = extract_article(doc.page, doc.url, rules=rules)
     # Scored: the running text. A caption counts as kept only where the mirror shows it as the
     # caption of an image: the lead image's, or a caption line under an image in the body HTML
     # (the text of a figcaption kept as a loose paragraph, its picture lost, does not count).
@@ -115,6 +126,19 @@ def run_newsmirror(doc: Doc) -> str | tuple[str, str]:
 
 # The mirror format's caption line, right after its <img>.
 _IMAGE_CAPTION = re.compile(r'<img [^>]*>(<div><small style="color: #999;">.*?</small></div>)')
+
+
+def run_leave_site_out(doc: Doc) -> str | tuple[str, str]:
+    return run_newsmirror(doc, leave_site_out=True)
+
+
+def run_gne(doc: Doc) -> str:
+    from gne import GeneralNewsExtractor
+
+    from newsmirror.extract.decode import decode_html
+
+    text, _ = decode_html(doc.page)
+    return str(GeneralNewsExtractor().extract(text).get("content", ""))
 
 
 def run_trafilatura(doc: Doc) -> str:
@@ -133,8 +157,10 @@ def run_readability(doc: Doc) -> str:
 
 TOOLS: dict[str, Callable[[Doc], str | tuple[str, str]]] = {
     "newsmirror": run_newsmirror,
+    "leave-site-out": run_leave_site_out,
     "trafilatura": run_trafilatura,
     "readability-lxml": run_readability,
+    "gne": run_gne,
 }
 
 

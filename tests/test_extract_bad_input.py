@@ -74,3 +74,19 @@ def test_fifty_megabyte_page() -> None:
 def test_garbage_bytes() -> None:
     found = extract_article(bytes(range(256)) * 100, None)
     assert found.status != "ok" or found.text
+
+
+def test_article_above_a_long_list_of_links() -> None:
+    # 80% of the page's text is link text, but the block that holds the article is prose.
+    paragraphs = "".join(f"<p>第{n}段：{PARAGRAPH}</p>" for n in ("一", "二", "三"))
+    related = "".join(
+        f'<li><a href="/n/{i}">相关报道：立法院审查国防预算第{i}次会议纪要与各党团意见整理</a></li>'
+        for i in range(60)
+    )
+    page = (
+        f"<html><head><title>国防预算</title></head><body><article><h1>国防预算</h1>{paragraphs}"
+        f"</article><div><ul>{related}</ul></div></body></html>"
+    )
+    found = extract_article(page.encode(), "https://example.com/a")
+    assert found.ok, found.status
+    assert "第三段" in found.text and "会议纪要" not in found.text

@@ -1,4 +1,4 @@
-"""trafilatura's XML body to the mirror format's HTML, with the boilerplate it lets through removed.
+"""trafilatura's XML body to the mirror format's HTML (what it lets through is removed by tidy.py).
 
 trafilatura returns its own small vocabulary (p, head, list/item, quote, table/row/cell, graphic,
 hi, ref, lb). We render that as the mirror format asks: <p>, sub-headings as <p><strong>, absolute
@@ -17,7 +17,6 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from newsmirror.extract.model import Image
-from newsmirror.extract.rules import Furniture
 from newsmirror.extract.text import html_to_text
 
 CAPTION = '<div><small style="color: #999;">{}</small></div>'
@@ -52,117 +51,8 @@ class Rendered:
     images: list[Image] = field(default_factory=list)
 
 
-def _text(node: etree._Element) -> str:
+def node_text(node: etree._Element) -> str:
     return "".join(t for t in node.itertext() if isinstance(t, str))
-
-
-def _link_share(node: etree._Element) -> float:
-    total = len(norm(_text(node)))
-    if not total:
-        return 0.0
-    linked = sum(len(norm(_text(ref))) for ref in node.iter("ref"))
-    return linked / total
-
-
-def prune(body: etree._Element) -> None:
-    """Drop what trafilatura lets through: link lists (related, most-read), repeated blocks."""
-    for node in list(body.iter("list", "table")):
-        if node.getparent() is not None and _link_share(node) > 0.5:
-            _remove(node)
-    seen: set[str] = set()
-    for node in list(body):
-        key = norm(_text(node))
-        if node.tag == "graphic":
-            continue
-        # Only tables and lists: a paragraph may well repeat (a refrain, a quoted line), but a
-        # layout table or teaser list repeating the article is the page template.
-        if (
-            node.tag in ("table", "list")
-            and len(key) >= 12
-            and (key in seen or _contains_seen(key, seen))
-        ):
-            _remove(node)
-            continue
-        seen.add(key)
-
-
-_TOKEN = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]|[^\W\u3040-\u9fff\uac00-\ud7af]+")
-SHORT_BLOCK = 5
-
-
-def _weight(node: etree._Element) -> int:
-    """How much a block looks like article text: its unlinked tokens beyond a short line's."""
-    if node.tag in ("graphic", "head"):
-        return 0  # neutral: a picture or a sub-heading neither starts nor ends the article
-    tokens = len(_TOKEN.findall(_text(node)))
-    linked = sum(len(_TOKEN.findall(_text(ref))) for ref in node.iter("ref"))
-    return tokens - 2 * linked - SHORT_BLOCK
-
-
-def trim(body: etree._Element) -> None:
-    """Keep the densest run of blocks (maximum-sum span of the weights; Kadane).
-
-    trafilatura often keeps the page's tail (disclaimers, most-read, channel lists) and head
-    (teasers, section names) around the article on portal pages. Those are runs of short or
-    linked lines; paragraphs are long. The span with the largest total weight is the article,
-    and the short lines inside it (sub-headings, list items) stay because the long paragraphs
-    on both sides outweigh them.
-    """
-    blocks = list(body)
-    if len(blocks) < 3:
-        return
-    best = (0, 0, -1)  # (sum, start, end)
-    current, start = 0, 0
-    for index, node in enumerate(blocks):
-        if current <= 0:
-            current, start = 0, index
-        current += _weight(node)
-        if current > best[0]:
-            best = (current, start, index)
-    if best[2] < 0:
-        return
-    for node in blocks[: best[1]] + blocks[best[2] + 1 :]:
-        _remove(node)
-
-
-def strip_furniture(body: etree._Element, furniture: Furniture) -> None:
-    """Cut the article at the first end marker ("相关新闻", "Related articles", a copyright
-    notice) and drop UI lines ("分享到", "字體：大 中 小") wherever they are. Only short blocks are
-    tested, whole: a paragraph that merely starts with such words is text."""
-    started = False
-    cut = False
-    for node in list(body):
-        if cut:
-            _remove(node)
-            continue
-        line = " ".join(_text(node).split())
-        if 0 < len(line) < 40:
-            if started and furniture.end and furniture.end.fullmatch(line):
-                cut = True
-                _remove(node)
-                continue
-            if furniture.drop and furniture.drop.fullmatch(line):
-                _remove(node)
-                continue
-        started = started or len(line) >= 40
-
-
-def _contains_seen(key: str, seen: set[str]) -> bool:
-    # A layout table that repeats the article it sits next to (old table-based pages).
-    return sum(len(s) for s in seen if len(s) >= 20 and s in key) > len(key) // 2
-
-
-def _remove(node: etree._Element) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    if node.tail and node.tail.strip():
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
 
 
 class Renderer:
@@ -203,11 +93,10 @@ class Renderer:
             self.listing(node)
         elif tag == "quote":
             if any(child.tag in ("p", "list", "quote", "table", "head") for child in node):
+                # Its blocks as blocks, and the text around them (between line breaks, after a
+                # paragraph) as paragraphs of their own.
                 self.out.append("<blockquote>")
-                if node.text and node.text.strip():
-                    self.out.append(f"<p>{escape(node.text.strip())}</p>")
-                for child in node:
-                    self.block(child)
+                self.loose(node)
                 self.out.append("</blockquote>")
             else:
                 inner = self.inline_children(node)
@@ -216,7 +105,7 @@ class Renderer:
         elif tag == "table":
             self.table(node)
         elif tag == "code":
-            self.emit(f"<pre><code>{escape(_text(node))}</code></pre>")
+            self.emit(f"<pre><code>{escape(node_text(node))}</code></pre>")
         else:  # p, div and whatever else: a paragraph, images inside it lifted out after it
             inner = self.inline_children(node)
             if inner.strip() and norm(inner.replace("<br>", "")):

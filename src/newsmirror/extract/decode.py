@@ -1,7 +1,9 @@
 """Decode an HTML page to text (``newsmirror.charsets`` weighs the evidence).
 
 The labels, in the order they count: the HTTP header's charset, then the page's own
-``<meta charset>`` or http-equiv declaration.
+``<meta charset>`` or http-equiv declaration. Characters XML cannot hold (C0 controls other
+than tab and line breaks, U+FFFE, U+FFFF), written raw or as character references (``&#8;``),
+are taken out: they are no text, and lxml refuses them wherever a later stage copies a string.
 """
 
 from __future__ import annotations
@@ -11,6 +13,12 @@ import re
 from newsmirror.charsets import decode, header_charset
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The same characters as references: &#8; &#x1F &#65535; (the semicolon is optional in HTML).
+_NOT_XML_REFERENCE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9])"
+    r"|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F]));?"
+)
 
 
 def meta_charset(data: bytes) -> str | None:
@@ -21,4 +29,11 @@ def meta_charset(data: bytes) -> str | None:
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     """The page as text and the codec that decoded it (``replace`` when nothing fitted)."""
     labels = [label for label in (header_charset(content_type), meta_charset(data)) if label]
-    return decode(data, labels)
+    text, codec = decode(data, labels)
+    return xml_safe(text), codec
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters, raw or referenced, that XML cannot hold."""
+    text = _NOT_XML_CHAR.sub("", text)
+    return _NOT_XML_REFERENCE.sub("", text) if "&#" in text else text

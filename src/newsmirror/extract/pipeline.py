@@ -9,21 +9,16 @@ from urllib.parse import urljoin
 import trafilatura
 from lxml import etree, html
 
-from newsmirror.extract.body import (
-    body_text,
-    image_key,
-    prune,
-    render,
-    strip_furniture,
-    trim,
-)
+from newsmirror.extract.body import body_text, image_key, render
 from newsmirror.extract.captions import caption_map, image_source
+from newsmirror.extract.choose import better, chars, needs_full_pass
 from newsmirror.extract.convert import to_body
 from newsmirror.extract.decode import decode_html
 from newsmirror.extract.figures import restore_figures
 from newsmirror.extract.metadata import PageMeta, clean, read_metadata
 from newsmirror.extract.model import Extraction, Image
 from newsmirror.extract.rules import SiteRule, furniture, rule_for
+from newsmirror.extract.tidy import link_share, prose, prune, strip_furniture, trim
 
 MAX_BYTES = 4_000_000
 # Fewer characters than this (CJK counted once, other scripts per word character) is no article.
@@ -33,14 +28,8 @@ MIN_TEXT = 10
 FALLBACK_BELOW = 75
 LOST_BELOW = 150
 CONSENT_BELOW = 80
-# trafilatura's quick result is compared with readability and justext (as trafilatura does by
-# default) when shorter than DOUBTFUL_BELOW characters, table-dominated, below DOUBTFUL_SHARE of
-# the text of the page's long (LONG_PARAGRAPH) paragraphs, or, on a page without any, longer
-# than DOUBTFUL_WITHOUT_PARAGRAPHS characters (see _doubtful).
-DOUBTFUL_BELOW = 250
-DOUBTFUL_SHARE = 0.1
-LONG_PARAGRAPH = 80
-DOUBTFUL_WITHOUT_PARAGRAPHS = 2000
+# More than this share of link text is a list of links.
+LINKED = 0.8
 _NOT_HTML_TYPES = re.compile(
     r"^\s*(image|audio|video|font)/|application/(pdf|zip|octet-stream)", re.I
 )
@@ -66,15 +55,23 @@ _LOOKUP = etree.ElementDefaultClassLookup(
 _TOKENS = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]|\w+")
 
 
-def extract_article(page: bytes, url: str | None, content_type: str | None = None) -> Extraction:
+def extract_article(
+    page: bytes,
+    url: str | None,
+    content_type: str | None = None,
+    *,
+    rules: tuple[SiteRule, ...] | None = None,
+) -> Extraction:
     """The article in ``page`` (see the package docstring). Never raises for bad input."""
     try:
-        return _extract(page, url, content_type)
+        return _extract(page, url, content_type, rules)
     except Exception as exc:  # a page must never take the pipeline down; say what went wrong
         return Extraction(status=f"extraction failed: {type(exc).__name__}: {exc}"[:200], url=url)
 
 
-def _extract(page: bytes, url: str | None, content_type: str | None) -> Extraction:
+def _extract(
+    page: bytes, url: str | None, content_type: str | None, rules: tuple[SiteRule, ...] | None
+) -> Extraction:
     extra: dict[str, str] = {}
     if not page or not page.strip():
         return Extraction(status="empty page", url=url)
@@ -90,11 +87,9 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
         return Extraction(status="empty page", url=url, extra=extra)
 
     meta = read_metadata(tree, url)
-    if _link_share(tree) > 0.8:
-        # Nearly all text on the page is link text: a section front or a navigation page.
-        return _nothing(tree, meta, url, extra, "no article found")
+    page_linked = _link_share(tree)
     base = meta.canonical or url
-    rule = rule_for(base) if rule_for(base).name else rule_for(url)
+    rule = rule_for(base, rules) if rule_for(base, rules).name else rule_for(url, rules)
     for selector in rule.drop:
         for node in _select(tree, selector):
             node.drop_tree()
@@ -116,10 +111,9 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
     # result looks doubtful.
     recall = source is not tree
     body = _trafilatura(source, fast=True, recall=recall)
-    extracted = _chars(body)
-    if extracted < DOUBTFUL_BELOW or _deficient(body) or _doubtful(extracted, source):
-        body = _trafilatura(source, fast=False, recall=recall)
-        extracted = _chars(body)
+    if needs_full_pass(body, source):
+        body = better(body, _trafilatura(source, fast=False, recall=recall))
+    extracted = chars(body)
     rendered = plain = None
     if body is not None:
         prune(body)
@@ -143,11 +137,16 @@ def _extract(page: bytes, url: str | None, content_type: str | None) -> Extracti
             candidate = render(alternative, base, captions, lead_key)
             candidate_text = body_text(candidate.html)
             candidate_size = _size(candidate_text)
-            if candidate_size > 2 * size + MIN_TEXT:
+            if candidate_size > 2 * size + MIN_TEXT and better(body, alternative) is alternative:
                 body, rendered, plain, size = alternative, candidate, candidate_text, candidate_size
                 extra["extractor"] = "readability"
     if body is None or rendered is None or plain is None:
         return _nothing(tree, meta, url, extra)
+    if link_share(body) > LINKED or (page_linked > LINKED and not prose(body)):
+        # Nearly all the text found is link text, or it is no prose on a page of links (the
+        # full pass may drop the links): a section front or a navigation page. An article above
+        # a long list of links is still an article.
+        return _nothing(tree, meta, url, extra, "no article found")
     if size < CONSENT_BELOW and _CONSENT.search(plain):
         # A few lines about cookies or subscribing are the gate in front of the article.
         return _nothing(tree, meta, url, extra, "consent or paywall page")
@@ -200,35 +199,6 @@ def _trafilatura(source: etree._Element, fast: bool, recall: bool) -> etree._Ele
     return body if isinstance(body, etree._Element) else None
 
 
-def _chars(body: etree._Element | None) -> int:
-    return 0 if body is None else len(" ".join(str(_STRING(body)).split()))
-
-
-def _deficient(body: etree._Element | None) -> bool:
-    """trafilatura's own test for a body readability may do better on: no paragraph, or more
-    tables than paragraphs (an old portal's layout tables taken for the article)."""
-    if body is None:
-        return True
-    paragraphs = len(body.findall(".//p"))
-    return not paragraphs or len(body.findall(".//table")) > paragraphs
-
-
-def _doubtful(extracted: int, page: etree._Element) -> bool:
-    """Whether trafilatura's quick result (``extracted`` characters) needs its comparison with
-    readability and justext: a small share of the page's long paragraphs (a section front or a
-    split article), or much text from a page with no long <p> at all (text in <div>s, <br>s or
-    tables, where the quick pass often takes the page's furniture along).
-    """
-    paragraphs = 0
-    for node in page.iter("p"):
-        size = len(str(_STRING(node)).strip())
-        if size >= LONG_PARAGRAPH:
-            paragraphs += size
-    if paragraphs == 0:
-        return extracted >= DOUBTFUL_WITHOUT_PARAGRAPHS
-    return extracted < DOUBTFUL_SHARE * paragraphs
-
-
 def _parse(text: str) -> etree._Element | None:
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
@@ -258,13 +228,10 @@ def _readability_body(page: str | etree._Element) -> etree._Element | None:
         page = _XML_DECL.sub("", page, count=1)
     try:
         summary = Document(page).summary(html_partial=True)
+        # lxml asserts on a summary without a body (a page whose markup ends inside <title>).
+        return to_body(html.fragment_fromstring(summary, create_parent="div"))
     except Exception:  # readability on a hostile page: no alternative, not a failure
         return None
-    try:
-        root = html.fragment_fromstring(summary, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return None
-    return to_body(root)
 
 
 def _select(tree: etree._Element, selector: str) -> list[html.HtmlElement]:

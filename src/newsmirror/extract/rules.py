@@ -35,6 +35,7 @@ class Furniture:
 
     end: re.Pattern[str] | None
     drop: re.Pattern[str] | None
+    disclaimer: re.Pattern[str] | None = None
 
 
 def _alternatives(patterns: list[str]) -> re.Pattern[str] | None:
@@ -47,7 +48,9 @@ def _alternatives(patterns: list[str]) -> re.Pattern[str] | None:
 def furniture(text: str | None = None) -> Furniture:
     data = tomllib.loads(text if text is not None else _rules_text()).get("generic", {})
     return Furniture(
-        _alternatives(data.get("end_markers", [])), _alternatives(data.get("drop_lines", []))
+        _alternatives(data.get("end_markers", [])),
+        _alternatives(data.get("drop_lines", [])),
+        _alternatives(data.get("disclaimers", [])),
     )
 
 
