@@ -449,8 +449,14 @@ def test_a_folder_joins_the_configured_source_its_list_is_named_after(
         (
             "L\n------\n\n- 1-1 [a](articles/x/1.md)\n- 1-2 [b](articles/x/2.md)\n",
             2,
-            "L\n------\n\nN\n- 1-1 [a](articles/x/1.md)\n",
+            "L\n------\n\n- N\n- 1-1 [a](articles/x/1.md)\n",
         ),
+        (  # CRLF, bullets, no blank line between entries: the new entries are written alike
+            "L\r\n\r\n* 1-1 [a](/articles/x/1.md)\r\n* 1-2 [b](/articles/x/2.md)\r\n",
+            2,
+            "L\r\n\r\n* N\r\n* 1-1 [a](/articles/x/1.md)\r\n",
+        ),
+        ("L\r\n------\r\n\r\n", 2, "L\r\n------\r\n\r\nN\r\n"),
         ("L\n------\n\n", 2, "L\n------\n\nN\n"),
         (
             "L\n------\n\n1-1 [a](/articles/x/1.md)\n\n\n[查看更多](/articles/x)",
@@ -507,3 +513,44 @@ def test_other_archives_of_the_family_are_taken_as_they_are(
     for path, text in files.items():
         assert (root / path).read_bytes() == text.encode(), path
     assert not (root / "lists/Rfi News.md").exists()
+
+
+def test_an_archive_written_with_crlf_and_bullets_stays_so_and_carries_on(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lower-case folders with count-down names, lists and a README written on Windows (CRLF)
+    with bullets, full links to the archive's host and sections of the owner's own."""
+    root = tmp_path / "mirror"
+    crlf = "\r\n"
+    for n in (3, 2, 1):
+        _write(root, f"articles/rfi/{n}.md", datetime(2021, 1, n, tzinfo=UTC), f"https://r.fr/{n}")
+    entries = "".join(
+        f"* 1-{n} [标题 {n}](https://github.com/x/news/blob/master/articles/rfi/{n}.md){crlf}"
+        for n in (3, 2, 1)
+    )
+    files = {
+        "lists/法广.md": f"# 法广{crlf}{crlf}{entries}",
+        "README.md": f"# 镜像{crlf}{crlf}## 列表{crlf}{crlf}* [法广](lists/法广.md){crlf}{crlf}"
+        f"## 说明{crlf}{crlf}本项目……{crlf}",
+    }
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(text.encode())
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    before = files_of(root)
+    make_archive(root, [Source("法广", "rfi", server.url("/rfi.xml"))], monkeypatch)
+    assert nm(root, "adopt", str(root)) == 0
+    assert files_of(root) == before  # the README's block was read, not added to
+
+    new = {
+        "title": "新文章",
+        "link": "https://r.fr/a/new-4",
+        "pubDate": "Mon, 04 Jan 2021 02:00:00 GMT",
+        "description": "<p>新的正文。</p>",
+    }
+    server.route("/rfi.xml", Reply(body=rss([new])))
+    assert nm(root, "run") == 0
+    assert (root / "README.md").read_bytes() == files["README.md"].encode()
+    listing = (root / "lists/法广.md").read_bytes().decode()
+    top = f"* 1-4 [新文章](/articles/rfi/2021/01/04-new-4.md){crlf}"
+    assert listing == f"# 法广{crlf}{crlf}{top}{entries}"
