@@ -16,7 +16,8 @@ _DATE = (
     r"|\d{4}年\s?\d{1,2}月\s?\d{1,2}日(?:\s?\d{1,2}:\d{2}(?::\d{2})?)?)"
 )
 _HTML = re.compile(rf"\A\s*<div><i>(?:<br\s*/?>)?\s*{_DATE}\s*</i></div>\s*")
-_TEXT = re.compile(rf"\A\s*{_DATE}[ \t]*(?:\n\s*|\Z)")
+# In the text, the old DW articles' byline ("Hans Pfeifer<br>2024-…") stays: only the time goes.
+_TEXT = re.compile(rf"\A\s*(?P<byline>[^\n]{{1,80}}\n[ \t]*)?{_DATE}[ \t]*(?:\n\s*|\Z)")
 
 
 def without_date_line(html: str) -> str:
@@ -24,4 +25,4 @@ def without_date_line(html: str) -> str:
 
 
 def text_without_date_line(text: str) -> str:
-    return _TEXT.sub("", text, count=1)
+    return _TEXT.sub(lambda match: match["byline"] or "", text, count=1)
