@@ -554,3 +554,24 @@ def test_an_archive_written_with_crlf_and_bullets_stays_so_and_carries_on(
     listing = (root / "lists/法广.md").read_bytes().decode()
     top = f"* 1-4 [新文章](/articles/rfi/2021/01/04-new-4.md){crlf}"
     assert listing == f"# 法广{crlf}{crlf}{top}{entries}"
+
+
+def test_an_adopted_article_whose_page_fails_is_not_fetched_again_at_every_run(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feed lists an adopted article with only a teaser: its page is fetched once to
+    compare; when it cannot be, the archive keeps the full text it has and does not ask again
+    while the feed's item stays the same (``recheck`` verifies old articles on request)."""
+    root = tmp_path / "mirror"
+    published = datetime.now(UTC) - timedelta(days=400)
+    _write(root, "articles/Rfa/1000.md", published, server.url("/a/1"), "<p>全文。</p>" * 50)
+    make_archive(root, [Source("自由亚洲", "Rfa", server.url("/rfa.xml"))], monkeypatch, "auto")
+    assert nm(root, "adopt", str(root)) == 0
+    teaser = {"title": "x", "link": server.url("/a/1"), "description": "<p>全文……</p>"}
+    server.route("/rfa.xml", Reply(body=rss([teaser])))
+    server.route("/a/1", Reply(404, b"not found"))
+    before = (root / "articles/Rfa/1000.md").read_bytes()
+    for _ in range(3):
+        assert nm(root, "run", "--all") == 0
+    assert server.hits("/a/1") == 1
+    assert (root / "articles/Rfa/1000.md").read_bytes() == before
