@@ -575,3 +575,25 @@ def test_an_adopted_article_whose_page_fails_is_not_fetched_again_at_every_run(
         assert nm(root, "run", "--all") == 0
     assert server.hits("/a/1") == 1
     assert (root / "articles/Rfa/1000.md").read_bytes() == before
+
+
+def test_a_readme_linking_its_lists_inline_or_in_a_table_is_left_as_it_is(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = old_archive(tmp_path / "mirror")
+    readme = (
+        "# 新闻\n\n[BBC](lists/BBC.md) · "
+        "[德国之声](lists/%E5%BE%B7%E5%9B%BD%E4%B9%8B%E5%A3%B0.md)\n\n"
+        "| 源 | 列表 |\n|---|---|\n| VOA | [美国之音](https://github.com/x/news/blob/master/lists/"
+        "美国之音.md) |\n"
+    )
+    (root / "README.md").write_text(readme, encoding="utf-8")
+    before = files_of(root)
+    make_archive(root, [Source("路透", "reuters", server.url("/reuters.xml"))], monkeypatch)
+    assert nm(root, "adopt", str(root)) == 0
+    assert files_of(root) == before  # every list it has is linked already
+    item = {"title": "新", "link": "https://r.com/a/3", "description": "<p>新。</p>"}
+    server.route("/reuters.xml", Reply(body=rss([item])))
+    assert nm(root, "run") == 0
+    after = (root / "README.md").read_text(encoding="utf-8")
+    assert after == readme + "\n[路透](lists/路透.md)\n\n"  # the one list it lacks, at the end

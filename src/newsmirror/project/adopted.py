@@ -25,6 +25,8 @@ LIST, README, COPY = "list", "readme", "copy"
 # BBC/1_a%20b.md)"); a link to a folder ("[查看更多](/articles/BBC)") is not one.
 ENTRY_LINE = re.compile(r"^[^\n]*\]\((?:[^)\s]*/)?articles/[^)\n]*\.md\)", re.MULTILINE)
 BULLET = re.compile(r"[ \t]*[-*+][ \t]+")  # of a Markdown list item
+# A link to a list anywhere in the README: a line of its own, inline, in a table, a full URL.
+LIST_LINK = re.compile(r"\]\((?:[^)\s]*/)?lists/([^)\s]+)\)")
 # A line of the README's block of list links: "[name](lists/name.md)", maybe a list item.
 LIST_LINK_LINE = re.compile(
     r"^(?P<bullet>[ \t]*(?:[-*+][ \t]+)?)\[(?:\\.|[^\\\]\n])*\]\((?P<lead>/?)lists/"
@@ -105,10 +107,11 @@ def carry_on_list(old: str, new_items: Sequence[str], size: int) -> str:
 
 
 def carry_on_readme(text: str, links: Sequence[tuple[str, str]]) -> str:
-    """``text`` with a line for each ``(label, lists/... target)`` its block of list links lacks,
-    added after the block's last line in the block's own style; nothing else changes."""
+    """``text`` with a line for each ``(label, lists/... target)`` it does not link to anywhere,
+    added after the last line of its block of list links in the block's own style (else at the
+    end); nothing else changes."""
     block = list(LIST_LINK_LINE.finditer(text))
-    linked = {_list_path(match["target"]) for match in block}
+    linked = {_list_path(target) for target in LIST_LINK.findall(text)}
     missing = [(label, target) for label, target in links if _list_path(target) not in linked]
     if not missing:
         return text
