@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import git_log, make_archive, nm, rss
+from newsmirror.adopt import adopt
 from newsmirror.archive import Archive
 from newsmirror.clean import ImagePolicy, sanitize
 from newsmirror.config import Source
@@ -597,3 +598,22 @@ def test_a_readme_linking_its_lists_inline_or_in_a_table_is_left_as_it_is(
     assert nm(root, "run") == 0
     after = (root / "README.md").read_text(encoding="utf-8")
     assert after == readme + "\n[路透](lists/路透.md)\n\n"  # the one list it lacks, at the end
+
+
+def test_adopted_articles_without_a_date_are_not_rechecked_on_schedule(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose time is missing or implausible (<!--0-->) was in the old archive before it
+    was adopted, however long: nothing says when, so no schedule of re-checks starts for it.
+    Adopted two hours ago, it would otherwise be due its first look now."""
+    root = tmp_path / "mirror"
+    _write(root, "articles/Rfa/1.md", datetime(2021, 1, 1, tzinfo=UTC), server.url("/a/1"))
+    text = (root / "articles/Rfa/1.md").read_text(encoding="utf-8")
+    (root / "articles/Rfa/1.md").write_text("<!--0-->" + text.split("-->", 1)[1], "utf-8")
+    make_archive(root, [Source("自由亚洲", "Rfa", server.url("/rfa.xml"))], monkeypatch)
+    with Archive(root) as archive:
+        assert adopt(archive, root, now=datetime.now(UTC) - timedelta(hours=2)).adopted == 1
+    server.route("/rfa.xml", Reply(body=rss([])))
+    server.route("/a/1", Reply(body=b"<html><body><p>x</p></body></html>"))
+    assert nm(root, "run") == 0
+    assert server.hits("/rfa.xml") == 1 and server.hits("/a/1") == 0
