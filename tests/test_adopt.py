@@ -617,3 +617,25 @@ def test_adopted_articles_without_a_date_are_not_rechecked_on_schedule(
     server.route("/a/1", Reply(body=b"<html><body><p>x</p></body></html>"))
     assert nm(root, "run") == 0
     assert server.hits("/rfa.xml") == 1 and server.hits("/a/1") == 0
+
+
+def test_a_file_time_in_seconds_is_taken_as_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "mirror"
+    for name, stamp in (("2", "1609459200"), ("1", "1609459200000")):
+        file = root / f"articles/voa/{name}.md"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(f"<!--{stamp}-->\n[标题{name}](https://a.org/{name})\n------\n\n<p>x</p>\n")
+    make_archive(root, [], monkeypatch)
+    assert nm(root, "adopt", str(root)) == 0
+    capsys.readouterr()
+    assert nm(root, "search", "--json", "标题") == 0
+    published = {
+        hit["path"]: hit["published"]
+        for hit in map(json.loads, capsys.readouterr().out.splitlines())
+    }
+    assert published == {
+        "articles/voa/2.md": "2021-01-01T00:00:00Z",  # seconds, as some forks wrote
+        "articles/voa/1.md": "2021-01-01T00:00:00Z",  # milliseconds, as the old scripts did
+    }
