@@ -107,6 +107,10 @@ def test_the_date_line_is_not_searchable_in_the_index_nor_on_the_site(
         terms = set(hidden.text_content().split())
         assert _hex_term(kept) in terms and not {_hex_term(term) for term in gone} & terms
         assert "2020年" not in page.cssselect("div.body")[0].text_content()
+    with TestClient(create_app(root)) as client:
+        reader = html.fromstring(client.get(f"/{DW_PATH}.html").text)
+    body = reader.cssselect("div.body")[0].text_content()
+    assert "Hans Pfeifer" in body and "2024-09-23" not in body  # the byline stays, the time goes
 
 
 def test_the_search_page_shows_the_query_in_one_box(root: Path) -> None:

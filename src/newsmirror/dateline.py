@@ -15,13 +15,20 @@ _DATE = (
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}[\d:.]*(?:Z|[+-]\d{2}:?\d{2})?)?"
     r"|\d{4}年\s?\d{1,2}月\s?\d{1,2}日(?:\s?\d{1,2}:\d{2}(?::\d{2})?)?)"
 )
-_HTML = re.compile(rf"\A\s*<div><i>(?:<br\s*/?>)?\s*{_DATE}\s*</i></div>\s*")
-# In the text, the old DW articles' byline ("Hans Pfeifer<br>2024-…") stays: only the time goes.
+# The old DW articles' date line has a byline before the time ("Hans Pfeifer<br>2024-…"): it
+# stays, only the time goes.
+_HTML = re.compile(
+    rf"\A\s*<div><i>(?:(?P<byline>[^<]{{0,80}})<br\s*/?>)?\s*{_DATE}\s*</i></div>\s*"
+)
 _TEXT = re.compile(rf"\A\s*(?P<byline>[^\n]{{1,80}}\n[ \t]*)?{_DATE}[ \t]*(?:\n\s*|\Z)")
 
 
 def without_date_line(html: str) -> str:
-    return _HTML.sub("", html, count=1)
+    def byline(match: re.Match[str]) -> str:
+        name = (match["byline"] or "").strip()
+        return f"<div><i>{name}</i></div>" if name else ""
+
+    return _HTML.sub(byline, html, count=1)
 
 
 def text_without_date_line(text: str) -> str:
