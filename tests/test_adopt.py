@@ -578,13 +578,13 @@ def test_an_adopted_article_whose_page_fails_is_not_fetched_again_at_every_run(
     assert (root / "articles/Rfa/1000.md").read_bytes() == before
 
 
-def test_a_readme_linking_its_lists_inline_or_in_a_table_is_left_as_it_is(
+def test_a_readme_linking_its_lists_inline_by_reference_or_in_html_is_left_as_it_is(
     server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = old_archive(tmp_path / "mirror")
     readme = (
-        "# 新闻\n\n[BBC](lists/BBC.md) · "
-        "[德国之声](lists/%E5%BE%B7%E5%9B%BD%E4%B9%8B%E5%A3%B0.md)\n\n"
+        "# 新闻\n\n[BBC][1] · <a href='lists/%E5%BE%B7%E5%9B%BD%E4%B9%8B%E5%A3%B0.md'>德国之声</a>"
+        "\n\n[1]: lists/BBC.md\n\n"
         "| 源 | 列表 |\n|---|---|\n| VOA | [美国之音](https://github.com/x/news/blob/master/lists/"
         "美国之音.md) |\n"
     )

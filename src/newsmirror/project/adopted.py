@@ -25,8 +25,9 @@ LIST, README, COPY = "list", "readme", "copy"
 # BBC/1_a%20b.md)"); a link to a folder ("[查看更多](/articles/BBC)") is not one.
 ENTRY_LINE = re.compile(r"^[^\n]*\]\((?:[^)\s]*/)?articles/[^)\n]*\.md\)", re.MULTILINE)
 BULLET = re.compile(r"[ \t]*[-*+][ \t]+")  # of a Markdown list item
-# A link to a list anywhere in the README: a line of its own, inline, in a table, a full URL.
-LIST_LINK = re.compile(r"\]\((?:[^)\s]*/)?lists/([^)\s]+)\)")
+# A link to a list anywhere in the README: a line of its own, inline, in a table, a full URL,
+# a reference ("[1]: lists/BBC.md"), HTML ("<a href='lists/BBC.md'>").
+LIST_LINK = re.compile(r"(?<![^\s(\"'=/:<])lists/([^\s)\"'<>]+\.md)")
 # A line of the README's block of list links: "[name](lists/name.md)", maybe a list item.
 LIST_LINK_LINE = re.compile(
     r"^(?P<bullet>[ \t]*(?:[-*+][ \t]+)?)\[(?:\\.|[^\\\]\n])*\]\((?P<lead>/?)lists/"
