@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import git_log, make_archive, nm, rss
+from newsmirror.adopt import adopt
 from newsmirror.archive import Archive
 from newsmirror.clean import ImagePolicy, sanitize
 from newsmirror.config import Source
@@ -449,8 +450,14 @@ def test_a_folder_joins_the_configured_source_its_list_is_named_after(
         (
             "L\n------\n\n- 1-1 [a](articles/x/1.md)\n- 1-2 [b](articles/x/2.md)\n",
             2,
-            "L\n------\n\nN\n- 1-1 [a](articles/x/1.md)\n",
+            "L\n------\n\n- N\n- 1-1 [a](articles/x/1.md)\n",
         ),
+        (  # CRLF, bullets, no blank line between entries: the new entries are written alike
+            "L\r\n\r\n* 1-1 [a](/articles/x/1.md)\r\n* 1-2 [b](/articles/x/2.md)\r\n",
+            2,
+            "L\r\n\r\n* N\r\n* 1-1 [a](/articles/x/1.md)\r\n",
+        ),
+        ("L\r\n------\r\n\r\n", 2, "L\r\n------\r\n\r\nN\r\n"),
         ("L\n------\n\n", 2, "L\n------\n\nN\n"),
         (
             "L\n------\n\n1-1 [a](/articles/x/1.md)\n\n\n[查看更多](/articles/x)",
@@ -507,3 +514,128 @@ def test_other_archives_of_the_family_are_taken_as_they_are(
     for path, text in files.items():
         assert (root / path).read_bytes() == text.encode(), path
     assert not (root / "lists/Rfi News.md").exists()
+
+
+def test_an_archive_written_with_crlf_and_bullets_stays_so_and_carries_on(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lower-case folders with count-down names, lists and a README written on Windows (CRLF)
+    with bullets, full links to the archive's host and sections of the owner's own."""
+    root = tmp_path / "mirror"
+    crlf = "\r\n"
+    for n in (3, 2, 1):
+        _write(root, f"articles/rfi/{n}.md", datetime(2021, 1, n, tzinfo=UTC), f"https://r.fr/{n}")
+    entries = "".join(
+        f"* 1-{n} [标题 {n}](https://github.com/x/news/blob/master/articles/rfi/{n}.md){crlf}"
+        for n in (3, 2, 1)
+    )
+    files = {
+        "lists/法广.md": f"# 法广{crlf}{crlf}{entries}",
+        "README.md": f"# 镜像{crlf}{crlf}## 列表{crlf}{crlf}* [法广](lists/法广.md){crlf}{crlf}"
+        f"## 说明{crlf}{crlf}本项目……{crlf}",
+    }
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(text.encode())
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    before = files_of(root)
+    make_archive(root, [Source("法广", "rfi", server.url("/rfi.xml"))], monkeypatch)
+    assert nm(root, "adopt", str(root)) == 0
+    assert files_of(root) == before  # the README's block was read, not added to
+
+    new = {
+        "title": "新文章",
+        "link": "https://r.fr/a/new-4",
+        "pubDate": "Mon, 04 Jan 2021 02:00:00 GMT",
+        "description": "<p>新的正文。</p>",
+    }
+    server.route("/rfi.xml", Reply(body=rss([new])))
+    assert nm(root, "run") == 0
+    assert (root / "README.md").read_bytes() == files["README.md"].encode()
+    listing = (root / "lists/法广.md").read_bytes().decode()
+    top = f"* 1-4 [新文章](/articles/rfi/2021/01/04-new-4.md){crlf}"
+    assert listing == f"# 法广{crlf}{crlf}{top}{entries}"
+
+
+def test_an_adopted_article_whose_page_fails_is_not_fetched_again_at_every_run(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feed lists an adopted article with only a teaser: its page is fetched once to
+    compare; when it cannot be, the archive keeps the full text it has and does not ask again
+    while the feed's item stays the same (``recheck`` verifies old articles on request)."""
+    root = tmp_path / "mirror"
+    published = datetime.now(UTC) - timedelta(days=400)
+    _write(root, "articles/Rfa/1000.md", published, server.url("/a/1"), "<p>全文。</p>" * 50)
+    make_archive(root, [Source("自由亚洲", "Rfa", server.url("/rfa.xml"))], monkeypatch, "auto")
+    assert nm(root, "adopt", str(root)) == 0
+    teaser = {"title": "x", "link": server.url("/a/1"), "description": "<p>全文……</p>"}
+    server.route("/rfa.xml", Reply(body=rss([teaser])))
+    server.route("/a/1", Reply(404, b"not found"))
+    before = (root / "articles/Rfa/1000.md").read_bytes()
+    for _ in range(3):
+        assert nm(root, "run", "--all") == 0
+    assert server.hits("/a/1") == 1
+    assert (root / "articles/Rfa/1000.md").read_bytes() == before
+
+
+def test_a_readme_linking_its_lists_inline_by_reference_or_in_html_is_left_as_it_is(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = old_archive(tmp_path / "mirror")
+    readme = (
+        "# 新闻\n\n[BBC][1] · <a href='lists/%E5%BE%B7%E5%9B%BD%E4%B9%8B%E5%A3%B0.md'>德国之声</a>"
+        "\n\n[1]: lists/BBC.md\n\n"
+        "| 源 | 列表 |\n|---|---|\n| VOA | [美国之音](https://github.com/x/news/blob/master/lists/"
+        "美国之音.md) |\n"
+    )
+    (root / "README.md").write_text(readme, encoding="utf-8")
+    before = files_of(root)
+    make_archive(root, [Source("路透", "reuters", server.url("/reuters.xml"))], monkeypatch)
+    assert nm(root, "adopt", str(root)) == 0
+    assert files_of(root) == before  # every list it has is linked already
+    item = {"title": "新", "link": "https://r.com/a/3", "description": "<p>新。</p>"}
+    server.route("/reuters.xml", Reply(body=rss([item])))
+    assert nm(root, "run") == 0
+    after = (root / "README.md").read_text(encoding="utf-8")
+    assert after == readme + "\n[路透](lists/路透.md)\n\n"  # the one list it lacks, at the end
+
+
+def test_adopted_articles_without_a_date_are_not_rechecked_on_schedule(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose time is missing or implausible (<!--0-->) was in the old archive before it
+    was adopted, however long: nothing says when, so no schedule of re-checks starts for it.
+    Adopted two hours ago, it would otherwise be due its first look now."""
+    root = tmp_path / "mirror"
+    _write(root, "articles/Rfa/1.md", datetime(2021, 1, 1, tzinfo=UTC), server.url("/a/1"))
+    text = (root / "articles/Rfa/1.md").read_text(encoding="utf-8")
+    (root / "articles/Rfa/1.md").write_text("<!--0-->" + text.split("-->", 1)[1], "utf-8")
+    make_archive(root, [Source("自由亚洲", "Rfa", server.url("/rfa.xml"))], monkeypatch)
+    with Archive(root) as archive:
+        assert adopt(archive, root, now=datetime.now(UTC) - timedelta(hours=2)).adopted == 1
+    server.route("/rfa.xml", Reply(body=rss([])))
+    server.route("/a/1", Reply(body=b"<html><body><p>x</p></body></html>"))
+    assert nm(root, "run") == 0
+    assert server.hits("/rfa.xml") == 1 and server.hits("/a/1") == 0
+
+
+def test_a_file_time_in_seconds_is_taken_as_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "mirror"
+    for name, stamp in (("2", "1609459200"), ("1", "1609459200000")):
+        file = root / f"articles/voa/{name}.md"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(f"<!--{stamp}-->\n[标题{name}](https://a.org/{name})\n------\n\n<p>x</p>\n")
+    make_archive(root, [], monkeypatch)
+    assert nm(root, "adopt", str(root)) == 0
+    capsys.readouterr()
+    assert nm(root, "search", "--json", "标题") == 0
+    published = {
+        hit["path"]: hit["published"]
+        for hit in map(json.loads, capsys.readouterr().out.splitlines())
+    }
+    assert published == {
+        "articles/voa/2.md": "2021-01-01T00:00:00Z",  # seconds, as some forks wrote
+        "articles/voa/1.md": "2021-01-01T00:00:00Z",  # milliseconds, as the old scripts did
+    }

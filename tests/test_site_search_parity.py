@@ -18,6 +18,7 @@ import pytest
 
 from archive_helpers import nm
 from browser import Tab
+from newsmirror.clean import plain_text
 from newsmirror.configfile import init_archive
 from newsmirror.record.log import RecordLog
 from reader_archive import SOURCES, revision
@@ -38,6 +39,12 @@ ARTICLES = [
     ("voa", 11, "京剧", "京剧演员在北京演出。"),
     ("bbc", 11, "Long words", "Internationalization and counterrevolutionaries, 国际化。"),
 ]
+# Bodies that open with a date line (newsmirror's own, and the old DW articles' byline and
+# time): neither search finds an article by it; the byline stays.
+DATE_LINES = {
+    4: "<div><i>Sun, 01 Nov 2026 09:13:47 GMT</i></div>",
+    7: "<div><i>    Hans Pfeifer<br>2026-11-03T11:08:09.856Z</i></div>",
+}
 QUERIES = [
     # English words, a word's prefix, a hyphenated word, diacritics
     "Aurelius", "Putin", "Trump", "Trumpism", "Trum", "T-Dome", "dome", "cafe", "zurich",
@@ -47,6 +54,8 @@ QUERIES = [
     "普京 Putin", "Putin Aurelius", "Trump 台湾", '"中国人民"', '"T Dome"', "台湾 -国民党",
     "选举 NOT 女性", "北京", "不存在", "internationalization", "counterrevolutionaries",
     "internationalizatio",
+    # the date lines
+    "GMT", "Nov", "2026", "09", "Pfeifer",
 ]  # fmt: skip
 
 
@@ -58,8 +67,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
     init_archive(root, SOURCES)
     RecordLog(root).append(
         [
-            revision(n, source, title, f"<p>{text}</p>", day=day)
+            revision(n, source, title, body, day=day, text=plain_text(body))
             for n, (source, day, title, text) in enumerate(ARTICLES, 1)
+            for body in [DATE_LINES.get(n, "") + f"<p>{text}</p>"]
         ]
     )
     assert nm(root, "build", "--out", str(top / "www" / "news")) == 0
@@ -99,3 +109,5 @@ def test_the_site_finds_what_the_command_finds(
     assert len(found_by_command(root, "T-Dome", capsys)) == 1
     assert len(found_by_command(root, "中国人民", capsys)) == 1
     assert found_by_command(root, "Putin Aurelius", capsys) == set()
+    assert found_by_command(root, "GMT", capsys) == found_by_command(root, "2026", capsys) == set()
+    assert found_by_command(root, "Pfeifer", capsys) == {"articles/voa/2026/11/04-story-7"}

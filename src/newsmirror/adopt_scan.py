@@ -35,6 +35,7 @@ LIST_LINK = re.compile(r"\]\((?:[^)\s]*/)?articles/([^/)\s]+)/")
 # fit under the static site's folder on common file systems.
 MAX_DEPTH = 16
 MAX_PATH_BYTES = 1024
+SECONDS_BELOW = 10**11  # a file's time under this (3 March 1973 in milliseconds) is in seconds
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -160,8 +161,11 @@ def parse_article(
     match = ARTICLE_FILE.fullmatch(text)
     if not match:
         return None
+    value = int(match["time"])
     try:
-        moment = datetime.fromtimestamp(int(match["time"]) / 1000, UTC)
+        # Milliseconds, as the old scripts wrote it; a number too small to be milliseconds of
+        # any news mirror (before 1973) is seconds, as some of their forks wrote it.
+        moment = datetime.fromtimestamp(value / 1000 if value >= SECONDS_BELOW else value, UTC)
     except (ValueError, OverflowError, OSError):
         moment = None
     title = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>])", r"\1", match["title"])

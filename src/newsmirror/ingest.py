@@ -131,7 +131,11 @@ def _keep(archive: Archive, plan: Planned) -> bool:
         if not known.summary_only and known.hash != known.feed_hash:
             return False  # keep the body from the page; the page is tried again next run
     if known and is_reading_hash(known.hash) and candidate.summary_only:
-        return False  # a summary never stands in for an adopted article's full text
+        # A summary never stands in for an adopted article's full text, and the page is not
+        # asked for again at every run while the feed's item stays the same: `recheck` does
+        # that on request.
+        archive.store.set_feed_hash(known.article, candidate.feed_hash)
+        return False
     same = (
         candidate.hash == known.hash
         or same_reading(known.hash, candidate.title, candidate.html, archive.policy)

@@ -38,6 +38,7 @@ from ..render import paths
 from ..render.pages import Pages
 from ..render.search_terms import FOLD_TABLE, fold_table
 from ..render.syndication import FEED_SIZE, Made, feed
+from ..search.index import VERSION as TERMS_VERSION
 from ..store.sqlite import Shelved
 from .feeds import FORMATS
 from .mirror import ARTICLES_DIR, LISTS_DIR, write_if_changed
@@ -101,11 +102,13 @@ def _key(*parts: object) -> str:
 
 
 def layout_key(pages: Pages, base_url: str) -> str:
-    """What every page depends on: templates, stylesheet, sources, settings, version."""
+    """What every page depends on: templates, stylesheet, sources, settings, version, and the
+    search index's (article pages carry its terms: ``render.search_terms``)."""
     files = sorted(TEMPLATES_DIR.iterdir()) + sorted(STATIC_DIR.iterdir())
     policy = pages.library.archive.policy
     return _key(
         __version__,
+        TERMS_VERSION,
         [(f.name, f.read_bytes()) for f in files],
         [(s.abbr, s.name) for s in pages.sources],
         base_url,

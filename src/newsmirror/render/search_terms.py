@@ -26,6 +26,7 @@ import functools
 import json
 from itertools import chain
 
+from ..dateline import text_without_date_line
 from ..search.text import fold, terms
 
 SEPARATOR = "zz"  # between the title's terms and the text's
@@ -44,8 +45,9 @@ def _encoded(text: str) -> str:
 
 
 def page_terms(title: str, text: str) -> str:
-    """What the hidden element of an article's page holds."""
-    return f"{_encoded(title)} {SEPARATOR} {_encoded(text)}"
+    """What the hidden element of an article's page holds: the terms the index has, so without
+    the body's date line (``search.documents``)."""
+    return f"{_encoded(title)} {SEPARATOR} {_encoded(text_without_date_line(text))}"
 
 
 @functools.cache

@@ -15,8 +15,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
 
+from ..dateline import text_without_date_line
 from ..record.log import Entry, RecordLog
-from ..record.model import epoch_ms
+from ..record.model import Revision, epoch_ms
 from .text import index_form
 
 RANGE_BYTES = 8 << 20  # of record read at a time: some 1,000 articles
@@ -38,10 +39,16 @@ class Document(NamedTuple):
     body: bytes
 
 
+def indexed(revision: Revision) -> tuple[bytes, bytes]:
+    """The title and body a revision's document holds, in index form. The body's date line is
+    the header's: indexed, ``GMT`` or ``2025`` would find every article."""
+    return index_form(revision.title), index_form(text_without_date_line(revision.text))
+
+
 def _document(entry: Entry) -> Document:
     r = entry.revision
     where = (entry.file, entry.offset, entry.end)
-    title, body = index_form(r.title), index_form(r.text)
+    title, body = indexed(r)
     return Document(r.article, r.rev, r.change, r.source, epoch_ms(r.time), *where, title, body)
 
 

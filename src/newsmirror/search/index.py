@@ -29,14 +29,13 @@ import opencc
 from ..errors import ArchiveError
 from ..record.log import Entry, RecordLog
 from ..store.files import connect
-from .documents import Document, documents, documents_of, line_ranges
+from .documents import Document, documents, documents_of, indexed, line_ranges
 from .model import STATUSES, SearchPage, SearchQuery
 from .rowids import SLOTS, first_rowid, minute, minute_of
 from .searching import search, source_term
-from .text import index_form
 
 # Bump the first number whenever fold() or terms() change what they make.
-VERSION = f"3; opencc {opencc.__version__}; unicode {unicodedata.unidata_version}"
+VERSION = f"4; opencc {opencc.__version__}; unicode {unicodedata.unidata_version}"
 TRANSACTION = 10_000  # documents written in one transaction when catching up: fewer merges
 PARALLEL_BYTES = 16 << 20  # a backlog of this much record is read by other processes
 
@@ -224,7 +223,7 @@ class SearchIndex:
         if not newer and new_status == status:
             return  # an older or the same revision, nothing new
         old = self.log.read_at(file, offset)
-        old_title, old_body = index_form(old.title), index_form(old.text)
+        old_title, old_body = indexed(old)
         self.db.execute(
             "INSERT INTO fts(fts, rowid, body, title, source, status) VALUES('delete',?,?,?,?,?)",
             (docid, old_body, old_title, source_term(source), status),

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ..decide import MAX_PAGE_ATTEMPTS, PATH_KEY, Known
 from ..record.log import Entry, RecordLog
-from ..record.model import epoch_ms, parse_iso
+from ..record.model import Revision, epoch_ms, parse_iso
 from ..urls import url_key
 from .files import connect
 
@@ -197,7 +197,7 @@ class StateStore:
                         r.url,
                         epoch_ms(r.time),
                         r.first_seen,
-                        epoch_ms(parse_iso(r.first_seen)),
+                        _schedule_start(r),
                         entry.file,
                         entry.offset,
                         r.change,
@@ -295,8 +295,9 @@ class StateStore:
     ) -> list[tuple[str, int]]:
         """(article, checks done) of articles whose page is due another look, most overdue
         first; the n-th look is due ``offsets[n]`` after the article was first seen (for an
-        adopted article: published). An article is past its schedule, and not looked at, once
-        the last look is further behind it than the last offset (or a day, if that is less)."""
+        adopted article: published; one without a date has no schedule). An article is past its
+        schedule, and not looked at, once the last look is further behind it than the last
+        offset (or a day, if that is less)."""
         if not offsets or not sources:
             return []
         steps = " ".join("WHEN ? THEN ?" for _ in offsets)
@@ -498,3 +499,12 @@ class _Transaction:
 
     def __exit__(self, kind: object, *rest: object) -> None:
         self.db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def _schedule_start(revision: Revision) -> int:
+    """When an article's re-checks start counting (``due_checks``), in ms: when it was first
+    seen; for an adopted article, when it was published (the old archive had it since), and
+    never, 0, when its file gave no date: it was there before adoption, nobody knows how long."""
+    if revision.origin == "adopted" and not revision.published:
+        return 0
+    return epoch_ms(parse_iso(revision.first_seen))
