@@ -507,3 +507,31 @@ def test_other_archives_of_the_family_are_taken_as_they_are(
     for path, text in files.items():
         assert (root / path).read_bytes() == text.encode(), path
     assert not (root / "lists/Rfi News.md").exists()
+
+
+def test_names_that_are_not_utf8_or_hide_text_are_skipped_and_shown_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # File names are bytes: an old archive copied from another system may hold names that are
+    # not UTF-8, or invisible characters that reverse what a terminal shows (U+202E).
+    old = tmp_path / "old"
+    day = datetime(2021, 1, 1, tzinfo=UTC)
+    _write(old, "articles/ok/1.md", day, "https://x.org/1")
+    _write(old, "articles/rev\u202eersed/1.md", day, "https://x.org/2")
+    _write(old, "articles/zero\u200bwidth/1.md", day, "https://x.org/3")
+    raw = os.fsencode(old)
+    for name in (b"/articles/ok/bad\xff\xfe.md", b"/articles/f\xffolder/1.md", b"/lists/l\xff.md"):
+        os.makedirs(os.path.dirname(raw + name), exist_ok=True)
+        with open(raw + name, "wb") as file:
+            file.write((old / "articles/ok/1.md").read_bytes())
+    root = make_archive(tmp_path / "archive", [], monkeypatch)
+    assert nm(root, "adopt", str(old)) == 0
+    out, err = capsys.readouterr()
+    assert "adopted 1 articles" in out and "5 files skipped" in out, out + err
+    assert "articles/ok/bad\\udcff\\udcfe.md: its name is not UTF-8" in err
+    assert "lists/l\\udcff.md: its name is not UTF-8" in err
+    assert "articles/f\\udcffolder/1.md: the folder's name cannot name a source" in err
+    assert "articles/rev\\u202eersed/1.md: the folder's name cannot name a source" in err
+    assert "\u202e" not in err + out and "\u200b" not in err + out
+    assert [p.name for p in (root / "articles").iterdir()] == ["ok"]
+    assert nm(root, "status") == 0 and nm(root, "rebuild") == 0 and nm(root, "build") == 0

@@ -36,6 +36,9 @@ LIST_LINK = re.compile(r"\]\((?:[^)\s]*/)?articles/([^/)\s]+)/")
 MAX_DEPTH = 16
 MAX_PATH_BYTES = 1024
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+NOT_UTF8 = re.compile(
+    r"[\ud800-\udfff]"
+)  # the bytes of a name that is not UTF-8, as Python keeps them
 
 
 @dataclass(frozen=True)
@@ -128,8 +131,8 @@ def _scan_folder(
                 result.skipped.append((relative, _not_a_folder(entry)))
             elif not entry.name.endswith(".md"):
                 result.skipped.append((relative, "not a Markdown file"))
-            elif CONTROL.search(relative):
-                result.skipped.append((relative, "its name has control characters"))
+            elif bad := _bad_name(relative):
+                result.skipped.append((relative, bad))
             elif len(relative.encode()) > MAX_PATH_BYTES:
                 result.skipped.append((relative, f"its path is over {MAX_PATH_BYTES} bytes"))
             else:
@@ -184,8 +187,8 @@ def _read_lists(old: Path, max_bytes: int, result: Scan) -> None:
         relative = f"lists/{entry.name}"
         if not entry.name.endswith(".md"):
             continue
-        if CONTROL.search(entry.name):
-            result.skipped.append((relative, "its name has control characters"))
+        if bad := _bad_name(entry.name):
+            result.skipped.append((relative, bad))
             continue
         if not entry.is_file(follow_symlinks=False):
             result.skipped.append((relative, _not_a_folder(entry)))
@@ -209,6 +212,15 @@ def _read_lists(old: Path, max_bytes: int, result: Scan) -> None:
             and path not in result.list_of.values()
         ):
             result.list_of[folder] = path
+
+
+def _bad_name(name: str) -> str | None:
+    """Why a file's name cannot go into the record, the lists and git, or None when it can."""
+    if CONTROL.search(name):
+        return "its name has control characters"
+    if NOT_UTF8.search(name):
+        return "its name is not UTF-8"
+    return None
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:
