@@ -535,3 +535,28 @@ def test_names_that_are_not_utf8_or_hide_text_are_skipped_and_shown_escaped(
     assert "\u202e" not in err + out and "\u200b" not in err + out
     assert [p.name for p in (root / "articles").iterdir()] == ["ok"]
     assert nm(root, "status") == 0 and nm(root, "rebuild") == 0 and nm(root, "build") == 0
+
+
+def test_control_characters_in_an_old_title_or_url_never_reach_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # An old file's title line with an escape sequence (clear the screen, a terminal hyperlink)
+    # and a NUL: taken as a feed's title is, and its URL percent-encoded, whatever the door.
+    old = tmp_path / "old"
+    title = "Ti\x1b[2J\x1b]8;;https://evil.example/\x07tle\r\x00 end"
+    (old / "articles/ok").mkdir(parents=True)
+    (old / "articles/ok/1.md").write_text(
+        f"<!--1609459200000-->\n[{title}](https://x.org/1\x1b[31m)\n------\n\n<p>x</p>\n",
+        encoding="utf-8",
+    )
+    root = make_archive(tmp_path / "archive", [], monkeypatch)
+    assert nm(root, "adopt", str(old)) == 0
+    capfd.readouterr()
+    for argv in (["show", "articles/ok/1.md"], ["search", "end"], ["changes"]):
+        assert nm(root, *argv) == 0
+        out, err = capfd.readouterr()
+        assert not any(c in out + err for c in "\x1b\x07\x00\r"), (argv, out)
+    (revision,) = [json.loads(p.read_text("utf-8")) for p in (root / "record").glob("*/*.jsonl")]
+    assert revision["title"] == "Ti[2J]8;;https://evil.example/tle end"
+    assert revision["url"] == "https://x.org/1%1B[31m"
+    assert (old / "articles/ok/1.md").read_text(encoding="utf-8").count("\x1b") == 3  # as it was

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
+from .clean import clean_line
 from .config import valid_abbr
 from .errors import RefusedInput
 from .record.model import plausible
@@ -167,7 +168,9 @@ def parse_article(
         moment = datetime.fromtimestamp(int(match["time"]) / 1000, UTC)
     except (ValueError, OverflowError, OSError):
         moment = None
-    title = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>])", r"\1", match["title"])
+    # The title as a feed's is taken: no control characters (an escape sequence in it would
+    # drive the terminal of whoever runs `show`), white space folded.
+    title = clean_line(re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>])", r"\1", match["title"]))
     body = match["body"].removesuffix("\n").removesuffix("\r")
     return OldArticle(folder, path, plausible(moment, now), title, match["url"].strip()), body
 
