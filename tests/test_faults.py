@@ -4,6 +4,7 @@ naming the file and what to do; what can go on, goes on."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -103,6 +104,29 @@ def test_a_read_only_archive_can_be_read(archive: Path, tmp_path: Path) -> None:
             assert ("lock" in line and "writable" in line) or "Permission denied" in line
     finally:
         view.close()
+
+
+@pytest.mark.parametrize("part", ["articles", "lists", "record", "images", "README.md"])
+def test_a_part_linked_out_of_the_archive_is_never_written_through(
+    archive: Path, tmp_path: Path, part: str
+) -> None:
+    # An archive cloned from someone else's repository: git keeps a folder as a link anywhere.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = archive / part
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink(missing_ok=True)
+    target.symlink_to(outside)
+    for argv in (["run", "--all"], ["rebuild"], ["build"]):
+        done = cli(archive, *argv)
+        assert done.returncode == 1
+        (line,) = no_traceback(done)
+        assert f"{target}: a symbolic link" in line
+    assert list(outside.iterdir()) == []
+    if part != "record":  # reads go on (the record itself was replaced by the link here)
+        assert cli(archive, "search", "--json", "Item").stdout.count('"article"') == 5
 
 
 @pytest.mark.parametrize("cache", ["state.sqlite", "search.sqlite"])

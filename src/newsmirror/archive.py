@@ -17,8 +17,8 @@ from typing import TypeVar
 from .clean import ImagePolicy
 from .config import CONFIG_FILE, Settings, load_settings
 from .errors import ArchiveBusy, ArchiveError, DamagedCache
-from .project.mirror import zone
-from .record.log import Entry, RecordLog
+from .project.mirror import ARTICLES_DIR, LISTS_DIR, zone
+from .record.log import RECORD_DIR, Entry, RecordLog
 from .record.model import Revision
 from .search import SearchIndex
 from .store.sqlite import StateStore
@@ -27,6 +27,9 @@ CACHE_DIR = ".newsmirror"
 STATE_FILE = f"{CACHE_DIR}/state.sqlite"
 SEARCH_FILE = f"{CACHE_DIR}/search.sqlite"
 LOCK_FILE = f"{CACHE_DIR}/lock"
+# What a writer writes and git commits: none of it may be a symbolic link (an archive cloned
+# from someone else's repository may hold one to any folder; git commits the link, not files).
+WRITTEN = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, "images", "README.md")
 T = TypeVar("T")
 
 
@@ -107,6 +110,13 @@ class Archive:
                         shutil.copyfile(self.root / f"{name}{suffix}", copied)
         else:
             (self.root / CACHE_DIR).mkdir(exist_ok=True)
+        if self.write:
+            for name in WRITTEN:
+                if (self.root / name).is_symlink():
+                    raise ArchiveError(
+                        f"{self.root / name}: a symbolic link, where newsmirror writes; put the "
+                        "folder itself there (git would commit the link, not what it links to)"
+                    )
         try:
             if self.write:
                 self._acquire_lock()
