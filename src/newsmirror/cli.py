@@ -26,7 +26,7 @@ from .bulk_extract import (
 )
 from .cli_adopt import add_commands as add_adopt_commands
 from .cli_site import add_commands as add_site_commands
-from .config import FULL_TEXT_MODES, Source, parse_duration, parse_settings
+from .config import FULL_TEXT_MODES, Source, load_settings, parse_duration, parse_settings
 from .configfile import ConfigEditor, derive_abbr, init_archive, list_name
 from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
 from .feeds import Outline, parse_feed, read_opml, write_opml
@@ -330,8 +330,9 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 def cmd_import_warc(args: argparse.Namespace) -> int:
     captures: dict[str, Captured] = {}
+    max_bytes = load_settings(root_of(args)).fetch.max_bytes
     for name in args.files:
-        found, problem = read_captures(Path(name))
+        found, problem = read_captures(Path(name), max_bytes)
         captures.update(found)
         if problem:
             errors.print(problem)
