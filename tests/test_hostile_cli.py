@@ -60,6 +60,9 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ["extract", "--jobs", "-1", "nothing.html"],
         ["extract", "--jobs", "0", "nothing.html"],
         ["diff", "a", "-5"],
+        ["diff", "a", "1"],  # one revision of the two
+        ["diff", "a", "1", "2", "3"],
+        ["sources", "add", "https://a.example/", "--no-fetch", "--abbr", "a\u202eb"],
         ["sources", "add", "", "--no-fetch"],
         ["sources", "add", "http://a.example/\x00", "--no-fetch"],
         ["sources", "add", "https://a.example/", "--no-fetch", "--name", "a\x00b"],

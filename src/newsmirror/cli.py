@@ -296,10 +296,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    if len(args.revs) not in (0, 2):
+        raise ConfigError(f"diff: give two revisions (REV1 REV2) or none, not {len(args.revs)}")
     with Archive(root_of(args), write=False) as archive:
         revisions = {r.rev: r for r in history(archive, args.article)}
     newest = max(revisions)
-    first, second = (args.revs or [max(1, newest - 1), newest])[:2]
+    first, second = args.revs or [max(1, newest - 1), newest]
     for rev in (first, second):
         if rev not in revisions:
             raise UnknownArticle(f"{args.article}: no revision {rev}; it has 1 to {newest}")
