@@ -639,3 +639,56 @@ def test_a_file_time_in_seconds_is_taken_as_seconds(
         "articles/voa/2.md": "2021-01-01T00:00:00Z",  # seconds, as some forks wrote
         "articles/voa/1.md": "2021-01-01T00:00:00Z",  # milliseconds, as the old scripts did
     }
+
+
+def test_names_that_are_not_utf8_or_hide_text_are_skipped_and_shown_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # File names are bytes: an old archive copied from another system may hold names that are
+    # not UTF-8, or invisible characters that reverse what a terminal shows (U+202E).
+    old = tmp_path / "old"
+    day = datetime(2021, 1, 1, tzinfo=UTC)
+    _write(old, "articles/ok/1.md", day, "https://x.org/1")
+    _write(old, "articles/rev\u202eersed/1.md", day, "https://x.org/2")
+    _write(old, "articles/zero\u200bwidth/1.md", day, "https://x.org/3")
+    raw = os.fsencode(old)
+    for name in (b"/articles/ok/bad\xff\xfe.md", b"/articles/f\xffolder/1.md", b"/lists/l\xff.md"):
+        os.makedirs(os.path.dirname(raw + name), exist_ok=True)
+        with open(raw + name, "wb") as file:
+            file.write((old / "articles/ok/1.md").read_bytes())
+    root = make_archive(tmp_path / "archive", [], monkeypatch)
+    assert nm(root, "adopt", str(old)) == 0
+    out, err = capsys.readouterr()
+    assert "adopted 1 articles" in out and "5 files skipped" in out, out + err
+    assert "articles/ok/bad\\udcff\\udcfe.md: its name is not UTF-8" in err
+    assert "lists/l\\udcff.md: its name is not UTF-8" in err
+    assert "articles/f\\udcffolder/1.md: the folder's name cannot name a source" in err
+    assert "articles/rev\\u202eersed/1.md: the folder's name cannot name a source" in err
+    assert "\u202e" not in err + out and "\u200b" not in err + out
+    assert [p.name for p in (root / "articles").iterdir()] == ["ok"]
+    assert nm(root, "status") == 0 and nm(root, "rebuild") == 0 and nm(root, "build") == 0
+
+
+def test_control_characters_in_an_old_title_or_url_never_reach_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # An old file's title line with an escape sequence (clear the screen, a terminal hyperlink)
+    # and a NUL: taken as a feed's title is, and its URL percent-encoded, whatever the door.
+    old = tmp_path / "old"
+    title = "Ti\x1b[2J\x1b]8;;https://evil.example/\x07tle\r\x00 end"
+    (old / "articles/ok").mkdir(parents=True)
+    (old / "articles/ok/1.md").write_text(
+        f"<!--1609459200000-->\n[{title}](https://x.org/1\x1b[31m)\n------\n\n<p>x</p>\n",
+        encoding="utf-8",
+    )
+    root = make_archive(tmp_path / "archive", [], monkeypatch)
+    assert nm(root, "adopt", str(old)) == 0
+    capfd.readouterr()
+    for argv in (["show", "articles/ok/1.md"], ["search", "end"], ["changes"]):
+        assert nm(root, *argv) == 0
+        out, err = capfd.readouterr()
+        assert not any(c in out + err for c in "\x1b\x07\x00\r"), (argv, out)
+    (revision,) = [json.loads(p.read_text("utf-8")) for p in (root / "record").glob("*/*.jsonl")]
+    assert revision["title"] == "Ti[2J]8;;https://evil.example/tle end"
+    assert revision["url"] == "https://x.org/1%1B[31m"
+    assert (old / "articles/ok/1.md").read_text(encoding="utf-8").count("\x1b") == 3  # as it was

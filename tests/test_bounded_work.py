@@ -7,7 +7,10 @@ rates) and far below what they took before: a 20 MB body of nested <div> took ho
 
 from __future__ import annotations
 
+import json
 import resource
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -83,3 +86,31 @@ def test_a_large_body_past_its_cpu_budget_is_recorded_as_too_complex() -> None:
     assert time.monotonic() - started < 60
     normal = "<p>正文</p><script>alert(1)</script>" * 40_000  # large, quick: the child answers
     assert sanitize(normal, "https://example.com/") == "<p>正文</p>" * 40_000
+
+
+# A child of its own, whose peak memory is the page's alone.
+EXTRACT_ONE = """
+import json, resource, sys
+from pathlib import Path
+from newsmirror.extract import extract_article
+found = extract_article(Path(sys.argv[1]).read_bytes(), None)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"text": found.text, "peak_kb": peak}))
+"""
+
+
+def test_a_page_of_misnested_formatting_is_extracted_in_bounded_memory(tmp_path: Path) -> None:
+    # Not a feed body but an article page, at the page size cap (4 MB): libxml2 built a tree of
+    # ~4 KB per misnesting before its nesting was bounded like a body's (1 GB, 15 s).
+    page = tmp_path / "page.html"
+    article = "<p>" + "正文内容。" * 200 + "</p>" + "<b><i>" + "<b><i>x</b></i>" * 260_000
+    page.write_text(f"<html><head><title>T</title></head><body><article>{article}</article>")
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", EXTRACT_ONE, str(page)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 30
+    found = json.loads(done.stdout)
+    assert found["text"].startswith("正文内容。")
+    assert found["peak_kb"] < 400_000  # was 1 GB

@@ -4,6 +4,8 @@ naming the file and what to do; what can go on, goes on."""
 
 from __future__ import annotations
 
+import resource
+import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -103,6 +105,72 @@ def test_a_read_only_archive_can_be_read(archive: Path, tmp_path: Path) -> None:
             assert ("lock" in line and "writable" in line) or "Permission denied" in line
     finally:
         view.close()
+
+
+@pytest.mark.parametrize("part", ["articles", "lists", "record", "images", "README.md"])
+def test_a_part_linked_out_of_the_archive_is_never_written_through(
+    archive: Path, tmp_path: Path, part: str
+) -> None:
+    # An archive cloned from someone else's repository: git keeps a folder as a link anywhere.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = archive / part
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink(missing_ok=True)
+    target.symlink_to(outside)
+    for argv in (["run", "--all"], ["rebuild"], ["build"]):
+        done = cli(archive, *argv)
+        assert done.returncode == 1
+        (line,) = no_traceback(done)
+        assert f"{target}: a symbolic link" in line
+    assert list(outside.iterdir()) == []
+    if part != "record":  # reads go on (the record itself was replaced by the link here)
+        assert cli(archive, "search", "--json", "Item").stdout.count('"article"') == 5
+
+
+@pytest.mark.parametrize("cache", ["state.sqlite", "search.sqlite", "search.sqlite-wal"])
+@pytest.mark.parametrize("odd", ["a link to /dev/zero", "a folder"])
+def test_a_cache_that_is_no_file_is_never_followed_and_is_rebuilt(
+    archive: Path, tmp_path: Path, cache: str, odd: str
+) -> None:
+    # A read-only archive copies its caches aside: one linked to /dev/zero was copied without
+    # end (2.6 GB in 2 s); a writable one answered "check the disk" to every command.
+    path = archive / ".newsmirror" / cache
+    path.unlink(missing_ok=True)
+    if odd == "a folder":
+        path.mkdir()
+    else:
+        path.symlink_to("/dev/zero")
+    view = ReadOnlyView(archive, tmp_path / "view")
+    try:
+        found = subprocess.run(
+            [*COMMAND, "-C", str(view.path), "search", "--json", "Item"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            # Should it copy without end again, it stops at 100 MB instead of filling /tmp.
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (100 << 20, 100 << 20)),
+        )
+        assert found.stdout.count('"article"') == 5, found.stderr
+    finally:
+        view.close()
+    for argv in (["search", "--json", "Item"], ["run", "--all"]):
+        done = cli(archive, *argv)
+        assert done.returncode == 0, done.stderr
+        assert all("rebuilt" in line for line in no_traceback(done))
+    assert cli(archive, "search", "--json", "Item").stdout.count('"article"') == 5
+
+
+def test_a_lock_file_that_is_a_link_is_never_written_through(archive: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    lock = archive / ".newsmirror" / "lock"
+    lock.unlink()
+    lock.symlink_to(victim)
+    assert cli(archive, "rebuild").returncode == 0
+    assert victim.read_text(encoding="utf-8") == "precious"
 
 
 @pytest.mark.parametrize("cache", ["state.sqlite", "search.sqlite"])

@@ -60,6 +60,9 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ["extract", "--jobs", "-1", "nothing.html"],
         ["extract", "--jobs", "0", "nothing.html"],
         ["diff", "a", "-5"],
+        ["diff", "a", "1"],  # one revision of the two
+        ["diff", "a", "1", "2", "3"],
+        ["sources", "add", "https://a.example/", "--no-fetch", "--abbr", "a\u202eb"],
         ["sources", "add", "", "--no-fetch"],
         ["sources", "add", "http://a.example/\x00", "--no-fetch"],
         ["sources", "add", "https://a.example/", "--no-fetch", "--name", "a\x00b"],
@@ -293,3 +296,29 @@ def test_opml_outlines_cannot_forge_terminal_lines(
     lines = err.strip().splitlines()
     assert len(lines) == 2 and all("skipped" in line for line in lines), err
     assert "\\n" in lines[0] and "\\r\\t" in lines[1]
+
+
+def test_names_and_titles_are_printed_as_they_are_never_as_terminal_markup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Rich reads "[/x]" as a closing tag (an exception), "[link=…]" as a terminal hyperlink and
+    # ":smile:" as an emoji: a feed's title or a source's name holding them is text all the same.
+    hostile = "[/x] [link=javascript:alert(1)]go[/link] [bold]b[/bold] :smile:"
+    with LocalServer() as server:
+        server.route(
+            "/feed.xml",
+            Reply(
+                body=rss([{"title": f"T {hostile}", "link": "https://e.example/1", "guid": "1"}])
+            ),
+        )
+        root = make_archive(
+            tmp_path / "a", [Source(hostile, "h", server.url("/feed.xml"))], monkeypatch
+        )
+        assert cli(capfd, "-C", str(root), "run")[0] == 0
+    (path,) = [p.relative_to(root).as_posix() for p in (root / "articles").rglob("*.md")]
+    for argv in (["show", path], ["search", "alert"], ["sources", "list"]):
+        code, out, err = cli(capfd, "-C", str(root), *argv)
+        assert code == 0 and not err, (argv, err)
+        assert hostile in out, (argv, out)
+    code, out, err = cli(capfd, "-C", str(root), "sources", "remove", "h")
+    assert code == 0 and hostile in out, err

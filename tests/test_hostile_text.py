@@ -129,6 +129,28 @@ def test_a_nul_in_a_feed_title_is_no_source_name(
     assert (root / "lists" / "Evil News.md").is_file()
 
 
+def test_bidi_overrides_in_a_feed_title_or_name_are_dropped(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # U+202E shows what follows it backwards: "Evil \u202efdp.exe" reads "Evil exe.pdf" on a
+    # terminal, a list or a page. Titles and names are one line; they have no use for it.
+    item = (
+        '{"id": "1", "url": "https://x.example/1", "title": "Doc \\u202efdp.exe \\u2066x\\u2069"}'
+    )
+    server.route(
+        "/feed.json",
+        Reply(body=json_feed(item, title="Evil\\u202e sweN"), headers={"Content-Type": JSON_FEED}),
+    )
+    root = make_archive(tmp_path / "a", [], monkeypatch)
+    assert nm(root, "sources", "add", server.url("/feed.json")) == 0
+    assert nm(root, "run") == 0
+    with Archive(root, write=False) as archive:
+        (source,) = archive.settings.sources
+    assert source.name == "Evil sweN"
+    assert [r["title"] for r in recorded(root)] == ["Doc fdp.exe x"]
+    assert not any("\u202e" in text for text in articles(root).values())
+
+
 @pytest.mark.parametrize(
     "name, file",
     [

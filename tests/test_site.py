@@ -309,6 +309,15 @@ def test_an_output_folder_in_the_archive_is_refused(
     assert not (root / "record" / "site").exists()
 
 
+def test_a_site_dir_setting_in_the_archive_is_refused_with_the_default_named(
+    root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSMIRROR_PUBLISH_SITE_DIR", ".git")
+    assert main(["-C", str(root), "build", "--no-search"]) == 2
+    error = capsys.readouterr().err
+    assert "inside the archive's .git/" in error and "(the default is _site)" in error, error
+
+
 @pytest.mark.parametrize(
     "base_url", ["example.org/news/", "ftp://example.org/", "https://example.org/?a=1", "/news/"]
 )

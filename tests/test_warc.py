@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import io
+import resource
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from archive_helpers import make_archive, nm, rss
 from newsmirror.config import Source
@@ -82,3 +87,36 @@ def test_a_warc_reimported_into_a_fresh_archive_gives_the_same_articles(
     not_warc.write_text("hello")
     assert nm(third, "import-warc", str(not_warc)) == 1
     assert "not a WARC file" in capsys.readouterr().err
+
+
+def test_a_gzip_bomb_in_a_warc_costs_no_more_than_the_size_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A crawler's WARC holding a feed whose Content-Encoding is gzip: 1 MB that inflates to
+    # 1 GB, read whole before (2 GB of memory and a MemoryError).
+    inflated = 1 << 30
+    packed = io.BytesIO()
+    with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=9) as bomb:
+        for _ in range(inflated >> 20):
+            bomb.write(bytes(1 << 20))
+    warc = tmp_path / "bomb.warc.gz"
+    feed_url = "https://feeds.example/rss.xml"
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        headers = StatusAndHeaders(
+            "200 OK",
+            [("Content-Type", "application/rss+xml"), ("Content-Encoding", "gzip")],
+            protocol="HTTP/1.1",
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                feed_url, "response", payload=io.BytesIO(packed.getvalue()), http_headers=headers
+            )
+        )
+    root = make_archive(tmp_path / "a", [Source("Feeds", "feeds", feed_url)], monkeypatch)
+    monkeypatch.setenv("NEWSMIRROR_FETCH_MAX_BYTES", "1000000")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert nm(root, "import-warc", str(warc)) == 0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB
+    err = capsys.readouterr().err
+    assert f"feeds: failed: {feed_url}: body passes the size cap" in err, err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -250,15 +251,38 @@ def test_the_stylesheet_is_served(client: TestClient) -> None:
     assert response.status_code == 200 and "prefers-color-scheme: dark" in response.text
 
 
+JPEG = b"\xff\xd8\xff\xe0 jpeg"
+JPEG_PATH = f"{hashlib.sha256(JPEG).hexdigest()[:2]}/{hashlib.sha256(JPEG).hexdigest()}.jpg"
+
+
 def test_local_images_are_served_from_the_archive(tmp_path: Path) -> None:
     root = make_reader_archive(tmp_path / "archive")
-    image = root / "images" / "ab" / "abc.jpg"
+    image = root / "images" / JPEG_PATH
     image.parent.mkdir(parents=True)
-    image.write_bytes(b"\xff\xd8\xff\xe0 jpeg")
+    image.write_bytes(JPEG)
     with TestClient(create_app(root)) as running:
-        response = running.get("/images/ab/abc.jpg")
-        assert response.status_code == 200 and response.content == image.read_bytes()
-        assert running.get("/images/ab/missing.jpg").status_code == 404
+        response = running.get(f"/images/{JPEG_PATH}")
+        assert response.status_code == 200 and response.content == JPEG
+        assert running.get(f"/images/{JPEG_PATH[:-3]}png").status_code == 404
+
+
+def test_an_images_link_out_of_the_archive_serves_nothing_but_copies(tmp_path: Path) -> None:
+    # An archive cloned from someone else's repository: git keeps `images` as a link, here to
+    # a folder of other files (it could be /). Only names the archive gives its copies are served.
+    outside = tmp_path / "outside"
+    (outside / JPEG_PATH).parent.mkdir(parents=True)
+    (outside / JPEG_PATH).write_bytes(JPEG)
+    (outside / "secret.txt").write_text("secret", encoding="utf-8")
+    (outside / "ab").mkdir(exist_ok=True)
+    (outside / "ab" / "passwd").write_text("root:x:0:0", encoding="utf-8")
+    root = make_reader_archive(tmp_path / "archive")
+    (root / "images").symlink_to(outside)
+    with TestClient(create_app(root)) as running:
+        for path in ("secret.txt", "ab/passwd", "ab/../secret.txt", "%73ecret.txt"):
+            response = running.get(f"/images/{path}")
+            assert response.status_code == 404 and "secret" not in response.text, path
+            assert "root:" not in response.text
+        assert running.get(f"/images/{JPEG_PATH}").content == JPEG
 
 
 def test_images_without_an_images_folder_are_404(client: TestClient) -> None:

@@ -29,7 +29,7 @@ from .project.mirror import write_if_changed
 from .project.projector import project_pending
 from .record.fingerprint import reading_hash
 from .record.model import Revision, iso
-from .urls import url_key
+from .urls import is_http, normalize_url, url_key
 
 
 @dataclass
@@ -148,7 +148,7 @@ def _plan(
     max_bytes = archive.settings.mirror.adopt_max_bytes
     for article in found.articles:
         abbr = owners[article.folder]
-        url = article.url if _is_web_url(article.url) else None
+        url = _web_url(article.url)
         keys = identity_keys(abbr, url, None if url else article.path)
         known = archive.store.find(keys)
         if article.path in recorded or archive.store.path_taken(article.path):
@@ -225,5 +225,8 @@ def _check_free(root: Path, old: Path, paths: list[str]) -> None:
             raise RefusedInput(f"{target}: a different file is there already; nothing adopted")
 
 
-def _is_web_url(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://")) and bool(url_key(url))
+def _web_url(url: str) -> str | None:
+    """An old file's URL as a feed's is taken: normalized (control characters and spaces
+    percent-encoded), http(s) only; None for anything else."""
+    normalized = normalize_url(url)
+    return normalized if normalized and is_http(normalized) and url_key(normalized) else None

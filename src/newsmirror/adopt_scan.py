@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
+from .clean import clean_line
 from .config import valid_abbr
 from .errors import RefusedInput
 from .record.model import plausible
@@ -37,6 +38,9 @@ MAX_DEPTH = 16
 MAX_PATH_BYTES = 1024
 SECONDS_BELOW = 10**11  # a file's time under this (3 March 1973 in milliseconds) is in seconds
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+NOT_UTF8 = re.compile(
+    r"[\ud800-\udfff]"
+)  # the bytes of a name that is not UTF-8, as Python keeps them
 
 
 @dataclass(frozen=True)
@@ -129,8 +133,8 @@ def _scan_folder(
                 result.skipped.append((relative, _not_a_folder(entry)))
             elif not entry.name.endswith(".md"):
                 result.skipped.append((relative, "not a Markdown file"))
-            elif CONTROL.search(relative):
-                result.skipped.append((relative, "its name has control characters"))
+            elif bad := _bad_name(relative):
+                result.skipped.append((relative, bad))
             elif len(relative.encode()) > MAX_PATH_BYTES:
                 result.skipped.append((relative, f"its path is over {MAX_PATH_BYTES} bytes"))
             else:
@@ -168,7 +172,9 @@ def parse_article(
         moment = datetime.fromtimestamp(value / 1000 if value >= SECONDS_BELOW else value, UTC)
     except (ValueError, OverflowError, OSError):
         moment = None
-    title = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>])", r"\1", match["title"])
+    # The title as a feed's is taken: no control characters (an escape sequence in it would
+    # drive the terminal of whoever runs `show`), white space folded.
+    title = clean_line(re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>])", r"\1", match["title"]))
     body = match["body"].removesuffix("\n").removesuffix("\r")
     return OldArticle(folder, path, plausible(moment, now), title, match["url"].strip()), body
 
@@ -188,8 +194,8 @@ def _read_lists(old: Path, max_bytes: int, result: Scan) -> None:
         relative = f"lists/{entry.name}"
         if not entry.name.endswith(".md"):
             continue
-        if CONTROL.search(entry.name):
-            result.skipped.append((relative, "its name has control characters"))
+        if bad := _bad_name(entry.name):
+            result.skipped.append((relative, bad))
             continue
         if not entry.is_file(follow_symlinks=False):
             result.skipped.append((relative, _not_a_folder(entry)))
@@ -213,6 +219,15 @@ def _read_lists(old: Path, max_bytes: int, result: Scan) -> None:
             and path not in result.list_of.values()
         ):
             result.list_of[folder] = path
+
+
+def _bad_name(name: str) -> str | None:
+    """Why a file's name cannot go into the record, the lists and git, or None when it can."""
+    if CONTROL.search(name):
+        return "its name has control characters"
+    if NOT_UTF8.search(name):
+        return "its name is not UTF-8"
+    return None
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

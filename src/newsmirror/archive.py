@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -17,8 +18,8 @@ from typing import TypeVar
 from .clean import ImagePolicy
 from .config import CONFIG_FILE, Settings, load_settings
 from .errors import ArchiveBusy, ArchiveError, DamagedCache
-from .project.mirror import zone
-from .record.log import Entry, RecordLog
+from .project.mirror import ARTICLES_DIR, LISTS_DIR, zone
+from .record.log import RECORD_DIR, Entry, RecordLog
 from .record.model import Revision
 from .search import SearchIndex
 from .store.sqlite import StateStore
@@ -27,6 +28,9 @@ CACHE_DIR = ".newsmirror"
 STATE_FILE = f"{CACHE_DIR}/state.sqlite"
 SEARCH_FILE = f"{CACHE_DIR}/search.sqlite"
 LOCK_FILE = f"{CACHE_DIR}/lock"
+# What a writer writes and git commits: none of it may be a symbolic link (an archive cloned
+# from someone else's repository may hold one to any folder; git commits the link, not files).
+WRITTEN = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, "images", "README.md")
 T = TypeVar("T")
 
 
@@ -41,8 +45,29 @@ def _writable(root: Path) -> bool:
     return all(os.access(f, os.W_OK) for f in files if f.exists())
 
 
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file itself (not a link to one, a folder or a device)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
 def _rebuilt_if_damaged(path: Path, open_cache: Callable[[Path], T]) -> T:
-    """``open_cache(path)``; a damaged cache is deleted and made again from the record."""
+    """``open_cache(path)``; a damaged cache is deleted and made again from the record, and so
+    is one that is no regular file (a folder, or a link, say to /dev/zero, never followed)."""
+    odd = [
+        part
+        for part in (Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm"))
+        if os.path.lexists(part) and not _regular(part)
+    ]
+    for part in odd:
+        if part.is_dir() and not part.is_symlink():
+            shutil.rmtree(part)
+        else:
+            part.unlink()
+    if odd:
+        sys.stderr.write(f"newsmirror: {path}: was not a regular file; rebuilt from the record\n")
     try:
         return open_cache(path)
     except DamagedCache:
@@ -103,10 +128,20 @@ class Archive:
                 for suffix in ("", "-wal"):
                     copied = caches / f"{name}{suffix}"
                     copied.parent.mkdir(exist_ok=True)
-                    with contextlib.suppress(FileNotFoundError):
-                        shutil.copyfile(self.root / f"{name}{suffix}", copied)
+                    # Regular files only: a cache linked to /dev/zero would copy without end;
+                    # one not copied is made again from the record.
+                    if _regular(self.root / f"{name}{suffix}"):
+                        with contextlib.suppress(FileNotFoundError):
+                            shutil.copyfile(self.root / f"{name}{suffix}", copied)
         else:
             (self.root / CACHE_DIR).mkdir(exist_ok=True)
+        if self.write:
+            for name in WRITTEN:
+                if (self.root / name).is_symlink():
+                    raise ArchiveError(
+                        f"{self.root / name}: a symbolic link, where newsmirror writes; put the "
+                        "folder itself there (git would commit the link, not what it links to)"
+                    )
         try:
             if self.write:
                 self._acquire_lock()
@@ -162,7 +197,10 @@ class Archive:
         return entries
 
     def _acquire_lock(self) -> None:
-        handle = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        lock = self.root / LOCK_FILE
+        if lock.is_symlink():  # never ours: writing the pid through it would truncate its target
+            lock.unlink()
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

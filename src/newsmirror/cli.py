@@ -26,7 +26,7 @@ from .bulk_extract import (
 )
 from .cli_adopt import add_commands as add_adopt_commands
 from .cli_site import add_commands as add_site_commands
-from .config import FULL_TEXT_MODES, Source, parse_duration, parse_settings
+from .config import FULL_TEXT_MODES, Source, load_settings, parse_duration, parse_settings
 from .configfile import ConfigEditor, derive_abbr, init_archive, list_name
 from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
 from .feeds import Outline, parse_feed, read_opml, write_opml
@@ -102,7 +102,7 @@ def run_once(args: argparse.Namespace) -> int:
         if args.push:
             for result in push(archive.root, settings.publish.remotes, settings.publish.branch):
                 shown = console if result.ok else errors  # a failed push is an error
-                shown.print(f"push {result.remote}: {result.message}", markup=False)
+                shown.print(f"push {result.remote}: {result.message}")
             if not settings.publish.remotes:
                 errors.print('--push: no remotes; set [publish] remotes = ["origin"]')
     return 1 if every_one_failed else 0
@@ -117,7 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         try:
             run_once(args)
         except Exception as error:  # a bad pass must not end an unattended loop
-            errors.print(f"newsmirror: {type(error).__name__}: {error}", markup=False)
+            errors.print(f"newsmirror: {type(error).__name__}: {error}")
         time.sleep(max(0.0, interval - (time.monotonic() - started)))
 
 
@@ -222,7 +222,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         source = Source(name, abbr, url, full_text=args.full_text)
         editor.add(source)
         editor.save()
-        console.print(f"added {source.abbr} ({source.name}): {source.url}", markup=False)
+        console.print(f"added {source.abbr} ({source.name}): {source.url}")
         return 0
     # import
     path = Path(args.file)
@@ -246,7 +246,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         try:
             editor.add(Source(name, abbr, outline.xml_url))
         except ConfigError as error:
-            errors.print(one_line(f"{outline.xml_url}: skipped: {error}"), markup=False)
+            errors.print(one_line(f"{outline.xml_url}: skipped: {error}"))
             continue
         abbrs.add(abbr)
         urls.add(outline.xml_url)
@@ -257,7 +257,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     # failed, and the exit code says so (a file of feeds all followed already is fine).
     followed = {s.url for s in existing}
     if added == 0 and (not outlines or any(o.xml_url not in followed for o in outlines)):
-        errors.print(f"{path}: no feed could be imported", markup=False)
+        errors.print(f"{path}: no feed could be imported")
         return 1
     return 0
 
@@ -288,18 +288,20 @@ def cmd_show(args: argparse.Namespace) -> int:
     with Archive(root_of(args), write=False) as archive:
         revisions = history(archive, args.article)
     latest = revisions[-1]
-    console.print(f"{latest.title}\n{latest.url or '-'}", markup=False)
-    console.print(f"source {latest.source}, file {latest.path}, id {latest.article}", markup=False)
+    console.print(f"{latest.title}\n{latest.url or '-'}")
+    console.print(f"source {latest.source}, file {latest.path}, id {latest.article}")
     console.print(history_table(revisions))
-    console.print(latest.text, markup=False)
+    console.print(latest.text)
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    if len(args.revs) not in (0, 2):
+        raise ConfigError(f"diff: give two revisions (REV1 REV2) or none, not {len(args.revs)}")
     with Archive(root_of(args), write=False) as archive:
         revisions = {r.rev: r for r in history(archive, args.article)}
     newest = max(revisions)
-    first, second = (args.revs or [max(1, newest - 1), newest])[:2]
+    first, second = args.revs or [max(1, newest - 1), newest]
     for rev in (first, second):
         if rev not in revisions:
             raise UnknownArticle(f"{args.article}: no revision {rev}; it has 1 to {newest}")
@@ -310,11 +312,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         console.print(f"revision {first} against itself: nothing to compare")
         return 0
     old, new = revisions[first], revisions[second]
-    console.print(
-        f"--- revision {first} ({old.fetched})\n+++ revision {second} ({new.fetched})", markup=False
-    )
+    console.print(f"--- revision {first} ({old.fetched})\n+++ revision {second} ({new.fetched})")
     title = render_diff(word_diff(old.title, new.title))
-    console.print(f"{title}\n\n{render_diff(word_diff(old.text, new.text))}", markup=False)
+    console.print(f"{title}\n\n{render_diff(word_diff(old.text, new.text))}")
     return 0
 
 
@@ -332,11 +332,12 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 def cmd_import_warc(args: argparse.Namespace) -> int:
     captures: dict[str, Captured] = {}
+    max_bytes = load_settings(root_of(args)).fetch.max_bytes
     for name in args.files:
-        found, problem = read_captures(Path(name))
+        found, problem = read_captures(Path(name), max_bytes)
         captures.update(found)
         if problem:
-            errors.print(problem, markup=False)
+            errors.print(problem)
     with Archive(root_of(args), wait=args.wait) as archive, Snapshot(archive.root) as snapshot:
         replay = WarcReplay(captures)
         outcomes = run_replay(archive, replay, captures.__contains__, snapshot.add)

@@ -37,15 +37,13 @@ def cmd_adopt(args: argparse.Namespace) -> int:
             f"{printable(source.abbr)}: added as a disabled source named "
             f"{printable(source.name)!r}; give it a feed with `newsmirror sources remove "
             f"{abbr}` then `newsmirror sources add URL --abbr {abbr}`",
-            markup=False,
         )
     for path, why in result.skipped:
-        errors.print(f"{printable(path)}: {why}; skipped", markup=False)
+        errors.print(f"{printable(path)}: {why}; skipped")
     console.print(
         f"adopted {result.adopted} articles ({result.already} already in the record, "
         f"{result.copies} kept as copies of an article with the same URL); "
         f"{len(result.skipped)} files skipped",
-        markup=False,
     )
     return 0
 
@@ -84,7 +82,7 @@ def cmd_recheck(args: argparse.Namespace) -> int:
         message = f"newsmirror: re-checked {tally.seen} articles of {args.source}"
         if tally.revised and archive.settings.publish.commit:
             commit_all(archive.root, f"{message}: {tally.revised} changed")
-    console.print(f"{message}: {tally.revised} changed", markup=False)
+    console.print(f"{message}: {tally.revised} changed")
     return 0
 
 

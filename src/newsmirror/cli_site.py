@@ -63,13 +63,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         console.print(
             f"built {out}: {result.files} files, {result.rendered} rendered, "
             f"{result.written} changed, {result.deleted} deleted in {seconds:.2f} s",
-            markup=False,
         )
         if not base_url:
             errors.print(
                 "note: no base URL, so no feeds or sitemap; pass --base-url or set "
                 "[publish] site_url",
-                markup=False,
             )
         if publish.site_branch:
             if commit_site(archive.root, out, publish.site_branch, "Site: rebuilt"):
@@ -79,7 +77,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                     archive.root, publish.remotes, publish.site_branch, publish.site_branch
                 ):
                     shown = console if pushed.ok else errors  # a failed push is an error
-                    shown.print(f"push {pushed.remote}: {pushed.message}", markup=False)
+                    shown.print(f"push {pushed.remote}: {pushed.message}")
         elif args.push:
             errors.print('--push: no site branch; set [publish] site_branch = "gh-pages"')
     return 0

@@ -20,16 +20,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigError, UnknownSource
+from .printable import INVISIBLE
 
 CONFIG_FILE = "newsmirror.toml"
 ENV_PREFIX = "NEWSMIRROR_"
 # A source's folder under articles/: any name that is a safe path component on every common file
 # system and in a URL path (old archives use names like "BBC"): no controls, none of
-# < > : " / \ | ? * % #, not starting with ".", "-" or a space, not ending with "." or a space.
-ABBR_PATTERN = re.compile(
-    r"[^\x00-\x20\x7f-\x9f<>:\"/\\|?*%#.-](?:[^\x00-\x1f\x7f-\x9f<>:\"/\\|?*%#]{0,62}"
-    r"[^\x00-\x20\x7f-\x9f<>:\"/\\|?*%#.])?"
-)
+# < > : " / \ | ? * % #, not starting with ".", "-" or a space, not ending with "." or a space;
+# no invisible characters that reorder or hide text on a terminal (bidi controls, zero-width
+# ones), nor the lone surrogates that stand for bytes of a folder name that is not UTF-8.
+_NOT_IN_ABBR = rf"\x00-\x1f\x7f-\x9f{INVISIBLE}\ud800-\udfff<>:\"/\\|?*%#"
+ABBR_PATTERN = re.compile(rf"[^{_NOT_IN_ABBR} .-](?:[^{_NOT_IN_ABBR}]{{0,62}}[^{_NOT_IN_ABBR} .])?")
 # Names that Windows reserves whatever the extension: never a folder name.
 RESERVED_NAMES = {
     "con",
@@ -316,8 +317,9 @@ def _is_web_url(url: str) -> bool:
 
 
 ABBR_RULE = (
-    "must be 1-64 characters that are safe in a folder name (no control characters or "
-    '< > : " / \\ | ? * % #), not starting with ".", "-" or a space, nor ending with "." or a space'
+    "must be 1-64 characters that are safe in a folder name (no control or invisible characters, "
+    'no < > : " / \\ | ? * % #), not starting with ".", "-" or a space, nor ending with "." or '
+    "a space"
 )
 
 

@@ -27,6 +27,9 @@ from .ingest import Planned
 from .project.mirror import write_if_changed
 
 IMAGES_DIR = "images"
+# A copy's path under IMAGES_DIR: the first two hex digits of its sha256, then the whole digest
+# with the extension sniff_raster gives. Nothing else there is ever an image of ours.
+IMAGE_FILE = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{62}\.(?:jpg|png|gif|webp|avif)")
 IMAGE_ACCEPT = "image/avif, image/webp, image/png, image/jpeg, image/gif;q=0.9, */*;q=0.1"
 RIFF_WEBP = re.compile(rb"RIFF....WEBP", re.DOTALL)
 

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, DEL, and the format and separator characters that reorder or break lines.
-UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters that take no room on a terminal but reorder, hide or break the text around them:
+# zero-width characters and joiners, bidi marks, embeddings, overrides and isolates, the line
+# and paragraph separators, the byte-order mark (as a character class's ranges).
+INVISIBLE = "\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+# Those, C0 and C1 controls, DEL, and the lone surrogates that stand for the bytes of a file name
+# that is not UTF-8.
+UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{INVISIBLE}\ud800-\udfff]")
 
 
 def printable(text: str) -> str:

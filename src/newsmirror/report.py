@@ -20,9 +20,13 @@ from .search import SearchPage
 from .store.sqlite import SourceState
 
 # Off a terminal (cron, CI logs, pipes) lines are not wrapped at 80 columns: they are read later.
+# Every line printed carries titles, names, paths or errors from outside: none is read as Rich
+# markup (``[link=…]``, or ``[/x]``, which would raise) or as an emoji code, in a line or a table.
 _WIDTH = None if sys.stdout.isatty() else 240
-console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-errors = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True, width=_WIDTH)
+errors = Console(
+    stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True, width=_WIDTH
+)
 
 
 RETRIES = (
@@ -53,9 +57,9 @@ def outcome_line(outcome: Outcome) -> str:
 
 def print_outcome(outcome: Outcome) -> None:
     """Its line; a failed source, and failed pages, are errors: on standard error."""
-    (errors if outcome.error else console).print(outcome_line(outcome), markup=False)
+    (errors if outcome.error else console).print(outcome_line(outcome))
     if line := page_line(outcome):
-        errors.print(line, markup=False)
+        errors.print(line)
 
 
 class RunProgress:

@@ -21,7 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from .errors import HTTPStatus, RecordError
+from .errors import HTTPStatus, RecordError, ResponseTooLarge
 from .fetch import Exchange, Response, Validators
 
 WARC_DIR = "record/warc"
@@ -91,12 +91,14 @@ class WarcRecorder:
 class Captured:
     status: int
     headers: dict[str, str]
-    body: bytes
+    body: bytes | None  # None: past [fetch] max_bytes once decompressed, so not kept
 
 
-def read_captures(path: Path) -> tuple[dict[str, Captured], str | None]:
+def read_captures(path: Path, max_bytes: int) -> tuple[dict[str, Captured], str | None]:
     """The responses a WARC file holds, by URL (the last capture of a URL wins), and a note when
-    the file ended early. Raises RecordError when the file is not a WARC at all."""
+    the file ended early. Raises RecordError when the file is not a WARC at all. A body is read
+    up to ``max_bytes`` after its Content-Encoding is undone, as the fetcher reads one: a
+    gzip bomb in a crawler's file costs no more than the cap."""
     captures: dict[str, Captured] = {}
     problem = None
     try:
@@ -107,7 +109,10 @@ def read_captures(path: Path) -> tuple[dict[str, Captured], str | None]:
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 status = int(record.http_headers.get_statuscode() or 0)
                 headers = {k.lower(): v for k, v in record.http_headers.headers}
-                captures[url] = Captured(status, headers, record.content_stream().read())
+                body: bytes | None = record.content_stream().read(max_bytes + 1)
+                captures[url] = Captured(
+                    status, headers, body if body is not None and len(body) <= max_bytes else None
+                )
     except OSError as error:
         raise RecordError(f"{path}: cannot read: {error.strerror}") from None
     except Exception as error:  # warcio raises assorted errors on damaged or foreign files
@@ -132,4 +137,8 @@ class WarcReplay:
             raise HTTPStatus(url, 404)  # not in the capture: as good as gone from here
         if not 200 <= found.status <= 299:
             raise HTTPStatus(url, found.status)
+        if found.body is None:
+            raise ResponseTooLarge(
+                url, "body passes the size cap after decompression ([fetch] max_bytes)"
+            )
         return Response(url, found.status, found.headers, found.body, Validators())

@@ -69,9 +69,14 @@ def text_only(text: str) -> str:
     return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
 
 
+# Bidi embeddings, overrides and isolates: in a one-line title or name they only serve to make a
+# terminal or a list show text in an order other than its own (the marks LRM and RLM stay).
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]+")
+
+
 def clean_line(text: str) -> str:
-    """A title or a name: text only, on one line, white space folded."""
-    return " ".join(text_only(text).split())
+    """A title or a name: text only, on one line, white space folded, no bidi controls."""
+    return " ".join(_BIDI_CONTROLS.sub("", text_only(text)).split())
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:

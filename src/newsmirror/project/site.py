@@ -31,6 +31,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from .. import __version__
 from ..archive import CACHE_DIR, Archive
+from ..config import PublishSettings
 from ..errors import ConfigError
 from ..library import PAGE_SIZE, Snapshot, list_bounds
 from ..record.log import RECORD_DIR
@@ -74,7 +75,7 @@ def check_output(out: Path, archive: Archive) -> None:
         if out.is_relative_to(root / name):
             raise ConfigError(
                 f"{out}: inside the archive's {name}/, which the site must not touch; "
-                f"choose another folder (the default is {archive.settings.publish.site_dir})"
+                f"choose another folder (the default is {PublishSettings().site_dir})"
             )
     if out.exists() and not out.is_dir():
         raise ConfigError(f"{out}: not a folder; choose a folder for the site")

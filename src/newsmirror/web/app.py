@@ -28,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..archive import Archive
+from ..images import IMAGE_FILE
 from ..library import Library
 from ..project.feeds import FORMATS
 from ..render.pages import Pages
@@ -126,14 +127,18 @@ async def http_error(request: Request, error: Exception) -> Response:
 
 
 class Images:
-    """``images/`` (the local image policy); a 404 while the archive has no such folder."""
+    """``images/`` (the local image policy): its copies only, by the names the archive gives
+    them; a 404 for any other path, and while the archive has no such folder. (An archive
+    cloned from someone else's repository may hold ``images`` as a link to ``/``: what it
+    links to is never served by name.)"""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.files = StaticFiles(directory=directory, check_dir=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.directory.is_dir():
+        name = scope["path"][len(scope.get("root_path", "")) :].lstrip("/")
+        if IMAGE_FILE.fullmatch(name) and self.directory.is_dir():
             await self.files(scope, receive, send)
         else:
             await PlainTextResponse("Not Found", 404)(scope, receive, send)
