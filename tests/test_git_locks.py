@@ -3,6 +3,7 @@ for and then named, never deleted. Real git processes, killed or kept running by
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import threading
@@ -117,3 +118,31 @@ def test_a_lock_held_too_long_is_named_and_kept(
     held.kill()
     assert nm(root, "run", "--all") == 0  # its holder gone, the lock is stale and recovered from
     assert git_log(root)[0].startswith("newsmirror: 1 new")
+
+
+def test_a_git_in_a_sibling_whose_name_extends_the_archives_holds_no_lock(
+    root: Path, tmp_path: Path, server: LocalServer
+) -> None:
+    """A git at work in ``archive-old`` names a path that *contains* ``archive`` in its working
+    folder, its command line and its environment; it holds none of the archive's locks."""
+    sibling = tmp_path / f"{root.name}-old"
+    sibling.mkdir()
+    git(sibling, "init", "--quiet")
+    env = {**os.environ, "PWD": str(sibling), "GIT_DIR": str(sibling / ".git")}
+    other = subprocess.Popen(
+        ["git", f"--git-dir={sibling / '.git'}", "cat-file", "--batch"],
+        cwd=sibling,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        (root / ".git" / "index.lock").write_text("")  # left by a killed git
+        serve_items(server, 2)
+        assert nm(root, "run", "--all") == 0
+        assert other.poll() is None  # the sibling's git was at work all along
+        assert not (root / ".git" / "index.lock").exists()
+        assert git_log(root)[0].startswith("newsmirror: 1 new")
+    finally:
+        other.kill()
+        other.wait()

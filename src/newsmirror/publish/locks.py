@@ -4,7 +4,9 @@ left behind by a git that was killed: recovered from, never taken from a git tha
 Git creates a lock with O_EXCL and removes it when done; one that outlives its process blocks
 every later commit. Whether a git process still works in the repository is read from ``/proc``:
 a live process whose name starts with ``git`` and whose working folder, command line or
-environment names the repository. (A git child of this process, such as the run's own
+environment names the repository as a whole path: the path itself or a path below it, never a
+sibling whose name merely extends it (a git in ``/srv/mirror-old`` is no holder for
+``/srv/mirror``). (A git child of this process, such as the run's own
 ``fast-import``, is passed as ``ignore``.) With no such process the locks found are stale and are
 deleted: a git starting after the look cannot have taken them, as it cannot create a lock that
 exists. With one, the locks are waited for, then reported by name. Without ``/proc`` there is
@@ -14,6 +16,7 @@ no safe way to tell, and the locks are reported by name.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Collection
 from pathlib import Path
@@ -37,6 +40,13 @@ def git_locks(root: Path, also: Collection[Path] = ()) -> list[Path]:
     return sorted(found)
 
 
+def _mentions(root: str) -> re.Pattern[bytes]:
+    """``root`` as a whole path inside a NUL-separated ``cmdline`` or ``environ``: starting an
+    argument or a value (after ``=``, or ``:`` in a path list) and ending the argument or
+    followed by a separator (``/``, or ``:`` in a path list)."""
+    return re.compile(rb"(?:^|[\0=:])" + re.escape(root.encode()) + rb"(?:$|[\0:/])")
+
+
 def _names(pid: str, root: str) -> bool:
     """Whether process ``pid`` is a git working in the repository at ``root``."""
     proc = Path("/proc", pid)
@@ -46,7 +56,8 @@ def _names(pid: str, root: str) -> bool:
         cwd = os.readlink(proc / "cwd")
         if cwd == root or cwd.startswith(root + os.sep):
             return True
-        return any(root.encode() in (proc / part).read_bytes() for part in ("cmdline", "environ"))
+        mention = _mentions(root)
+        return any(mention.search((proc / part).read_bytes()) for part in ("cmdline", "environ"))
     except OSError:  # gone, a zombie, or not ours to read: not a git at work here
         return False
 
