@@ -220,3 +220,26 @@ def test_a_state_holding_extreme_values_is_read(archive: Path) -> None:
     done = cli(archive, "run", "--all")
     assert done.returncode == 0 and not done.stderr, done.stderr
     assert cli(archive, "status").returncode == 0
+
+
+def test_a_source_folder_linked_out_of_the_archive_is_never_written_through(
+    archive: Path, server: LocalServer, tmp_path: Path
+) -> None:
+    # A link deeper than the top-level folders, as a cloned repository can carry one.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    linked = archive / "articles" / "a"
+    shutil.rmtree(linked)
+    linked.symlink_to(outside)
+    server.route("/feed.xml", Reply(body=rss(ITEMS[:6])))  # one new article for the source
+    for argv in (["run", "--all"], ["rebuild"]):
+        done = cli(archive, *argv)
+        assert done.returncode == 1, done.stdout
+        (line,) = no_traceback(done)
+        assert str(linked) in line and "outside" in line
+        assert list(outside.iterdir()) == []
+    recorded = "".join(p.read_text() for p in (archive / "record").rglob("*") if p.is_file())
+    assert "Item 5" in recorded  # what was fetched is kept in the record
+    linked.unlink()  # the link replaced by a folder: the mirror is written whole again
+    assert cli(archive, "rebuild").returncode == 0
+    assert len(articles(archive)) == 6

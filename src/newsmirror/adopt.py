@@ -94,7 +94,9 @@ def adopt(archive: Archive, old: Path, now: datetime | None = None) -> Adoption:
     append_adopted(archive.root, files)
     if not in_place:
         for adopted in files:
-            write_if_changed(archive.root / adopted.path, adopted.text.encode())
+            write_if_changed(
+                archive.root / adopted.path, adopted.text.encode(), within=archive.root
+            )
     project_pending(archive)
     return result
 

@@ -82,7 +82,7 @@ async def _download(archive: Archive, fetcher: Getter, url: str) -> str | None:
         return None
     digest = hashlib.sha256(data).hexdigest()
     path = f"{IMAGES_DIR}/{digest[:2]}/{digest}.{kind}"
-    write_if_changed(archive.root / path, data)
+    write_if_changed(archive.root / path, data, within=archive.root)
     return path
 
 

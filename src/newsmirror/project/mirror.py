@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from ..clean import ImagePolicy, flatten, map_image_sources
 from ..config import list_stem
+from ..errors import ArchiveError
 from ..escaping import escape_line, escape_title, markdown_link, path_target
 from ..record.model import Revision, epoch_ms, parse_iso
 from ..store.sqlite import Listed
@@ -151,14 +152,19 @@ def render_readme(names: Sequence[str]) -> str:
     return f"# News mirror\n\nArticles by source, newest first:\n\n{links}"
 
 
-def write_if_changed(path: Path, data: bytes, *, new: bool = False) -> bool:
+def write_if_changed(path: Path, data: bytes, *, within: Path, new: bool = False) -> bool:
     """Write atomically (temporary file, then rename); True when the content changed.
+
+    ``within``: the folder the file belongs to (the archive, the site). A path that resolves
+    outside it, through a symbolic link anywhere below it (``articles/voa`` linked elsewhere),
+    is refused with an ArchiveError naming it, before anything is written or made.
 
     The temporary name is fixed rather than random (mkstemp costs several times more per file
     on slow disks): only the holder of the archive lock writes projections. ``new``: the caller
     knows no file is there, so none is read, and the file is written in place (there is nothing
     to keep whole, and creating one file instead of two halves the cost on slow disks).
     """
+    _check_within(path, within)
     if new:
         _write_in(path, path, data)
         return True
@@ -175,6 +181,16 @@ def write_if_changed(path: Path, data: bytes, *, new: bool = False) -> bool:
         temporary.unlink(missing_ok=True)
         raise
     return True
+
+
+def _check_within(path: Path, within: Path) -> None:
+    """ArchiveError when ``path`` (its links followed, as far as it exists) is outside
+    ``within``."""
+    if not path.resolve().is_relative_to(within.resolve()):
+        raise ArchiveError(
+            f"{path}: leads outside {within} through a symbolic link; nothing was written "
+            "there (put a folder in place of the link)"
+        )
 
 
 def _write_in(path: Path, file: Path, data: bytes) -> None:

@@ -74,7 +74,7 @@ def project_articles(
     for revision in revisions:
         for path, text in article_files(archive, revision):
             data = text.encode()
-            if write_if_changed(archive.root / path, data):
+            if write_if_changed(archive.root / path, data, within=archive.root):
                 result.files_changed += 1
                 if written:
                     written(path, data)
@@ -125,10 +125,14 @@ def project_lists(archive: Archive) -> int:
         else:
             continue  # no articles, or only adopted ones the old archive listed nowhere
         lists.append((name, path))
-        changed += write_if_changed(archive.root / path, text.encode())
+        changed += write_if_changed(archive.root / path, text.encode(), within=archive.root)
     for copy in (f for f in adopted.values() if f.kind == COPY):
-        changed += write_if_changed(archive.root / copy.path, copy.text.encode())
-    changed += write_if_changed(archive.root / README, readme(archive, adopted, lists).encode())
+        changed += write_if_changed(
+            archive.root / copy.path, copy.text.encode(), within=archive.root
+        )
+    changed += write_if_changed(
+        archive.root / README, readme(archive, adopted, lists).encode(), within=archive.root
+    )
     return changed
 
 

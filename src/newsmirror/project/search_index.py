@@ -245,7 +245,7 @@ class SearchIndexing:
         listing = {"shards": [asdict(shard) for shard in self.shards]}
         # Written last: a build killed before this point rebuilds the same shards next time.
         listed = json.dumps(listing, ensure_ascii=False, indent=1, sort_keys=True)
-        write_if_changed(self.search / SHARDS, listed.encode())
+        write_if_changed(self.search / SHARDS, listed.encode(), within=self.out)
 
     def _done(self, shard: Shard, process: subprocess.Popen[str]) -> None:
         """Wait for the shard's Pagefind, then put its output in the shard's place."""

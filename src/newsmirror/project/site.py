@@ -276,7 +276,7 @@ def build(
     if not (out / MANIFEST).is_file():
         # Before anything else: a first build killed half-way leaves a folder recognizably
         # ours, which the next build takes up (check_output) and renders in full.
-        write_if_changed(out / MANIFEST, b"{}")
+        write_if_changed(out / MANIFEST, b"{}", within=out)
     before = _read_manifest(out / MANIFEST)
     existing = _files(out)
     planned = {path: (key, job) for path, key, job in plan(renderer)}
@@ -317,7 +317,7 @@ def build(
     # The manifest last: a build killed half-way redoes what it had not recorded. One entry a
     # line, by the C encoder (indent= would take the pure-Python one).
     manifest = json.dumps(after, sort_keys=True, separators=(",\n", ": "))
-    write_if_changed(out / MANIFEST, manifest.encode())
+    write_if_changed(out / MANIFEST, manifest.encode(), within=out)
     return result
 
 
@@ -369,7 +369,11 @@ def _render_here(renderer: Renderer, out: Path, todo: Todo) -> Rendered:
     rendered: Rendered = []
     for path, job, on_disk in todo:
         data = renderer.render(job)
-        written = None if data is None else write_if_changed(out / path, data, new=not on_disk)
+        written = (
+            None
+            if data is None
+            else write_if_changed(out / path, data, within=out, new=not on_disk)
+        )
         rendered.append((path, written))
     return rendered
 
