@@ -319,7 +319,19 @@ def test_a_site_dir_setting_in_the_archive_is_refused_with_the_default_named(
 
 
 @pytest.mark.parametrize(
-    "base_url", ["example.org/news/", "ftp://example.org/", "https://example.org/?a=1", "/news/"]
+    "base_url",
+    [
+        "example.org/news/",
+        "ftp://example.org/",
+        "https://example.org/?a=1",
+        "/news/",
+        "https:///news/",
+        "https://example.org/news/\nDisallow: /",  # a line of its own in robots.txt
+        "https://example.org/news/\r\nSitemap: https://evil.example/s.xml",
+        "https://example.org/a news/",
+        "https://user@example.org/",
+        "https://example.org:99999/",
+    ],
 )
 def test_a_base_url_that_is_not_a_web_address_is_refused(
     root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], base_url: str
@@ -329,6 +341,27 @@ def test_a_base_url_that_is_not_a_web_address_is_refused(
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "base URL" in error
     assert not out.exists()
+
+
+def test_a_hostile_site_url_in_the_settings_is_refused_and_a_good_one_normalized(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = root / "newsmirror.toml"
+    template = config.read_text(encoding="utf-8")
+    out = tmp_path / "site"
+    # A TOML escape puts a real line break in the value: robots.txt would carry it as a rule.
+    for value in ("https://example.org/news/\\nDisallow: /", "https://example.org/ Disallow: /"):
+        hostile = f'site_url = "{value}"'
+        config.write_text(template.replace('# site_url = ""', hostile), encoding="utf-8")
+        assert main(["-C", str(root), "build", "--out", str(out)]) == 2
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and "[publish] site_url" in error, error
+        assert not out.exists()
+    good = 'site_url = "HTTPS://Example.ORG/news"'
+    config.write_text(template.replace('# site_url = ""', good), encoding="utf-8")
+    assert main(["-C", str(root), "build", "--out", str(out)]) == 0
+    robots = (out / "robots.txt").read_text()
+    assert robots == "User-agent: *\nAllow: /\nSitemap: https://example.org/news/sitemap.xml\n"
 
 
 def test_an_unreadable_or_hostile_manifest_renders_everything_and_deletes_nothing_outside(

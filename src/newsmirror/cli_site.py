@@ -12,7 +12,7 @@ from pathlib import Path
 from .archive import Archive
 from .errors import ArchiveError
 from .options import check_listen, whole
-from .project.site import build
+from .project.site import build, check_base_url
 from .publish.git import push
 from .publish.site_branch import commit_site, keep_out_of_commits
 from .report import console, errors
@@ -54,7 +54,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     with Archive(Path(args.directory or "."), wait=True) as archive:
         publish = archive.settings.publish
         out = Path(args.out) if args.out else archive.root / publish.site_dir
-        base_url = args.base_url if args.base_url is not None else publish.site_url
+        if args.base_url is not None:
+            base_url = check_base_url(args.base_url, "--base-url")
+        else:
+            base_url = check_base_url(publish.site_url, "[publish] site_url")
         started = time.perf_counter()
         result = build(archive, out, base_url, search=not args.no_search)
         # While the build holds the archive's lock no run can commit: listed in time.

@@ -85,17 +85,42 @@ def check_output(out: Path, archive: Archive) -> None:
         )
 
 
-def check_base_url(base_url: str) -> str:
-    """The site's public URL, ending in a slash ("" for none); refuses what cannot be one."""
+def check_base_url(base_url: str, where: str = "base URL") -> str:
+    """The site's public URL, normalized and ending in a slash ("" for none); refuses what
+    cannot be one: robots.txt, the sitemap and the feeds carry it as it is returned, so a line
+    break or a space in it would write lines of its own there (``Disallow: /`` in robots.txt).
+
+    ``where``: how the caller names the setting in the error (``--base-url``, ``[publish]
+    site_url``)."""
     if not base_url:
         return ""
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ConfigError(
-            f"base URL {base_url!r}: give the address the site is published at, "
-            "like https://example.org/news/"
-        )
-    return base_url if base_url.endswith("/") else base_url + "/"
+    refused = ConfigError(
+        f"{where} {base_url!r}: not a base URL; give the address the site is published at, "
+        "like https://example.org/news/ (http or https, a host, no spaces or control characters)"
+    )
+    if any(char.isspace() or not char.isprintable() for char in base_url):
+        raise refused
+    try:
+        parts = urlsplit(base_url)
+        port = parts.port
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        raise refused from None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not host
+        or parts.username is not None
+        or parts.query
+        or parts.fragment
+        or "?" in base_url
+        or "#" in base_url
+    ):
+        raise refused
+    netloc = f"[{host}]" if ":" in host else host
+    netloc += "" if port is None else f":{port}"
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    path = path if path.endswith("/") else path + "/"
+    return f"{parts.scheme.lower()}://{netloc}{path}"
 
 
 def _key(*parts: object) -> str:
