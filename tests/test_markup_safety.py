@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
@@ -110,6 +110,7 @@ def test_escaping_follows_the_mirror_format() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(title=titles, url=st.none() | urls, name=titles)
+@example(title="`", url="https://example.com/?`", name="x")  # a code span from title into URL
 def test_mirror_markdown_renders_no_markup_from_titles_urls_or_names(
     title: str, url: str | None, name: str
 ) -> None:

@@ -29,8 +29,10 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _MARKDOWN = re.compile(r"([\\\[\]])")
 _BLOCK_START = re.compile(r"^(?:[#=+*_`~-]|\d{1,9}(?=[.)]))")
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# A backtick too: WHATWG leaves it raw in a query, and a code span opened in the title would
+# close there and swallow the link.
 _DESTINATION = str.maketrans(
-    {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", " ": "%20", "\\": "%5C"}
+    {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", " ": "%20", "\\": "%5C", "`": "%60"}
 )
 
 
