@@ -1,15 +1,23 @@
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import browser, tab  # noqa: F401 - fixtures for every test module
 from server import LocalServer
+
+# Property tests draw the same examples on every run, so a suite that passed passes again on a
+# fresh clone; HYPOTHESIS_PROFILE=explore draws new ones (run it to look for the next defect).
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # Test data lives in the project (tests/data/README.md lists each set, its source and licence).
 DATA = Path(__file__).resolve().parent / "data"
