@@ -57,15 +57,20 @@ CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # Names a file system or git treats specially: Windows' device names and forbidden characters
 # (a reader's clone must check out anywhere), path separators, a leading dot (hidden, and the
 # archive's .gitignore skips .tmp-*), trailing dots and spaces (Windows drops them).
-_DEVICE = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def reserved(name: str) -> bool:
+    """Whether Windows reserves ``name`` as a device (``nul``, ``COM1.md``), whatever follows
+    its first dot."""
+    return name.split(".")[0].lower() in RESERVED_NAMES
 
 
 def list_stem(name: str) -> str:
     """The file name (without ``.md``) of a source's list: ``name`` where it is safe as one on
     any file system and in git, else with the unsafe parts replaced."""
     safe = _UNSAFE.sub("_", name).rstrip(" .")
-    return f"_{safe}" if safe.startswith(".") or _DEVICE.fullmatch(safe) or not safe else safe
+    return f"_{safe}" if safe.startswith(".") or reserved(safe) or not safe else safe
 
 
 def setting(default: Any, help: str, low: float = 0, high: float = math.inf) -> Any:
@@ -325,7 +330,7 @@ ABBR_RULE = (
 
 def valid_abbr(abbr: str) -> bool:
     """Whether ``abbr`` can name a source's folder on every common file system."""
-    return bool(ABBR_PATTERN.fullmatch(abbr)) and abbr.split(".")[0].lower() not in RESERVED_NAMES
+    return bool(ABBR_PATTERN.fullmatch(abbr)) and not reserved(abbr)
 
 
 def source_from_table(entry: Any, index: int) -> Source:
