@@ -27,7 +27,7 @@ from newsmirror.project.feeds import FORMATS, FeedInfo
 from newsmirror.project.mirror import render_article, render_list, render_readme, zone
 from newsmirror.render.pages import Pages
 from newsmirror.render.syndication import feed_items
-from newsmirror.store.sqlite import Listed
+from newsmirror.store.model import Listed
 from reader_archive import make_reader_archive, revision
 from server import LocalServer, Reply
 

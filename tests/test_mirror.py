@@ -7,7 +7,7 @@ import pytest
 from newsmirror.clean import ImagePolicy, sanitize
 from newsmirror.project.mirror import article_path, escape_title, render_list, slug, zone
 from newsmirror.record.fingerprint import content_hash
-from newsmirror.store.sqlite import Listed
+from newsmirror.store.model import Listed
 
 TZ = zone("+08:00")
 PROXY = ImagePolicy()

@@ -20,7 +20,7 @@ from .project.projector import source_names
 from .record.model import Revision, epoch_ms
 from .render.alt import with_alt
 from .render.paths import article_page
-from .store.sqlite import Shelved, StoredRevision
+from .store.model import Shelved, StoredRevision
 
 PAGE_SIZE = 30
 DAY_MS = 24 * 3600 * 1000
@@ -156,9 +156,9 @@ class Library:
         rows = self._revisions(shelved.id)
         chosen = [r for r in rows if r.rev == rev]
         if rev is None:
-            revision = self.archive.log.read_at(shelved.record_file, shelved.record_offset)
+            revision = self.archive.read(shelved)
         elif chosen:
-            revision = self.archive.log.read_at(chosen[0].record_file, chosen[0].record_offset)
+            revision = self.archive.read(chosen[0])
         else:
             return None
         versions = tuple(Version(r.rev, r.fetched, r.change) for r in rows)

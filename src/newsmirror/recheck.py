@@ -120,10 +120,7 @@ async def recheck(
     due = store.due_checks(
         now.timestamp(), settings.recheck_seconds, settings.record.recheck_limit, sources
     )
-    histories = [
-        [archive.log.read_at(r.record_file, r.record_offset) for r in store.revisions_of(article)]
-        for article, _ in due
-    ]
+    histories = [archive.revisions(article) for article, _ in due]
     found = await asyncio.gather(
         *(
             _check(archive, fetcher, preparer, history, now, Validators(*store.page_validators(a)))
@@ -160,9 +157,7 @@ async def verify(
     for done, article in enumerate(articles, 1):
         if done > 1:
             await asyncio.sleep(delay)
-        history = [
-            archive.log.read_at(r.record_file, r.record_offset) for r in store.revisions_of(article)
-        ]
+        history = archive.revisions(article)
         sent = Validators(*store.page_validators(article))
         revision, validators = await _check(archive, fetcher, preparer, history, now(), sent)
         store.checked(article, 0, validators.etag, validators.last_modified)

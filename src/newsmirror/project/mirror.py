@@ -16,7 +16,7 @@ from ..config import list_stem
 from ..errors import ArchiveError
 from ..escaping import escape_line, escape_title, markdown_link, path_target
 from ..record.model import Revision, epoch_ms, parse_iso
-from ..store.sqlite import Listed
+from ..store.model import Listed
 
 ARTICLES_DIR = "articles"
 LISTS_DIR = "lists"

@@ -40,7 +40,7 @@ from ..render.pages import Pages
 from ..render.search_terms import FOLD_TABLE, fold_table
 from ..render.syndication import FEED_SIZE, Made, feed
 from ..search.index import VERSION as TERMS_VERSION
-from ..store.sqlite import Shelved
+from ..store.model import Shelved
 from .feeds import FORMATS
 from .mirror import ARTICLES_DIR, LISTS_DIR, write_if_changed
 from .search_index import SearchIndexing

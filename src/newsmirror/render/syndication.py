@@ -12,7 +12,7 @@ from ..escaping import http_url
 from ..library import Library
 from ..project.feeds import FORMATS, FeedInfo, FeedItem
 from ..record.model import epoch_ms, parse_iso
-from ..store.sqlite import Shelved
+from ..store.model import Shelved
 from . import paths
 
 FEED_SIZE = 50
@@ -32,7 +32,7 @@ def feed_items(
         if made is not None and (article.id, article.rev) in made:
             items.append(made[article.id, article.rev])
             continue
-        revision = library.archive.log.read_at(article.record_file, article.record_offset)
+        revision = library.archive.read(article)
         link = urljoin(base_url, paths.relative(paths.article_page(article.path), paths.HOME))
         # Feed readers resolve relative URLs against the feed, not the article page.
         body = map_image_sources(library.body(revision), partial(urljoin, link))
