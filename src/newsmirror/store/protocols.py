@@ -201,6 +201,13 @@ class Store(
 ):
     """The state and article index: every concern above, following the record's entries."""
 
+    def apply(self, batch: Sequence[Entry]) -> None:
+        """Take in appended entries (Follower.apply): a later revision of an article replaces
+        what browsing, lookups and the ledger show of it, an earlier one only adds to its
+        revisions. Two articles with one mirror file (``Revision.path``) raise StoreError,
+        and nothing of the batch is taken in."""
+        ...
+
 
 class SearchStore(Follower[Item], Protocol[Item]):
     """The search index: one document per article (its latest revision), following the
