@@ -3,9 +3,10 @@ store.follow)."""
 
 from __future__ import annotations
 
-from conftest import Harness, revision
 from newsmirror.store.follow import catch_up
 from newsmirror.store.model import Change
+
+from .backends import Harness, revision
 
 
 def test_an_article_is_found_by_any_of_its_keys(harness: Harness) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import HOUR_MS, START_MS, Harness, revision
 from newsmirror.decide import MAX_PAGE_ATTEMPTS
 from newsmirror.store.model import Listed
+
+from .backends import HOUR_MS, START_MS, Harness, revision
 
 
 def test_articles_are_browsed_newest_first_and_paged(harness: Harness) -> None:

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from conftest import Harness, revision
 from newsmirror.errors import ArchiveError, DamagedCache, NewsmirrorError, StoreError
 from newsmirror.store.follow import catch_up
 from newsmirror.store.model import SourceState
 from newsmirror.store.protocols import Store
+
+from .backends import Harness, revision
 
 CALLS: dict[str, Callable[[Store], Any]] = {
     "find": lambda s: s.find(["url:example.com/voa/1.html"]),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conftest import START, Harness, revision
 from newsmirror.store.model import Due, Pending, SourceState
+
+from .backends import START, Harness, revision
 
 HOUR = 3600.0
 DAY = 86400.0
