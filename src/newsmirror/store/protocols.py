@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 
 class Articles(Protocol):
-    """Articles and their revisions: what ingesting a feed item asks."""
+    """Articles and their revisions: what ingesting a feed item asks. Every method may raise
+    StoreError (DamagedCache, DiskFull) and nothing else."""
 
     def find(self, keys: Iterable[str]) -> Known | None:
         """The article that the first of ``keys`` known leads to (identity keys: ``url:...``,
@@ -78,7 +79,8 @@ class Articles(Protocol):
 
 
 class SourceStates(Protocol):
-    """Per-source fetch state: validators, schedule, errors."""
+    """Per-source fetch state: validators, schedule, errors. Every method may raise
+    StoreError (DamagedCache, DiskFull) and nothing else."""
 
     def source_state(self, abbr: str) -> SourceState:
         """The source's state; ``SourceState(abbr)`` when none was saved."""
@@ -94,7 +96,8 @@ class SourceStates(Protocol):
 
 
 class RecheckQueue(Protocol):
-    """Which article pages are due another look, and what their last look found."""
+    """Which article pages are due another look, and what their last look found. Every
+    method may raise StoreError (DamagedCache, DiskFull) and nothing else."""
 
     def due_checks(
         self, now: float, offsets: Sequence[float], limit: int, sources: Sequence[str]
@@ -126,7 +129,8 @@ class RecheckQueue(Protocol):
 
 
 class ProjectionLedger(Protocol):
-    """Which articles' mirror files show their latest revision."""
+    """Which articles' mirror files show their latest revision. Every method may raise
+    StoreError (DamagedCache, DiskFull) and nothing else."""
 
     def unprojected(self) -> list[Pending]:
         """Articles whose mirror file is behind their latest revision, in record order (by
@@ -143,7 +147,8 @@ class ProjectionLedger(Protocol):
 
 
 class Browsing(Protocol):
-    """What readers browse: lists, days, articles, counts (web reader, static site, status)."""
+    """What readers browse: lists, days, articles, counts (web reader, static site, status).
+    Every method may raise StoreError (DamagedCache, DiskFull) and nothing else."""
 
     def browse(
         self,
@@ -211,7 +216,9 @@ class Store(
 
 class SearchStore(Follower[Item], Protocol[Item]):
     """The search index: one document per article (its latest revision), following the
-    record. (Its backends live in search/; this is what the archive asks of one.)"""
+    record. (Its backends live in search/; this is what the archive asks of one.) Every
+    method may raise StoreError (DamagedCache, DiskFull) and nothing else; a query that
+    cannot be run is an empty page, not an error."""
 
     def search(self, query: SearchQuery) -> SearchPage:
         """One page of the articles matching ``query``, as one snapshot of the index."""
