@@ -16,8 +16,9 @@ from typing import Any
 
 from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import Revision, iso
+from newsmirror.search import SearchIndex
 from newsmirror.store.follow import catch_up, follow
-from newsmirror.store.protocols import Store
+from newsmirror.store.protocols import SearchStore, Store
 from newsmirror.store.sqlite import SQLiteStore
 
 
@@ -40,6 +41,17 @@ def _sqlite_damage(root: Path) -> None:
 
 BACKENDS = [
     Backend("sqlite", lambda root: SQLiteStore(_sqlite_path(root)), _sqlite_damage),
+]
+
+
+@dataclass(frozen=True)
+class SearchBackend:
+    name: str
+    open: Callable[[Path], SearchStore[Any]]  # the search index of the archive at this folder
+
+
+SEARCH_BACKENDS = [
+    SearchBackend("sqlite", lambda root: SearchIndex(root / ".newsmirror" / "search.sqlite")),
 ]
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
