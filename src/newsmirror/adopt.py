@@ -25,7 +25,7 @@ from .configfile import ConfigEditor
 from .decide import PATH_KEY, article_id, identity_keys
 from .errors import ConfigError, RefusedInput
 from .project.adopted import COPY, LIST, README, AdoptedFile, append_adopted, read_adopted
-from .project.mirror import write_if_changed
+from .project.files import write_if_changed
 from .project.projector import project_pending
 from .record.fingerprint import reading_hash
 from .record.model import Revision, iso

@@ -18,9 +18,9 @@ from typing import TypeVar
 from .clean import ImagePolicy
 from .config import CONFIG_FILE, Settings, load_settings
 from .errors import ArchiveBusy, ArchiveError, DamagedCache
-from .project.mirror import ARTICLES_DIR, LISTS_DIR, zone
 from .record.log import RECORD_DIR, Entry, RecordLog
 from .record.model import Revision
+from .render.paths import ARTICLES_DIR, LISTS_DIR, zone
 from .search import SearchIndex
 from .store.sqlite import StateStore
 

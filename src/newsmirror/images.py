@@ -24,7 +24,7 @@ from .config import MirrorSettings
 from .errors import FetchError
 from .fetch import Getter
 from .ingest import Planned
-from .project.mirror import write_if_changed
+from .project.files import write_if_changed
 
 IMAGES_DIR = "images"
 # A copy's path under IMAGES_DIR: the first two hex digits of its sha256, then the whole digest

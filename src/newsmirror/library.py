@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from .archive import Archive
 from .clean import sanitize
 from .dateline import without_date_line
-from .project.mirror import with_images
 from .project.projector import source_names
 from .record.model import Revision, epoch_ms
 from .render.alt import with_alt
+from .render.mirror_format import with_images
 from .render.paths import article_page
 from .store.sqlite import Shelved, StoredRevision
 

@@ -15,20 +15,17 @@ from pathlib import Path
 from ..archive import Archive
 from ..escaping import escape_title, path_target
 from ..record.model import Revision
-from .adopted import COPY, LIST, AdoptedFile, carry_on_list, carry_on_readme, read_adopted
-from .mirror import (
-    list_file,
+from ..render.mirror_format import (
     list_item,
     render_article,
     render_list,
     render_notice,
     render_readme,
     render_removal,
-    version_path,
-    write_if_changed,
 )
-
-README = "README.md"
+from ..render.paths import README_FILE, list_file, version_path
+from .adopted import COPY, LIST, AdoptedFile, carry_on_list, carry_on_readme, read_adopted
+from .files import write_if_changed
 
 
 @dataclass
@@ -131,7 +128,7 @@ def project_lists(archive: Archive) -> int:
             archive.root / copy.path, copy.text.encode(), within=archive.root
         )
     changed += write_if_changed(
-        archive.root / README, readme(archive, adopted, lists).encode(), within=archive.root
+        archive.root / README_FILE, readme(archive, adopted, lists).encode(), within=archive.root
     )
     return changed
 
@@ -139,11 +136,11 @@ def project_lists(archive: Archive) -> int:
 def readme(archive: Archive, adopted: dict[str, AdoptedFile], lists: list[tuple[str, str]]) -> str:
     """The README: newsmirror's own, or the adopted one as its owner keeps it (the file as it
     is now, else as adopted) with its block of list links kept current."""
-    old = adopted.get(README)
+    old = adopted.get(README_FILE)
     if old is None:
         return render_readme([name for name, _ in lists])
     try:
-        text = (archive.root / README).read_bytes().decode()
+        text = (archive.root / README_FILE).read_bytes().decode()
     except (OSError, UnicodeDecodeError):
         text = old.text
     return carry_on_readme(text, [(escape_title(name), path_target(path)) for name, path in lists])

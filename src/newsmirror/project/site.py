@@ -37,12 +37,13 @@ from ..library import PAGE_SIZE, Snapshot, list_bounds
 from ..record.log import RECORD_DIR
 from ..render import paths
 from ..render.pages import Pages
+from ..render.paths import ARTICLES_DIR, LISTS_DIR
 from ..render.search_terms import FOLD_TABLE, fold_table
 from ..render.syndication import FEED_SIZE, Made, feed
 from ..search.index import VERSION as TERMS_VERSION
 from ..store.sqlite import Shelved
 from .feeds import FORMATS
-from .mirror import ARTICLES_DIR, LISTS_DIR, write_if_changed
+from .files import write_if_changed
 from .search_index import SearchIndexing
 
 MANIFEST = ".newsmirror-site.json"
