@@ -36,13 +36,13 @@ from ..errors import ConfigError
 from ..library import PAGE_SIZE, Snapshot, list_bounds
 from ..record.log import RECORD_DIR
 from ..render import paths
+from ..render.feed_writers import FORMATS
 from ..render.pages import Pages
 from ..render.paths import ARTICLES_DIR, LISTS_DIR
 from ..render.search_terms import FOLD_TABLE, fold_table
 from ..render.syndication import FEED_SIZE, Made, feed
 from ..search.index import VERSION as TERMS_VERSION
 from ..store.sqlite import Shelved
-from .feeds import FORMATS
 from .files import write_if_changed
 from .search_index import SearchIndexing
 

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..archive import Archive
 from ..images import IMAGE_FILE
 from ..library import Library
-from ..project.feeds import FORMATS
+from ..render.feed_writers import FORMATS
 from ..render.pages import Pages
 from ..render.syndication import feed
 from . import api

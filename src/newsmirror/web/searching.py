@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from ..errors import ConfigError
-from ..project.feeds import FORMATS, FeedInfo
+from ..render.feed_writers import FORMATS, FeedInfo
 from ..render.pages import Pager, Pages
 from ..render.syndication import feed_items
 from ..search import SearchPage, SearchQuery
