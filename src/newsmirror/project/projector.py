@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..archive import Archive
 from ..escaping import escape_title, path_target
+from ..library import source_names
 from ..record.model import Revision
 from ..render.mirror_format import (
     list_item,
@@ -32,14 +33,6 @@ from .files import write_if_changed
 class Projected:
     articles: int = 0
     files_changed: int = 0
-
-
-def source_names(archive: Archive) -> list[tuple[str, str]]:
-    """(abbr, list name) of every configured source, then of sources only the record knows."""
-    named = [(s.abbr, s.name) for s in archive.settings.sources]
-    known = {abbr for abbr, _ in named}
-    named += [(abbr, abbr) for abbr in archive.store.sources_with_articles() if abbr not in known]
-    return named
 
 
 Written = Callable[[str, bytes], None]  # told of each file written: path, content

@@ -6,9 +6,9 @@ files whose key changed, deletes the files a full build would no longer write, a
 keys in a manifest. So a build after a run re-renders what the run changed and ends with exactly
 the files a full build writes; a template or setting change renders everything again.
 
-The index is read once (``library.Snapshot``); lists and days are cut from it in memory. When
-there is much to render, the work is shared among worker processes, one per CPU, forked so they
-start at once, each with its own connection to the index.
+The index is read once (``library.PreloadedLibrary``); lists and days are cut from it in memory.
+When there is much to render, the work is shared among worker processes, one per CPU, forked so
+they start at once, each with its own connection to the index.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from .. import __version__
 from ..archive import CACHE_DIR, Archive
 from ..config import PublishSettings
 from ..errors import ConfigError
-from ..library import PAGE_SIZE, Snapshot, list_bounds
+from ..library import PreloadedLibrary
 from ..record.log import RECORD_DIR
 from ..render import paths
 from ..render.feed_writers import FORMATS
@@ -41,6 +41,7 @@ from ..render.pages import Pages
 from ..render.paths import ARTICLES_DIR, LISTS_DIR
 from ..render.search_terms import FOLD_TABLE, fold_table
 from ..render.syndication import FEED_SIZE, Made, feed
+from ..render.views import PAGE_SIZE, list_bounds
 from ..search.index import VERSION as TERMS_VERSION
 from ..store.sqlite import Shelved
 from .files import write_if_changed
@@ -128,7 +129,7 @@ def _key(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
-def layout_key(pages: Pages, base_url: str) -> str:
+def layout_key(pages: Pages[PreloadedLibrary], base_url: str) -> str:
     """What every page depends on: templates, stylesheet, sources, settings, version, and the
     search index's (article pages carry its terms: ``render.search_terms``)."""
     files = sorted(TEMPLATES_DIR.iterdir()) + sorted(STATIC_DIR.iterdir())
@@ -157,7 +158,7 @@ class Renderer:
     """Renders the files of a site from a snapshot of the archive's index; one per process."""
 
     def __init__(self, archive: Archive, base_url: str) -> None:
-        self.library = Snapshot(archive)
+        self.library = PreloadedLibrary(archive)
         self.pages = Pages(self.library, static=True, feeds=bool(base_url))
         self.base_url = base_url
         self.feed_items: Made = {}
@@ -263,7 +264,7 @@ def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelv
             )
 
 
-def _days(layout: str, library: Snapshot, abbr: str) -> Planned:
+def _days(layout: str, library: PreloadedLibrary, abbr: str) -> Planned:
     """The page of the days a source has articles, and each day's page."""
     days = library.days(abbr)
     yield paths.days_page(abbr), _key(layout, days), Job(Renderer.days, (abbr,))
