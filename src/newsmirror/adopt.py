@@ -46,7 +46,7 @@ CHUNK = 1000
 
 
 @dataclass(frozen=True)
-class Planned:
+class FileToAdopt:
     """An old file that becomes an article: what it said when read, and where it goes."""
 
     article: OldArticle
@@ -141,10 +141,10 @@ def _plan(
     recorded: dict[str, AdoptedFile],
     result: Adoption,
     now: datetime,
-) -> tuple[list[Planned], list[AdoptedFile]]:
+) -> tuple[list[FileToAdopt], list[AdoptedFile]]:
     """The files that become new articles, and the copies (a second file with an article's
     URL, kept as it is); files adopted before are counted and left."""
-    planned: list[Planned] = []
+    planned: list[FileToAdopt] = []
     copies: list[AdoptedFile] = []
     planned_by_key: dict[str, int] = {}  # identity key -> index in planned
     max_bytes = archive.settings.mirror.adopt_max_bytes
@@ -168,11 +168,11 @@ def _plan(
             result.copies += 1
         else:
             planned_by_key[keys[0]] = len(planned)
-            planned.append(Planned(article, abbr, url, keys))
+            planned.append(FileToAdopt(article, abbr, url, keys))
     return planned, copies
 
 
-def _revision(archive: Archive, plan: Planned, text: str, body: str, now: datetime) -> Revision:
+def _revision(archive: Archive, plan: FileToAdopt, text: str, body: str, now: datetime) -> Revision:
     article = plan.article
     html = sanitize(body, plan.url)
     hash_ = reading_hash(article.title, html, archive.policy)

@@ -147,14 +147,14 @@ def layout_key(pages: Pages[PreloadedLibrary], base_url: str) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """How to render one file: a method of Renderer and its arguments. Plain data, so that a
+    """How to render one file: a method of SiteRenderer and its arguments. Plain data, so that a
     worker process can render it."""
 
-    produce: Callable[Concatenate[Renderer, ...], bytes | None]
+    produce: Callable[Concatenate[SiteRenderer, ...], bytes | None]
     args: tuple[Any, ...] = ()
 
 
-class Renderer:
+class SiteRenderer:
     """Renders the files of a site from a snapshot of the archive's index; one per process."""
 
     def __init__(self, archive: Archive, base_url: str) -> None:
@@ -201,10 +201,10 @@ class Renderer:
         return _sitemap(self.base_url, self.library.shelved())
 
 
-Planned = Iterator[tuple[str, str, Job]]  # (path, key, job) of files of the site
+SiteFiles = Iterator[tuple[str, str, Job]]  # (path, key, job) of files of the site
 
 
-def plan(renderer: Renderer) -> Planned:
+def plan(renderer: SiteRenderer) -> SiteFiles:
     """Every file of the site."""
     layout = layout_key(renderer.pages, renderer.base_url)
     library, base_url = renderer.library, renderer.base_url
@@ -213,33 +213,33 @@ def plan(renderer: Renderer) -> Planned:
     for source in renderer.pages.sources:
         yield from _lists(layout, base_url, source.abbr, library.shelved(source.abbr))
         yield from _days(layout, library, source.abbr)
-    yield "search.html", _key(layout), Job(Renderer.search)
+    yield "search.html", _key(layout), Job(SiteRenderer.search)
     for static in sorted(STATIC_DIR.iterdir()):
-        yield f"static/{static.name}", _key(layout), Job(Renderer.static, (static.name,))
-    yield f"static/{FOLD_TABLE}", _key(layout), Job(Renderer.fold_table)
-    yield "robots.txt", _key(base_url), Job(Renderer.robots)
+        yield f"static/{static.name}", _key(layout), Job(SiteRenderer.static, (static.name,))
+    yield f"static/{FOLD_TABLE}", _key(layout), Job(SiteRenderer.fold_table)
+    yield "robots.txt", _key(base_url), Job(SiteRenderer.robots)
     if base_url:
         listed = [(a.path, a.rev) for a in library.shelved()]
-        yield "sitemap.xml", _key(base_url, listed), Job(Renderer.sitemap)
+        yield "sitemap.xml", _key(base_url, listed), Job(SiteRenderer.sitemap)
 
 
-def _articles(layout: str, shelved: Sequence[Shelved]) -> Planned:
+def _articles(layout: str, shelved: Sequence[Shelved]) -> SiteFiles:
     """Each article's page, and a page for each of its earlier versions."""
     for article in shelved:
         yield (
             paths.article_page(article.path),
             _key(layout, article.id, article.rev),
-            Job(Renderer.article, (article.path,)),
+            Job(SiteRenderer.article, (article.path,)),
         )
         for rev in range(1, article.rev):
             yield (
                 paths.article_page(article.path, rev),
                 _key(layout, article.id, rev, article.rev),
-                Job(Renderer.article, (article.path, rev)),
+                Job(SiteRenderer.article, (article.path, rev)),
             )
 
 
-def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelved]) -> Planned:
+def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelved]) -> SiteFiles:
     """The list pages and the feeds of one source, or of all. A numbered page's key is its
     articles and whether it is the newest numbered page (which links to the front page)."""
     numbers: list[int | None] = [None, *range(1, max(1, -(-len(shelved) // PAGE_SIZE)) + 1)]
@@ -250,9 +250,9 @@ def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelv
         start, stop, page = bounds
         on_page = [(a.id, a.rev) for a in shelved[start:stop]]
         if abbr:
-            path, job = paths.source_page(abbr, number), Job(Renderer.source, (abbr, number))
+            path, job = paths.source_page(abbr, number), Job(SiteRenderer.source, (abbr, number))
         else:
-            path, job = paths.home_page(number), Job(Renderer.home, (number,))
+            path, job = paths.home_page(number), Job(SiteRenderer.home, (number,))
         yield path, _key(layout, on_page, page.older, page.newer), job
     if base_url:
         latest = [(a.id, a.rev) for a in shelved[:FEED_SIZE]]
@@ -260,17 +260,17 @@ def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelv
             yield (
                 paths.feed_file(abbr, name),
                 _key(layout, latest),
-                Job(Renderer.feed, (abbr, kind)),
+                Job(SiteRenderer.feed, (abbr, kind)),
             )
 
 
-def _days(layout: str, library: PreloadedLibrary, abbr: str) -> Planned:
+def _days(layout: str, library: PreloadedLibrary, abbr: str) -> SiteFiles:
     """The page of the days a source has articles, and each day's page."""
     days = library.days(abbr)
-    yield paths.days_page(abbr), _key(layout, days), Job(Renderer.days, (abbr,))
+    yield paths.days_page(abbr), _key(layout, days), Job(SiteRenderer.days, (abbr,))
     for day, _ in days:
         on_day = [(a.id, a.rev) for a in library.day(abbr, day)]
-        yield paths.day_page(abbr, day), _key(layout, on_day), Job(Renderer.day, (abbr, day))
+        yield paths.day_page(abbr, day), _key(layout, on_day), Job(SiteRenderer.day, (abbr, day))
 
 
 def _encoded(page: str | None) -> bytes | None:
@@ -298,7 +298,7 @@ def build(
     ``jobs``: worker processes to render in; by default one per CPU when there is enough to
     render, else none."""
     check_output(out, archive)
-    renderer = Renderer(archive, check_base_url(base_url))
+    renderer = SiteRenderer(archive, check_base_url(base_url))
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MANIFEST).is_file():
         # Before anything else: a first build killed half-way leaves a folder recognizably
@@ -318,7 +318,7 @@ def build(
         if before.get(path) == key and path in existing:
             after[path] = key
         else:
-            todo = articles if job.produce is Renderer.article else others
+            todo = articles if job.produce is SiteRenderer.article else others
             todo.append((path, job, path in existing))
     jobs = jobs if jobs is not None else min(_cpus(), (len(articles) + len(others)) // PER_WORKER)
 
@@ -377,7 +377,7 @@ Todo = list[tuple[str, Job, bool]]  # (path, how to render it, whether a file is
 Rendered = list[tuple[str, bool | None]]  # (path, bytes changed; None: no such page)
 
 
-def _render(renderer: Renderer, out: Path, todo: Todo, jobs: int) -> Rendered:
+def _render(renderer: SiteRenderer, out: Path, todo: Todo, jobs: int) -> Rendered:
     """Render and write the files of ``todo``, here or in ``jobs`` worker processes."""
     if jobs < 2 or len(todo) < 2 or not _can_fork():
         return _render_here(renderer, out, todo)
@@ -392,7 +392,7 @@ def _render(renderer: Renderer, out: Path, todo: Todo, jobs: int) -> Rendered:
         return [item for share in done for item in share]
 
 
-def _render_here(renderer: Renderer, out: Path, todo: Todo) -> Rendered:
+def _render_here(renderer: SiteRenderer, out: Path, todo: Todo) -> Rendered:
     rendered: Rendered = []
     for path, job, on_disk in todo:
         data = renderer.render(job)
@@ -408,7 +408,7 @@ def _render_here(renderer: Renderer, out: Path, todo: Todo) -> Rendered:
 def _render_apart(root: Path, out: Path, base_url: str, todo: Todo) -> Rendered:
     """In a worker process, with its own connection to the index (a reader needs no lock)."""
     with Archive(root, write=False) as archive:
-        return _render_here(Renderer(archive, base_url), out, todo)
+        return _render_here(SiteRenderer(archive, base_url), out, todo)
 
 
 def _can_fork() -> bool:
