@@ -31,7 +31,10 @@ ARTICLE_FILE = re.compile(
     re.DOTALL,
 )
 SECONDS_BELOW = 10**11  # a file's time under this (3 March 1973 in milliseconds) is in seconds
-# What a Markdown backslash escape may stand before.
+# What escape_title writes as entities, and what a Markdown backslash escape may stand before:
+# a title is read as Markdown shows it.
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
 _BACKSLASHED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
 
 
@@ -66,7 +69,8 @@ def parse_article(text: str) -> ArticleFile | None:
         return None
     # The title as a feed's is taken: no control characters (an escape sequence in it would
     # drive the terminal of whoever runs `show`), white space folded.
-    title = _BACKSLASHED.sub(r"\1", match["title"])
+    title = _ENTITY.sub(lambda entity: _ENTITIES[entity[1]], match["title"])
+    title = _BACKSLASHED.sub(r"\1", title)
     body = match["body"].removesuffix("\n").removesuffix("\r")
     return ArticleFile(int(match["time"]), clean_line(title), match["url"].strip(), body)
 
