@@ -3,9 +3,10 @@
 Each ``articles/{folder}/**.md`` file becomes revision 1 of an article whose mirror file is that
 file, kept byte for byte (the record holds its text), so every link keeps working; its body is
 sanitized for the record like any other. Two files with one URL are one article, the second kept
-as a copy. The lists and the README are recorded as they were and carried on from there
-(``project/adopted.py``). Each folder becomes a source, matched to its list by the list's links:
-a configured source of that folder or that list name takes it, else a disabled source is added.
+as a copy. The lists and the README are recorded as they were (``record/adopted.py``) and
+carried on from there (``render/adopted_lists.py``). Each folder becomes a source, matched to its
+list by the list's links: a configured source of that folder or that list name takes it, else a
+disabled source is added.
 
 Everything is read and checked before anything is written: a refusal leaves nothing behind.
 Adopting twice adds nothing the second time.
@@ -24,9 +25,9 @@ from .config import Source, load_settings
 from .configfile import ConfigEditor
 from .decide import PATH_KEY, article_id, identity_keys
 from .errors import ConfigError, RefusedInput
-from .project.adopted import COPY, LIST, README, AdoptedFile, append_adopted, read_adopted
 from .project.files import write_if_changed
 from .project.projector import project_pending
+from .record.adopted import COPY, LIST, README, AdoptedFile, append_adopted, read_adopted
 from .record.fingerprint import reading_hash
 from .record.model import Revision, iso
 from .urls import is_http, normalize_url, url_key

@@ -15,7 +15,9 @@ from pathlib import Path
 from ..archive import Archive
 from ..escaping import escape_title, path_target
 from ..library import source_names
+from ..record.adopted import COPY, LIST, AdoptedFile, read_adopted
 from ..record.model import Revision
+from ..render.adopted_lists import carry_on_list, carry_on_readme
 from ..render.mirror_format import (
     list_item,
     render_article,
@@ -25,7 +27,6 @@ from ..render.mirror_format import (
     render_removal,
 )
 from ..render.paths import README_FILE, list_file, version_path
-from .adopted import COPY, LIST, AdoptedFile, carry_on_list, carry_on_readme, read_adopted
 from .files import write_if_changed
 
 

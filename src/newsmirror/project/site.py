@@ -23,11 +23,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Concatenate
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 from .. import __version__
 from ..archive import CACHE_DIR, Archive
@@ -36,6 +35,7 @@ from ..errors import ConfigError
 from ..library import PreloadedLibrary
 from ..record.log import RECORD_DIR
 from ..render import paths
+from ..render.crawlers import robots_txt, sitemap
 from ..render.feed_writers import FORMATS
 from ..render.pages import Pages
 from ..render.paths import ARTICLES_DIR, LISTS_DIR
@@ -194,11 +194,10 @@ class SiteRenderer:
         return feed(self.library, abbr, kind, self.base_url, self.feed_items)
 
     def robots(self) -> bytes:
-        sitemap = f"Sitemap: {urljoin(self.base_url, 'sitemap.xml')}\n" if self.base_url else ""
-        return f"User-agent: *\nAllow: /\n{sitemap}".encode()
+        return robots_txt(self.base_url)
 
     def sitemap(self) -> bytes:
-        return _sitemap(self.base_url, self.library.shelved())
+        return sitemap(self.base_url, self.library.shelved())
 
 
 SiteFiles = Iterator[tuple[str, str, Job]]  # (path, key, job) of files of the site
@@ -275,19 +274,6 @@ def _days(layout: str, library: PreloadedLibrary, abbr: str) -> SiteFiles:
 
 def _encoded(page: str | None) -> bytes | None:
     return page.encode() if page is not None else None
-
-
-def _sitemap(base_url: str, shelved: Sequence[Shelved]) -> bytes:
-    """Every article page (the lists are reached from them and change hourly)."""
-    # base_url ends in a slash and has no query: joining a path of the site is appending it.
-    pages = [paths.HOME] + [paths.article_page(a.path) for a in shelved]
-    urls = (base_url + quote(page) for page in pages)
-    body = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{body}</urlset>\n"
-    ).encode()
 
 
 def build(
