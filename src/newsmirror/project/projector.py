@@ -26,7 +26,7 @@ from ..render.mirror_format import (
     render_readme,
     render_removal,
 )
-from ..render.paths import README_FILE, list_file, version_path
+from ..render.paths import ARTICLES_DIR, LISTS_DIR, README_FILE, list_file, version_path
 from .files import write_if_changed
 
 
@@ -143,7 +143,7 @@ def readme(archive: Archive, adopted: dict[str, AdoptedFile], lists: list[tuple[
 def rebuild(archive: Archive) -> Projected:
     """Every projection again from the record; stray temporary files are removed first."""
     root = Path(archive.root)
-    for pattern in ("articles/**/.tmp-*.part", "lists/.tmp-*.part", ".tmp-*.part"):
+    for pattern in (f"{ARTICLES_DIR}/**/.tmp-*.part", f"{LISTS_DIR}/.tmp-*.part", ".tmp-*.part"):
         for stray in root.glob(pattern):
             stray.unlink()
     archive.store.mark_all_unprojected()

@@ -38,7 +38,7 @@ from ..render import paths
 from ..render.crawlers import robots_txt, sitemap
 from ..render.feed_writers import FORMATS
 from ..render.pages import Pages
-from ..render.paths import ARTICLES_DIR, LISTS_DIR
+from ..render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR
 from ..render.search_terms import FOLD_TABLE, fold_table
 from ..render.syndication import FEED_SIZE, Made, feed
 from ..render.views import PAGE_SIZE, list_bounds
@@ -50,7 +50,7 @@ from .search_index import SearchIndexing
 MANIFEST = ".newsmirror-site.json"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "render" / "static"
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "render" / "templates"
-PROTECTED = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, CACHE_DIR, "images", ".git")
+PROTECTED = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, CACHE_DIR, IMAGES_DIR, ".git")
 
 # Files to render for each worker process below which one is not worth starting (it opens the
 # archive and reads its index again: a few tenths of a second for 20,000 articles).

@@ -5,6 +5,7 @@ The archive (the mirror files; their names never change once written):
     articles/{abbr}/{YYYY}/{MM}/{DD}-{slug}.md     an article, dated in ``[mirror] utc_offset``
     articles/.../{DD}-{slug}.v{n}.md               an earlier version of it, beside it
     lists/{NAME}.md                                a source's list (``config.list_stem``)
+    images/{ab}/{sha256}.{ext}                     a local copy of an image (``image_path``)
     README.md                                      the lists linked
 
 The site: every page is a file path ending in ``.html`` (or a feed's name), relative to the
@@ -34,6 +35,10 @@ from ..config import list_stem
 ARTICLES_DIR = "articles"
 LISTS_DIR = "lists"
 README_FILE = "README.md"
+IMAGES_DIR = "images"
+# A local image copy's path under IMAGES_DIR (``image_path``). Nothing else there is ever an
+# image of ours.
+IMAGE_FILE = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{62}\.(?:jpg|png|gif|webp|avif)")
 SLUG_LIMIT = 64
 
 
@@ -90,6 +95,12 @@ def article_path(
 def version_path(path: str, rev: int) -> str:
     """Where an earlier version of an article is kept: beside it, ``{stem}.v{rev}.md``."""
     return f"{path.removesuffix('.md')}.v{rev}.md"
+
+
+def image_path(digest: str, kind: str) -> str:
+    """Where the local copy of an image is kept: by its content's sha256 (``digest``), with
+    the extension its bytes show (``kind``)."""
+    return f"{IMAGES_DIR}/{digest[:2]}/{digest}.{kind}"
 
 
 def list_file(name: str) -> str:

@@ -28,10 +28,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..archive import Archive
-from ..images import IMAGE_FILE
 from ..library import Library
 from ..render.feed_writers import FORMATS
 from ..render.pages import Pages
+from ..render.paths import IMAGE_FILE
 from ..render.syndication import feed
 from . import api
 from .searching import search_feed, search_page
