@@ -112,7 +112,7 @@ HOME = "index.html"
 
 
 def home_page(page: int | None = None) -> str:
-    """The front page, or a numbered page (counted from the oldest: see library.ListPage)."""
+    """The front page, or a numbered page (counted from the oldest: see views.ListPage)."""
     return HOME if page is None else f"page/{page}.html"
 
 
