@@ -4,7 +4,6 @@ Errors are one line."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import logging
@@ -27,16 +26,14 @@ from .bulk_extract import (
 )
 from .cli_adopt import add_commands as add_adopt_commands
 from .cli_site import add_commands as add_site_commands
-from .config import FULL_TEXT_MODES, Source, parse_duration, parse_settings
-from .configfile import ConfigEditor, derive_abbr, init_archive, list_name
+from .cli_sources import add_commands as add_sources_commands
+from .config import parse_duration, parse_settings
+from .configfile import init_archive
 from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
-from .feeds import Outline, parse_feed, write_opml
-from .fetch import Fetcher, Validators
 from .history import changes, history, render_diff, word_diff
 from .options import (
     Parser,
     configure_logging,
-    one_line,
     report_failure,
     since,
     text_arguments,
@@ -55,11 +52,9 @@ from .report import (
     search_table,
     status_table,
 )
-from .run import fetch_feed
 from .search import SearchQuery, hit_json
 from .search.model import STATUSES, day_start_ms
 from .search.searching import MAX_LIMIT
-from .services.opml_import import import_opml
 from .services.run import replay_warc, run_sources
 
 log = logging.getLogger(__name__)
@@ -165,68 +160,6 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(json.dumps(hit_json(hit), ensure_ascii=False))
     else:
         console.print(search_table(page, tz))
-    return 0
-
-
-async def _resolve(root: Path, url: str) -> tuple[str, str]:
-    """(feed URL, feed title) of ``url``, resolving a page through autodiscovery."""
-    with Archive(root, write=False) as archive:
-        settings = archive.settings.fetch
-    async with Fetcher(settings) as fetcher:
-        response, feed_url = await fetch_feed(fetcher, url, Validators())
-    return feed_url, parse_feed(response.content, response.url, response.content_type).title
-
-
-def cmd_sources(args: argparse.Namespace) -> int:
-    root = root_of(args)
-    if args.action == "list":
-        with Archive(root, write=False) as archive:
-            for s in archive.settings.sources:
-                flag = "" if s.enabled else "  (disabled)"
-                print(f"{s.abbr}\t{s.name}\t{s.url}{flag}")  # tab-separated, for scripts
-        return 0
-    if args.action == "export":
-        with Archive(root, write=False) as archive:
-            outlines = [Outline(s.name, s.url, None, s.abbr) for s in archive.settings.sources]
-        data = write_opml("newsmirror sources", outlines)
-        if args.output:
-            try:
-                Path(args.output).write_bytes(data)
-            except OSError as error:
-                raise ConfigError(f"-o {args.output}: cannot write: {error.strerror}") from None
-        else:
-            sys.stdout.buffer.write(data)
-        return 0
-    if args.action == "import":
-        result = import_opml(root, Path(args.file))
-        for url, why in result.skipped:
-            errors.print(one_line(f"{url}: skipped: {why}"))
-        added, total = len(result.added), len(result.outlines)
-        console.print(f"imported {added} of {total} feeds from {result.path}")
-        if result.failed:
-            errors.print(f"{result.path}: no feed could be imported")
-            return 1
-        return 0
-    editor = ConfigEditor(root)
-    with Archive(root, write=False) as archive:
-        existing = list(archive.settings.sources)
-    if args.action == "remove":
-        removed = editor.remove(args.abbr)
-        editor.save()
-        with Archive(root) as archive:  # its schedule and validators mean nothing any more
-            archive.store.forget_source(removed.abbr)
-        console.print(f"removed {removed.abbr} ({removed.name}); its articles stay in the record")
-        return 0
-    # add
-    url, title = args.url, ""
-    if not args.no_fetch:
-        url, title = asyncio.run(_resolve(root, args.url))
-    abbr = args.abbr or derive_abbr(url, {s.abbr for s in existing})
-    name = args.name or list_name(title) or abbr
-    source = Source(name, abbr, url, full_text=args.full_text)
-    editor.add(source)
-    editor.save()
-    console.print(f"added {source.abbr} ({source.name}): {source.url}")
     return 0
 
 
@@ -402,28 +335,7 @@ def parser() -> argparse.ArgumentParser:
 
     add_site_commands(command)
 
-    sources = command("sources", cmd_sources, "list, add, remove, import or export sources")
-    actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
-    actions.add_parser("list", help="the configured sources")
-    add = actions.add_parser("add", help="add a feed, or a page that links to one")
-    add.add_argument("url", metavar="URL", help="the feed, or a web page that links to one")
-    add.add_argument("--name", metavar="NAME", help="the list's name (default: the feed's title)")
-    add.add_argument(
-        "--abbr", metavar="ABBR", help="folder under articles/ (default: from the host name)"
-    )
-    add.add_argument("--no-fetch", action="store_true", help="add without fetching the URL")
-    add.add_argument(
-        "--full-text",
-        choices=FULL_TEXT_MODES,
-        default="auto",
-        help="fetch article pages: when the feed looks truncated (auto), always, never",
-    )
-    remove = actions.add_parser("remove", help="stop following a source")
-    remove.add_argument("abbr", metavar="ABBR", help="the source's abbreviation")
-    imp = actions.add_parser("import", help="add the feeds of an OPML file")
-    imp.add_argument("file", metavar="FILE", help="an OPML file")
-    export = actions.add_parser("export", help="write the sources as OPML 2.0")
-    export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    add_sources_commands(command)
     return top
 
 
