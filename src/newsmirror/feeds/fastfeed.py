@@ -18,11 +18,10 @@ from collections.abc import Callable
 from typing import Any
 
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]  # lxml-stubs is optional
-from feedparser.sanitizer import replace_doctype
 
 from .fastcore import Core, Decline
+from .fastrules import NAMESPACES
 from .fasttables import tables
-from .fastvalues import NAMESPACES
 from .model import Feed
 from .xmlmap import build_feed
 
@@ -35,6 +34,11 @@ _STD_PREFIXES = frozenset(prefix.lower() for prefix in NAMESPACES.values() if pr
 _SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _NAMED_REF = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);|#)")
+# What feedparser cuts out of the prolog (it does not expose how): ENTITY and DOCTYPE
+# declarations at the start of a line.
+_PROLOG_ENTITY = re.compile(rb"^\s*<!ENTITY([^>]*?)>", re.MULTILINE)
+_PROLOG_DOCTYPE = re.compile(rb"^\s*<!DOCTYPE([^>]*?)>", re.MULTILINE)
+_ELEMENT_OR_WORD = re.compile(rb"<\w")
 _local = threading.local()  # an lxml parser must not be used by two threads at once
 
 
@@ -178,6 +182,16 @@ def _root_version(root: Any, key: str) -> str:
     return version
 
 
+def _without_doctype(document: bytes) -> bytes:
+    """The document as feedparser hands it to expat: ENTITY and DOCTYPE declarations cut out
+    of the part up to the first element's "<" (parse_feed has refused any that declare
+    entities, so none is put back); a document that starts with an element is left alone."""
+    first = _ELEMENT_OR_WORD.search(document)
+    end = first.start() + 1 if first and first.start() else 0
+    head = _PROLOG_ENTITY.sub(b"", document[:end])
+    return _PROLOG_DOCTYPE.sub(b"", head) + document[end:]
+
+
 def _expat_accepts(document: bytes, doctype: bool) -> bool:
     """Whether feedparser's strict parser (expat, namespaces on) takes the document.
 
@@ -185,7 +199,7 @@ def _expat_accepts(document: bytes, doctype: bool) -> bool:
     entities in attribute values under a DOCTYPE...); where expat refuses, feedparser uses its
     lenient parser, whose results differ. Expat in C with no handlers costs ~2 ms per MB.
     """
-    data = replace_doctype(document)[1] if doctype else document  # what feedparser parses
+    data = _without_doctype(document) if doctype else document  # what feedparser parses
     parser = xml.parsers.expat.ParserCreate(None, " ")
     try:
         parser.Parse(data, True)
@@ -210,6 +224,7 @@ def _replay(document: bytes, root: Any) -> Core:
     version = _root_version(root, names(root.tag)[0])
     core = Core(version, _HANDLERS, names, namespaces.attrs_of)
     core.walk(root)
+    core.parse_odd_dates()
     return core
 
 
