@@ -17,7 +17,7 @@ import pytest
 
 import test_feeds as fixtures
 from conftest import DATA
-from newsmirror.feeds import parse_feed, xmlfeed
+from newsmirror.feeds import fastvalues, parse_feed, xmlfeed
 from newsmirror.feeds.encoding import as_utf8_xml, decode_document
 from newsmirror.feeds.fastrules import HANDLED_ENDS, HANDLED_STARTS
 from newsmirror.feeds.fasttables import tables
@@ -228,6 +228,18 @@ def test_public_path_falls_back_when_the_fast_path_declines() -> None:
     data = FIXTURES["broken with items"]
     assert parse_xml_feed_fast(prepared(data), URL) is None
     assert [item.title for item in parse_feed(data, URL).items][:2] == ["One", "Two"]
+
+
+def test_public_path_falls_back_when_the_fast_path_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As if a feedparser release no longer read the odd dates back: feedparser parses it all.
+    def moved(values: list[str]) -> list[time.struct_time | None]:
+        raise AttributeError("module 'feedparser' has no attribute 'parse'")
+
+    monkeypatch.setattr(fastvalues, "parse_odd_dates", moved)
+    data = (DATA / "realpages/other-feeds/rss-parser/uolNoticias.rss").read_bytes()
+    assert parse_xml_feed_fast(prepared(data), URL) is None
+    feed = parse_feed(data, URL)
+    assert len(feed.items) == 15 and feed == parse_xml_feed_slow(prepared(data), URL)
 
 
 def test_ported_handlers_are_feedparsers_own() -> None:

@@ -237,6 +237,8 @@ def parse_xml_feed_fast(document: bytes, url: str) -> Feed | None:
     try:
         core = _replay(document, root)
         feed = build_feed(core.version, core.feeddata, core.entries, url)
-    except Exception:  # Decline or anything unforeseen: either way feedparser decides
+    except Exception:
+        # Decline, or anything unforeseen (a feedparser release that reads the odd dates
+        # differently, say): a feed must never fail here that feedparser.parse would read.
         return None
     return feed if feed.items else None  # no items: feedparser knows whether that is an error
