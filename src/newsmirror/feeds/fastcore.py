@@ -271,7 +271,8 @@ class Core:
                 entry.setdefault("content", []).append(detail)
             elif element == "link":
                 if not self.inimage:
-                    output = _AMP_REF.sub(r"&\g<1>", output.replace("&amp;", "&"))
+                    if "&" in output:
+                        output = _AMP_REF.sub(r"&\g<1>", output.replace("&amp;", "&"))
                     entry["link"] = output
                     if output:
                         entry["links"][-1]["href"] = output
@@ -290,7 +291,8 @@ class Core:
                 element = "subtitle"
             self.store(context, element, output)
             if element == "link":
-                output = _AMP_REF.sub(r"&\g<1>", output)
+                if "&" in output:
+                    output = _AMP_REF.sub(r"&\g<1>", output)
                 self.store(context, element, output)
                 context["links"][-1]["href"] = output
             elif self.incontent:

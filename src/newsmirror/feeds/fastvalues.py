@@ -174,7 +174,11 @@ def looks_like_html(text: str) -> bool:
 
 def urljoin(base: str, uri: str) -> str:
     """feedparser's join: urllib's, after extra slashes following "scheme://" are dropped."""
-    uri = _EXTRA_SLASHES.sub(r"\1\3", uri)
+    extra = _EXTRA_SLASHES.match(uri)
+    if extra is not None and extra[2]:
+        uri = extra[1] + uri[extra.end(2) :]
+    if not base:
+        return uri  # what urllib.parse.urljoin returns then, without its argument checks
     try:
         return urllib.parse.urljoin(base, uri)
     except ValueError:
