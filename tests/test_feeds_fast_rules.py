@@ -15,6 +15,7 @@ import lxml.html.defs
 import pytest
 
 from newsmirror.feeds.fastrules import (
+    CAN_BE_RELATIVE,
     HANDLED_ENDS,
     HANDLED_STARTS,
     HTML_ELEMENTS,
@@ -113,6 +114,25 @@ def test_key_aliases_are_feedparsers() -> None:
         result = feedparser.FeedParserDict()
         result[plain] = "v"
         assert dict(result) == {plain: "v"}, plain
+
+
+# Elements that hold URLs in feeds (or look as if they might), beside fastrules' own list.
+URL_LIKE = {"comments", "docs", "icon", "logo", "wfw_comment", "wfw_commentrss", "href", "ttl"}
+URL_LIKE |= {"slash_comments", "feedburner_origlink", "rating", "cloud_url"}
+
+
+@pytest.mark.parametrize("name", sorted(CAN_BE_RELATIVE | URL_LIKE))
+def test_the_elements_resolved_against_xml_base_are_feedparsers(name: str) -> None:
+    if name in HANDLED_STARTS | HANDLED_ENDS:
+        return  # (href, id, link, url): their handlers decide, and the sweep below covers them
+    tag, declaration = _tag_and_declaration(name)
+    document = (
+        '<rss version="2.0"><channel><title>c</title><item xml:base="http://base.example/d/">'
+        f"<{tag}{declaration}>rel</{tag}></item></channel></rss>"
+    )
+    entry = dict.get(feedparser.parse(document.encode()), "entries")[0]
+    resolved = dict.get(entry, name) == "http://base.example/d/rel"
+    assert resolved == (name in CAN_BE_RELATIVE), dict.get(entry, name)
 
 
 # Every HTML tag lxml knows, and names that only look like tags.
