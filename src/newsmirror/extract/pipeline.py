@@ -219,6 +219,9 @@ def _trafilatura(source: etree._Element, fast: bool, recall: bool) -> etree._Ele
         include_formatting=True,
         include_tables=True,
         with_metadata=False,  # our own metadata; trafilatura's date search costs 5x the rest
+        # Only the body tree is used: "python" would also write it out as text (a twentieth of
+        # the extraction); any other format leaves the conversion to extract().
+        output_format="xml",
         favor_recall=recall,
     )
     body = getattr(document, "body", None)
