@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from .archive import Archive
 from .decide import Known, Verdict, article_id, decide
 from .prepare import Candidate, Prepared
-from .project.mirror import article_path
 from .record.fingerprint import is_reading_hash, same_reading
 from .record.model import Revision, iso, plausible
+from .render.paths import article_path
 
 
 @dataclass
