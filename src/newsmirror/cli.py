@@ -36,7 +36,7 @@ from .options import Parser, one_line, report_failure, since, text_arguments, wh
 from .project.projector import project_pending, rebuild
 from .publish.commit import Snapshot
 from .publish.git import push
-from .record.model import iso
+from .record.model import RevisionKind, iso
 from .report import (
     RunProgress,
     StatusRow,
@@ -323,7 +323,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     with Archive(root_of(args), write=False) as archive:
         found = changes(archive, iso(start))
     for change in found:
-        kind = f"{change.change or 'edited'} (revision {change.rev})"
+        kind = f"{change.change or RevisionKind.EDITED} (revision {change.rev})"
         print(f"{change.fetched}\t{change.source}\t{kind}\t{change.path}\t{change.title}")
     if not found:
         console.print(f"no edits, removals or restorations recorded since {iso(start)}")

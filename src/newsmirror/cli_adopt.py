@@ -11,11 +11,11 @@ from pathlib import Path
 
 from .adopt import adopt
 from .adopt_scan import check_folder
+from .apply import Tally
 from .archive import Archive
 from .cli_site import Command
 from .errors import ConfigError
 from .fetch import Fetcher
-from .ingest import Tally
 from .prepare import Preparer
 from .printable import printable
 from .project.projector import project_pending

@@ -17,7 +17,7 @@ from .clean import sanitize
 from .dateline import without_date_line
 from .project.mirror import with_images
 from .project.projector import source_names
-from .record.model import Revision, epoch_ms
+from .record.model import Revision, RevisionKind, epoch_ms
 from .render.alt import with_alt
 from .render.paths import article_page
 from .store.sqlite import Shelved, StoredRevision
@@ -95,7 +95,7 @@ class ArticleView:
     def removal(self) -> Version | None:
         """The removal when the article is gone from its publisher now."""
         last = self.versions[-1]
-        return last if last.change == "removed" else None
+        return last if last.change == RevisionKind.REMOVED else None
 
 
 class Library:

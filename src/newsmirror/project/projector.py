@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..archive import Archive
 from ..escaping import escape_title, path_target
-from ..record.model import Revision
+from ..record.model import Revision, RevisionKind
 from .adopted import COPY, LIST, AdoptedFile, carry_on_list, carry_on_readme, read_adopted
 from .mirror import (
     list_file,
@@ -51,7 +51,9 @@ Written = Callable[[str, bytes], None]  # told of each file written: path, conte
 def article_files(archive: Archive, revision: Revision) -> list[tuple[str, str]]:
     """(path, text) of an article's files: the latest version, and each earlier one beside it."""
     policy = archive.policy
-    removal = render_removal(revision, archive.tz) if revision.change == "removed" else ""
+    removal = (
+        render_removal(revision, archive.tz) if revision.change == RevisionKind.REMOVED else ""
+    )
     if revision.rev == 1:
         return [(revision.path, render_article(revision, policy))]
     earlier = [
