@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newsmirror.clean import ImagePolicy
 from newsmirror.decide.intents import Nothing, RecordRevision
 from newsmirror.decide.recheck import Look, judge_look, removal_evidence
@@ -191,6 +194,16 @@ def test_a_removed_page_that_answers_changed_is_restored_with_its_new_body() -> 
     assert restored.change == RevisionKind.RESTORED and "第二版" in restored.text
 
 
+def test_a_removed_page_back_as_an_earlier_version_is_restored_not_volatile() -> None:
+    history = [
+        from_page(FIRST),
+        from_page(SECOND, rev=2, change=RevisionKind.EDITED),
+        from_page(SECOND, rev=3, change=RevisionKind.REMOVED),
+    ]
+    restored = recorded(history, page(FIRST))
+    assert restored.change == RevisionKind.RESTORED and restored.hash == history[0].hash
+
+
 def test_a_removed_feed_body_article_is_restored_when_its_page_answers() -> None:
     from_feed = from_page(FIRST)
     history = [replace(from_feed, feed_hash=from_feed.hash)]
@@ -201,3 +214,48 @@ def test_a_removed_feed_body_article_is_restored_when_its_page_answers() -> None
 
 def test_not_modified_is_nothing_for_a_page_that_is_there() -> None:
     assert nothing([from_page(FIRST)], Look(304, URL))
+
+
+# Whatever the pages answer, in whatever order
+
+
+LOOKS = st.one_of(
+    st.sampled_from([None, 403, 404, 410, 429, 500, 503]).map(lambda status: Look(status, URL)),
+    st.just(Look(304, URL)),
+    st.builds(
+        page,
+        st.sampled_from(
+            [
+                FIRST,
+                SECOND,
+                Extraction(status="ok", html="<p>" + "第三版。" * 40 + "</p>"),
+                Extraction(status="no article found"),
+                Extraction(status="ok", html="<p>该文章已被删除。</p>", text="该文章已被删除。"),
+            ]
+        ),
+        st.just(200),
+        st.sampled_from([URL, "https://e.com/", "https://e.com/other"]),
+    ),
+)
+
+
+@given(st.lists(LOOKS, max_size=12), st.booleans())
+def test_any_sequence_of_looks_keeps_the_history_sound(looks: list[Look], new: bool) -> None:
+    history = [from_page(FIRST, extractor="newsmirror-extract/1" if new else EXTRACTOR)]
+    for look in looks:
+        intent = judge_look(history, look, POLICY, NOW)
+        if look.status not in (200, 304, 404, 410):
+            assert isinstance(intent, Nothing)  # no proof of anything
+        if isinstance(intent, Nothing):
+            continue
+        revision = recorded(history, look)
+        before = history[-1]
+        assert revision.first_seen == before.first_seen and revision.url == before.url
+        kinds = (before.change, revision.change)
+        assert kinds != (RevisionKind.REMOVED, RevisionKind.REMOVED)
+        assert (revision.change == RevisionKind.RESTORED) == (before.change == RevisionKind.REMOVED)
+        if any(r.change == RevisionKind.VOLATILE for r in history):
+            # A volatile page's body is no longer followed; only removals and returns are.
+            assert revision.hash == before.hash
+            assert revision.change in (RevisionKind.REMOVED, RevisionKind.RESTORED)
+        history.append(revision)
