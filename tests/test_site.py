@@ -22,10 +22,10 @@ from newsmirror.archive import Archive
 from newsmirror.clean import plain_text
 from newsmirror.cli import main
 from newsmirror.config import Source
-from newsmirror.project.mirror import zone
 from newsmirror.project.site import MANIFEST, STATIC_DIR, build
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, RevisionKind, iso, parse_iso
+from newsmirror.render.paths import zone
 from reader_archive import HOSTILE_TITLE, START, make_reader_archive, reader_revisions
 from server import LocalServer, Reply
 

@@ -13,8 +13,8 @@ from .archive import Archive
 from .decide.intents import Intent, RecordRevision
 from .decide.items import Planned, new_article, plan_items, settle
 from .prepare import Prepared
-from .project.mirror import article_path
 from .record.model import plausible
+from .render.paths import article_path
 
 
 def plan_feed(archive: Archive, abbr: str, prepared: Prepared) -> list[Planned]:

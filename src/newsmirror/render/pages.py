@@ -11,18 +11,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..decide import MAX_PAGE_ATTEMPTS
 from ..escaping import http_url
-from ..library import Library, ListPage
 from ..record.model import RevisionKind, parse_iso
 from ..search import marked_html
 from . import paths
 from .search_terms import page_terms
+from .views import ListPage, Shelves
 
 CHANGE_NAMES = {
     RevisionKind.FIRST: "首次存档 first archived",
@@ -65,14 +65,19 @@ def marked(segments: Iterable[tuple[str, bool]]) -> Markup:
     return Markup(marked_html(segments))
 
 
-class Pages:
+S = TypeVar("S", bound=Shelves)
+
+
+class Pages(Generic[S]):
+    """The pages of one library (the web reader's, or the static build's preloaded one)."""
+
     def __init__(
-        self, library: Library, *, static: bool, site_title: str = "newsmirror", feeds: bool = True
+        self, library: S, *, static: bool, site_title: str = "newsmirror", feeds: bool = True
     ) -> None:
         self.library = library
         self.static = static
         self.feeds = feeds  # a static site without a base URL has none to link to
-        tz = library.archive.tz
+        tz = library.tz
         self.env = Environment(
             loader=PackageLoader("newsmirror.render"),
             autoescape=select_autoescape(default=True),
