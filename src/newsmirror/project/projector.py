@@ -16,7 +16,7 @@ from ..archive import Archive
 from ..escaping import escape_title, path_target
 from ..library import source_names
 from ..record.adopted import COPY, LIST, AdoptedFile, read_adopted
-from ..record.model import Revision
+from ..record.model import Revision, RevisionKind
 from ..render.adopted_lists import carry_on_list, carry_on_readme
 from ..render.mirror_format import (
     list_item,
@@ -42,7 +42,9 @@ Written = Callable[[str, bytes], None]  # told of each file written: path, conte
 def article_files(archive: Archive, revision: Revision) -> list[tuple[str, str]]:
     """(path, text) of an article's files: the latest version, and each earlier one beside it."""
     policy = archive.policy
-    removal = render_removal(revision, archive.tz) if revision.change == "removed" else ""
+    removal = (
+        render_removal(revision, archive.tz) if revision.change == RevisionKind.REMOVED else ""
+    )
     if revision.rev == 1:
         return [(revision.path, render_article(revision, policy))]
     earlier = [old for old in archive.revisions(revision.article) if old.rev < revision.rev]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from ..record.model import RevisionKind
+
 
 class Located(Protocol):
     """A row that points at one revision's line in the record."""
@@ -76,7 +78,7 @@ class Shelved(NamedTuple):  # a tuple: a build makes one for each article of the
 
     @property
     def removed(self) -> bool:
-        return self.change == "removed"
+        return self.change == RevisionKind.REMOVED
 
 
 class Change(NamedTuple):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from ...decide import MAX_PAGE_ATTEMPTS
+from ...record.model import RevisionKind
 from ..model import Listed, Shelved
 
 SHELVED = """id, source, path, title, url, time_ms, rev, change, record_file, record_offset,
@@ -67,8 +68,8 @@ class SQLiteBrowsing:
 
     def listed(self, source: str, limit: int, *, adopted: bool = True) -> list[Listed]:
         rows = self.db.execute(
-            f"""SELECT source, path, title, time_ms, change = 'removed', summary_only FROM articles
-               WHERE source = ? {"" if adopted else "AND NOT adopted"}
+            f"""SELECT source, path, title, time_ms, change = '{RevisionKind.REMOVED}', summary_only
+               FROM articles WHERE source = ? {"" if adopted else "AND NOT adopted"}
                ORDER BY time_ms DESC, path DESC LIMIT ?""",
             (source, max(0, limit)),
         )
