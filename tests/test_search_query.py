@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from newsmirror.errors import StoreError
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, RevisionKind
 from newsmirror.search import SearchIndex, SearchQuery, marked_html, parse_query
@@ -141,7 +141,7 @@ def test_user_text_never_reaches_a_column_filter(index: SearchIndex, tmp_path: P
         "status:edited",
     ):
         assert index.search(SearchQuery(text)).hits == (), text
-    with pytest.raises(sqlite3.OperationalError):  # what quoting every term prevents
+    with pytest.raises(StoreError, match="syntax error"):  # what quoting every term prevents
         index.db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", ("NOT x",)).fetchall()
 
 

@@ -55,13 +55,6 @@ async def _check(
     return [found, note]
 
 
-def _history(archive: Archive, article: str) -> list[Revision]:
-    store = archive.store
-    return [
-        archive.log.read_at(r.record_file, r.record_offset) for r in store.revisions_of(article)
-    ]
-
-
 async def recheck(
     archive: Archive, fetcher: Getter, preparer: Preparer, now: datetime, sources: list[str]
 ) -> Tally:
@@ -70,7 +63,7 @@ async def recheck(
     due = archive.store.due_checks(
         now.timestamp(), settings.recheck_seconds, settings.record.recheck_limit, sources
     )
-    histories = [_history(archive, article) for article, _ in due]
+    histories = [archive.revisions(article) for article, _ in due]
     found = await asyncio.gather(
         *(
             _check(archive, fetcher, preparer, history, looks, now)
@@ -100,7 +93,7 @@ async def verify(
     for done, article in enumerate(articles, 1):
         if done > 1:
             await asyncio.sleep(delay)
-        history = _history(archive, article)
+        history = archive.revisions(article)
         intents = await _check(archive, fetcher, preparer, history, 0, now())
         tally.seen += 1
         apply_intents(archive, intents, tally)

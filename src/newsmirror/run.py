@@ -27,7 +27,7 @@ from .prepare import Preparer
 from .project.projector import Written, project_articles
 from .recheck import recheck
 from .record.model import iso
-from .store.sqlite import SourceState
+from .store.model import SourceState
 from .warc import WarcRecorder
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from datetime import date, timezone
 from typing import Protocol
 
 from ..record.model import Revision, RevisionKind
-from ..store.sqlite import Shelved
+from ..store.model import Shelved
 
 PAGE_SIZE = 30
 

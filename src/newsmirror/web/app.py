@@ -66,7 +66,7 @@ class Reader:
 
     def current(self) -> Pages[Library]:
         """The pages, renewed when a run has written to the index since (new sources)."""
-        version = self.archive.store.db.execute("PRAGMA data_version").fetchone()[0]
+        version = self.archive.store.data_version()
         if self.pages is None or version != self.data_version:
             self.pages = Pages(Library(self.archive), static=False)
             self.data_version = version
