@@ -38,6 +38,8 @@ DEFAULT_SOURCES = (
 GITIGNORE = """\
 # newsmirror's caches: rebuilt from the record, never the only copy of anything
 .newsmirror/
+# private: reader accounts and their marks (`newsmirror users`), never published
+.newsmirror-private/
 # the static site (`newsmirror build`), published from its own branch or folder
 _site/
 # unfinished atomic writes

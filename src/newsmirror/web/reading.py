@@ -1,0 +1,150 @@
+"""What the reader-app APIs (``greader.py``, ``fever.py``) share: the private store, who is
+asking (passwords, tokens, the throttle on guessing), item ids kept in step with the index,
+and articles as items (the latest revision, with a line on its versions or its removal).
+
+The archive is read through the web reader's own ``Reader`` and ``Library``; only accounts,
+item ids and marks are the private store's (``accounts.protocols``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from html import escape
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from ..accounts import credentials
+from ..accounts.model import Item, User
+from ..accounts.protocols import PrivateStore
+from ..accounts.sqlite import SQLitePrivateStore, private_path
+from ..accounts.throttle import Throttle
+from ..library import Library
+from ..project.feeds import FeedItem
+from ..render.pages import Pages
+from ..render.syndication import feed_items
+from ..store.sqlite import Shelved
+
+REMOVED_TITLE = "【已删除】"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item as an app shows it."""
+
+    item: Item
+    shelved: Shelved
+    feed: FeedItem  # title, links, body (with the notice), authors, times
+
+
+class Reading:
+    def __init__(self, root: Path, pages: Pages | None = None) -> None:
+        self.root = root
+        self.store: PrivateStore | None = None
+        self.synced: Pages | None = pages
+        self.throttle = Throttle()
+
+    def private(self) -> PrivateStore | None:
+        """The private store; None while the archive has no accounts file (no users yet)."""
+        if self.store is None and private_path(self.root).exists():
+            self.store = SQLitePrivateStore(private_path(self.root))
+        return self.store
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def library(self, request: Request) -> Library:
+        """The library, with every article of the index numbered as an item."""
+        pages: Pages = request.app.state.reader.current()
+        store = self.private()
+        if store is not None and pages is not self.synced:
+            index = pages.library.store
+            if store.item_count() != index.browse_count():
+                # Oldest first, so ids grow with arrival; numbered articles are skipped.
+                store.add_items((s.id, s.source, s.time_ms) for s in reversed(index.browse()))
+            self.synced = pages
+        return pages.library
+
+    # Who is asking
+
+    def wait(self, request: Request) -> Response | None:
+        """A 429 while the address must wait after failed tries; None: go ahead."""
+        seconds = self.throttle.wait(_address(request))
+        if seconds <= 0:
+            return None
+        return PlainTextResponse(
+            "Too many failed tries; wait and try again.",
+            429,
+            headers={"retry-after": str(int(seconds) + 1)},
+        )
+
+    def failed(self, request: Request) -> None:
+        self.throttle.failed(_address(request))
+
+    def login(self, request: Request, name: str, password: str) -> User | None:
+        """The user when the name and password match; checks as long either way."""
+        store = self.private()
+        user = store.user(name) if store is not None else None
+        matches = credentials.check_password(
+            password, user.password_hash if user else credentials.decoy_hash()
+        )
+        if user is None or not matches:
+            self.failed(request)
+            return None
+        self.throttle.succeeded(_address(request))
+        return user
+
+    def by_token(self, token: str) -> User | None:
+        store = self.private()
+        name = credentials.token_user_name(token)
+        user = store.user(name) if store is not None and name else None
+        return user if user is not None and credentials.token_matches(token, user) else None
+
+    def by_fever_key(self, key: str) -> User | None:
+        store = self.private()
+        if store is None or not key:
+            return None
+        return store.user_by_fever_key(credentials.fever_lookup(key))
+
+    # Articles as items
+
+    def entries(self, library: Library, items: list[Item], request: Request) -> list[Entry]:
+        site = str(request.url.replace(path="/", query="", fragment=""))
+        found = []
+        for item in items:
+            shelved = library.store.shelved(item.article)
+            if shelved is not None:
+                found.append((item, shelved))
+        made = feed_items(library, [shelved for _, shelved in found], site)
+        return [
+            Entry(item, shelved, _noted(shelved, feed))
+            for (item, shelved), feed in zip(found, made, strict=True)
+        ]
+
+
+def _noted(shelved: Shelved, feed: FeedItem) -> FeedItem:
+    """An edited article says how many versions it has and links them; a removed one says so
+    in its title and first line."""
+    if shelved.removed:
+        notice = (
+            "<p><strong>原文已被删除。</strong>以下为删除前的存档。"
+            f'The original was taken down; this is the <a href="{escape(feed.link)}">'
+            "archived copy</a>.</p>"
+        )
+        return replace(
+            feed, title=REMOVED_TITLE + feed.title, content_html=notice + feed.content_html
+        )
+    if shelved.rev > 1:
+        notice = (
+            f"<p>本文已修改，共 {shelved.rev} 个版本："
+            f'<a href="{escape(feed.link)}">查看各版本 (all {shelved.rev} versions)</a></p>'
+        )
+        return replace(feed, content_html=feed.content_html + notice)
+    return feed
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
