@@ -169,8 +169,11 @@ class SQLitePrivateStore:
 
     def add_items(self, items: Iterable[tuple[str, str, int]]) -> int:
         with self.transaction():
+            # Not INSERT OR IGNORE: an ignored row would still use up an id.
             added = self.db.executemany(
-                "INSERT OR IGNORE INTO items(article, source, time_ms) VALUES(?,?,?)", items
+                """INSERT INTO items(article, source, time_ms) SELECT ?1, ?2, ?3
+                   WHERE NOT EXISTS (SELECT 1 FROM items WHERE article = ?1)""",
+                items,
             )
             return max(0, added.rowcount)
 

@@ -145,7 +145,8 @@ async def unread_count(request: Request, user: User, params: Params) -> Response
     rows: dict[str, tuple[int, int]] = {}
     folders = groups(library)
     for abbr, (count, newest) in counts.items():
-        for key in (f"feed/{abbr}", READING_LIST, *([LABEL + folders[abbr]] * (abbr in folders))):
+        folder = [LABEL + folders[abbr]] if abbr in folders else []
+        for key in (f"feed/{abbr}", READING_LIST, *folder):
             seen, latest = rows.get(key, (0, 0))
             rows[key] = (seen + count, max(latest, newest))
     total = rows.get(READING_LIST, (0, 0))[0]
