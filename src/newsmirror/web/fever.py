@@ -18,7 +18,7 @@ from ..accounts.model import Selection, User
 from ..accounts.protocols import PrivateStore
 from ..library import Library
 from .form import BadRequest, Params, number, one, read_params
-from .greader_items import groups
+from .greader_items import groups, site_links
 from .reading import Reading
 
 PAGE = 50  # items per answer, as Fever gives them
@@ -109,13 +109,13 @@ def _calls(request: Request, reading: Reading, user: User, params: Params) -> di
 
 
 def _feed(request: Request, library: Library, store: PrivateStore, abbr: str) -> dict[str, Any]:
-    site = str(request.url.replace(path="/", query="", fragment=""))
+    feed_url, page_url = site_links(library, str(request.url.replace(path="/", query="")), abbr)
     return {
         "id": store.feed_id(abbr),
         "favicon_id": 0,
         "title": library.name(abbr),
-        "url": f"{site}sources/{abbr}/atom.xml",
-        "site_url": f"{site}sources/{abbr}/",
+        "url": feed_url,
+        "site_url": page_url,
         "is_spark": 0,
         "last_updated_on_time": int(time.time()),
     }
