@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from api_archive import API, PASSWORDS, login, make_api_archive, users
 from newsmirror.accounts.sqlite import PRIVATE_DIR, private_path
+from newsmirror.publish.commit import commit_all
 from newsmirror.web.app import create_app
 
 READ = "user/-/state/com.google/read"
@@ -40,11 +41,14 @@ def test_accounts_stay_out_of_git_and_the_caches(root: Path) -> None:
     assert ".newsmirror" not in path.relative_to(root).parts[:-2]
     assert (path.parent / ".gitignore").read_text().splitlines()[-1] == "*"
     assert f"{PRIVATE_DIR}/" in (root / ".gitignore").read_text()
-    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
-    staged = subprocess.run(
-        ["git", "-C", str(root), "ls-files"], capture_output=True, text=True, check=True
+    assert commit_all(root, "the archive as a run commits it")
+    committed = subprocess.run(
+        ["git", "-C", str(root), "ls-tree", "-r", "--name-only", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    assert PRIVATE_DIR not in staged
+    assert "newsmirror.toml" in committed and PRIVATE_DIR not in committed
 
 
 def test_passwords_are_kept_only_as_slow_salted_hashes(root: Path) -> None:

@@ -185,8 +185,15 @@ class SQLitePrivateStore:
         return int(self.db.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0])
 
     def _stable_id(self, table: str, column: str, value: str) -> int:
-        self.db.execute(f"INSERT OR IGNORE INTO {table}({column}) VALUES(?)", (value,))
-        row = self.db.execute(f"SELECT id FROM {table} WHERE {column} = ?", (value,)).fetchone()
+        select = f"SELECT id FROM {table} WHERE {column} = ?"
+        row = self.db.execute(select, (value,)).fetchone()
+        if row is None:  # a write only for a new one (INSERT OR IGNORE would use up an id)
+            self.db.execute(
+                f"""INSERT INTO {table}({column}) SELECT ?1
+                    WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {column} = ?1)""",
+                (value,),
+            )
+            row = self.db.execute(select, (value,)).fetchone()
         return int(row[0])
 
     def feed_id(self, abbr: str) -> int:

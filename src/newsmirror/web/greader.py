@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from urllib.parse import urljoin
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -21,7 +20,6 @@ from starlette.routing import Route
 from ..accounts import credentials
 from ..accounts.model import Selection, User
 from ..accounts.protocols import PrivateStore
-from ..project.feeds import FeedInfo
 from .form import BadRequest, Params, number, one, read_params
 from .greader_items import (
     LABEL,
@@ -290,8 +288,7 @@ async def atom(request: Request, user: User, params: Params) -> Response:
     abbr = stream_id.removeprefix("feed/") if stream_id.startswith("feed/") else None
     title = library.name(abbr) if abbr else "newsmirror"
     home = site_links(library, _site(request), abbr)[1] if abbr else _site(request)
-    info = FeedInfo(title=title, home_url=home, self_url=urljoin(home, ""), id=stream_id)
-    body = atom_stream(info, entries, groups(library))
+    body = atom_stream(stream_id, title, home, entries, groups(library))
     return Response(body, media_type="application/atom+xml")
 
 

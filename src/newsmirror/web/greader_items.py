@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..accounts.model import Item, Selection
 from ..library import Library
-from ..project.feeds import ATOM_NS, FeedInfo, _clean
+from ..project.feeds import ATOM_NS, _clean
 from ..render import paths
 from .form import BadRequest
 from .reading import Entry
@@ -119,7 +119,9 @@ def item_json(entry: Entry, library: Library, site: str, folder: str | None) -> 
     }
 
 
-def atom_stream(info: FeedInfo, entries: Sequence[Entry], folders: dict[str, str]) -> bytes:
+def atom_stream(
+    stream_id: str, title: str, home_url: str, entries: Sequence[Entry], folders: dict[str, str]
+) -> bytes:
     """A stream as Atom, entries with their Google Reader ids and read/starred categories."""
     a, gr = f"{{{ATOM_NS}}}", f"{{{GR_NS}}}"
     namespaces = {None: ATOM_NS, "gr": GR_NS}
@@ -128,10 +130,10 @@ def atom_stream(info: FeedInfo, entries: Sequence[Entry], folders: dict[str, str
     def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> None:
         etree.SubElement(parent, tag, attrib).text = None if text is None else _clean(text)
 
-    sub(feed, a + "id", "tag:google.com,2005:reader/" + quote(info.id, safe="/-"))
-    sub(feed, a + "title", info.title)
+    sub(feed, a + "id", "tag:google.com,2005:reader/" + quote(stream_id, safe="/-"))
+    sub(feed, a + "title", title)
     sub(feed, a + "updated", iso(max((e.feed.updated_ms for e in entries), default=0)))
-    sub(feed, a + "link", rel="alternate", type="text/html", href=_clean(info.home_url))
+    sub(feed, a + "link", rel="alternate", type="text/html", href=_clean(home_url))
     for e in entries:
         entry = etree.SubElement(
             feed, a + "entry", {gr + "crawl-timestamp-msec": str(e.item.time_ms)}
@@ -150,6 +152,6 @@ def atom_stream(info: FeedInfo, entries: Sequence[Entry], folders: dict[str, str
         for term in terms:
             sub(entry, a + "category", term=term, label=term.rsplit("/", 1)[-1])
         author = etree.SubElement(entry, a + "author")
-        sub(author, a + "name", ", ".join(e.feed.authors) or info.title)
+        sub(author, a + "name", ", ".join(e.feed.authors) or title)
         sub(entry, a + "content", e.feed.content_html, type="html")
     return etree.tostring(feed, xml_declaration=True, encoding="UTF-8")

@@ -43,10 +43,10 @@ class Entry:
 
 
 class Reading:
-    def __init__(self, root: Path, pages: Pages | None = None) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
         self.store: PrivateStore | None = None
-        self.synced: Pages | None = pages
+        self.synced: Pages | None = None  # the pages whose index the item ids are in step with
         self.throttle = Throttle()
         self.made: Made = {}  # (article, rev) -> its item, oldest first
         self.made_for = ""  # the site the items link to
