@@ -85,7 +85,7 @@ async def client_login(request: Request) -> Response:
         params = await read_params(request)
     except BadRequest as problem:
         return PlainTextResponse(str(problem), problem.status)
-    user = reading.login(request, one(params, "Email"), one(params, "Passwd"))
+    user = await reading.login(request, one(params, "Email"), one(params, "Passwd"))
     if user is None:  # the same answer for a wrong name and a wrong password
         return PlainTextResponse("Error=BadAuthentication\n", 401)
     token = credentials.api_token(user)
