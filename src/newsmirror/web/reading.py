@@ -9,6 +9,7 @@ item ids and marks are the private store's (``accounts.protocols``).
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
@@ -32,6 +33,7 @@ REMOVED_TITLE = "【已删除】"
 # Items made from the record, kept for the next app that asks: users of one archive sync much
 # the same newest articles, and making one (read, sanitize, links) costs some milliseconds.
 MADE_ITEMS = 4096
+RECENT_SECONDS = 30 * 86400
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,7 @@ class Reading:
         pages: Pages = request.app.state.reader.current()
         store = self.private()
         if store is not None and pages is not self.synced:
-            index = pages.library.store
-            if store.item_count() != index.browse_count():
-                # Oldest first, so ids grow with arrival; numbered articles are skipped.
-                store.add_items((s.id, s.source, s.time_ms) for s in reversed(index.browse()))
+            _number_new(store, pages.library)
             self.synced = pages
         return pages.library
 
@@ -134,6 +133,19 @@ class Reading:
             Entry(item, shelved, _noted(shelved, feed))
             for (item, shelved), feed in zip(found, made, strict=True)
         ]
+
+
+def _number_new(store: PrivateStore, library: Library) -> None:
+    """Give ids to the articles the index has and the store has not numbered yet, oldest
+    first, so ids grow as articles arrive. A run's new articles are recent: those of the last
+    weeks are looked at first, and every article only when some are still missing."""
+    index = library.store
+    if store.item_count() == index.browse_count():
+        return
+    recent = index.browse(start_ms=int((time.time() - RECENT_SECONDS) * 1000))
+    store.add_items((s.id, s.source, s.time_ms) for s in reversed(recent))
+    if store.item_count() != index.browse_count():
+        store.add_items((s.id, s.source, s.time_ms) for s in reversed(index.browse()))
 
 
 def _noted(shelved: Shelved, feed: FeedItem) -> FeedItem:
