@@ -14,10 +14,13 @@ from starlette.testclient import TestClient
 
 from api_archive import API, PASSWORDS, login, make_api_archive, users
 from newsmirror.accounts.sqlite import PRIVATE_DIR, private_path
+from newsmirror.config import parse_settings
+from newsmirror.errors import ConfigError
 from newsmirror.publish.commit import commit_all
 from newsmirror.web.app import create_app
 
 READ = "user/-/state/com.google/read"
+SOURCE = {"name": "美国之音", "abbr": "voa", "url": "https://www.voachinese.com/"}
 
 
 @pytest.fixture
@@ -125,3 +128,11 @@ def test_export_and_import_restore_accounts_and_marks(tmp_path: Path, root: Path
         assert unread_ids(client, login(client, "alice")) == expected
     (tmp_path / "junk.json").write_text("[1, 2")
     assert users(root, "import", str(tmp_path / "junk.json")) == 2
+
+
+def test_a_source_group_must_be_text(tmp_path: Path) -> None:
+    good = parse_settings({"sources": [{**SOURCE, "group": " 美国 "}]})
+    assert good.sources[0].group == "美国"
+    for bad in (5, "a\x00b", "x" * 101):
+        with pytest.raises(ConfigError, match="group"):
+            parse_settings({"sources": [{**SOURCE, "group": bad}]})
