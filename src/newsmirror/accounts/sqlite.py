@@ -3,13 +3,15 @@
 Not a cache: nothing here can be rebuilt from the record. So the folder is kept out of git
 (its own ``.gitignore`` says ``*``), writes are synchronous (``synchronous=FULL``), and every
 mark change is appended to ``mark_log`` in the same transaction that changes ``marks``, which
-is only the log's latest state per item. Item ids are assigned here, once, in the order
-articles arrive, so they stay the same when the caches are rebuilt.
+is only the log's latest state per item (and ``read_counts`` its read items per source, kept
+in the same transactions, so unread counts cost one row per source). Item ids are assigned
+here, once, in the order articles arrive, so they stay the same when the caches are rebuilt.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -38,12 +40,15 @@ CREATE TABLE IF NOT EXISTS marks(
     PRIMARY KEY(user, item)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS marks_read ON marks(user, read, source);
 CREATE INDEX IF NOT EXISTS marks_starred ON marks(user, starred, item);
+CREATE TABLE IF NOT EXISTS read_counts(
+    user INTEGER NOT NULL, source TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY(user, source)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mark_log(
     seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user INTEGER NOT NULL,
     item INTEGER NOT NULL, mark TEXT NOT NULL, value INTEGER NOT NULL);
 """
 MARKS = ("read", "starred")
-TABLES = ("users", "items", "feeds", "groups", "marks", "mark_log")
+TABLES = ("users", "items", "feeds", "groups", "marks", "read_counts", "mark_log")
 USER_COLUMNS = "id, name, password_hash, token_key, fever_key, created"
 ITEM_COLUMNS = "i.id, i.article, i.source, i.time_ms, coalesce(m.read, 0), coalesce(m.starred, 0)"
 MOST_VARIABLES = 500  # ids per IN (...) list
@@ -151,6 +156,7 @@ class SQLitePrivateStore:
             return False
         with self.transaction():
             self.db.execute("DELETE FROM marks WHERE user = ?", (user.id,))
+            self.db.execute("DELETE FROM read_counts WHERE user = ?", (user.id,))
             self.db.execute("DELETE FROM mark_log WHERE user = ?", (user.id,))
             self.db.execute("DELETE FROM users WHERE id = ?", (user.id,))
         return True
@@ -274,8 +280,7 @@ class SQLitePrivateStore:
     def unread_counts(self, user: int) -> dict[str, tuple[int, int]]:
         read = dict(
             self.db.execute(
-                "SELECT source, count(*) FROM marks WHERE user = ? AND read = 1 GROUP BY 1",
-                (user,),
+                "SELECT source, count FROM read_counts WHERE user = ?", (user,)
             ).fetchall()
         )
         counts = {
@@ -314,6 +319,13 @@ class SQLitePrivateStore:
                 ON CONFLICT(user, item) DO UPDATE SET {mark} = excluded.{mark}""",
             [(user, item, source, int(value)) for item, source in rows],
         )
+        if mark == "read":
+            changed = Counter(source for _, source in rows)
+            self.db.executemany(
+                """INSERT INTO read_counts(user, source, count) VALUES(?,?,?)
+                   ON CONFLICT(user, source) DO UPDATE SET count = count + excluded.count""",
+                [(user, source, n if value else -n) for source, n in changed.items()],
+            )
 
     def mark_all_read(
         self, user: int, sources: tuple[str, ...] | None, until_ms: int | None
