@@ -28,7 +28,7 @@ from .greader_items import (
     atom_stream,
     groups,
     item_id,
-    item_json,
+    items_json,
     site_links,
     stream,
 )
@@ -194,13 +194,12 @@ async def stream_contents(request: Request, user: User, params: Params) -> Respo
     reading = _reading(request)
     library = reading.library(request)
     items = _store(request).select(user.id, selection)
-    folders, site = groups(library), _site(request)
     entries = reading.entries(library, items, request)
     answer = {
         "direction": "ltr",
         "id": stream_id,
         "updated": int(time.time()),
-        "items": [item_json(e, library, site, folders.get(e.item.source)) for e in entries],
+        "items": items_json(entries, library, _site(request)),
     }
     if len(items) == selection.limit:
         answer["continuation"] = str(items[-1].id)
@@ -234,13 +233,12 @@ async def item_contents(request: Request, user: User, params: Params) -> Respons
     reading = _reading(request)
     library = reading.library(request)
     items = _store(request).items(user.id, _ids(params))
-    folders, site = groups(library), _site(request)
     entries = reading.entries(library, items, request)
     return JSONResponse(
         {
             "id": READING_LIST,
             "updated": int(time.time()),
-            "items": [item_json(e, library, site, folders.get(e.item.source)) for e in entries],
+            "items": items_json(entries, library, _site(request)),
         }
     )
 

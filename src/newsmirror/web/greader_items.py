@@ -97,7 +97,21 @@ def tags(item: Item, folder: str | None) -> list[str]:
     return found + [READ] * item.read + [STARRED] * item.starred
 
 
-def item_json(entry: Entry, library: Library, site: str, folder: str | None) -> dict[str, Any]:
+def items_json(entries: Sequence[Entry], library: Library, site: str) -> list[dict[str, Any]]:
+    """Items as the API gives them; what belongs to a source is made once per source."""
+    folders = groups(library)
+    origins = {
+        source: {
+            "streamId": f"feed/{source}",
+            "title": library.name(source),
+            "htmlUrl": site_links(library, site, source)[1],
+        }
+        for source in {e.item.source for e in entries}
+    }
+    return [_item_json(e, origins[e.item.source], folders.get(e.item.source)) for e in entries]
+
+
+def _item_json(entry: Entry, origin: dict[str, str], folder: str | None) -> dict[str, Any]:
     f, item = entry.feed, entry.item
     return {
         "id": long_id(item.id),
@@ -109,11 +123,7 @@ def item_json(entry: Entry, library: Library, site: str, folder: str | None) -> 
         "canonical": [{"href": f.original_url or f.link}],
         "alternate": [{"href": f.link, "type": "text/html"}],
         "categories": tags(item, folder),
-        "origin": {
-            "streamId": f"feed/{item.source}",
-            "title": library.name(item.source),
-            "htmlUrl": site_links(library, site, item.source)[1],
-        },
+        "origin": origin,
         "summary": {"direction": "ltr", "content": f.content_html},
         "author": ", ".join(f.authors),
     }
