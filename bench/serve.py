@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 from corpus import make_archive
-from serve_api import add_users, first_sync, give_marks, report, users_reading
+from serve_api import add_users, first_sync, give_marks, one_user, report, users_reading
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSMIRROR = Path(sys.executable).with_name("newsmirror")
@@ -206,11 +206,15 @@ def api_check(args: argparse.Namespace) -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             first_sync(base, headers[0])  # each worker process opens its stores
+            started = time.perf_counter()
+            alone = one_user(base, headers[1], 50)
+            alone_seconds = time.perf_counter() - started
             latencies = users_reading(base, headers, args.seconds, args.think)
         finally:
             server.terminate()
             server.wait()
-        within = report(latencies, args.seconds)
+        report("one user alone", alone, alone_seconds)
+        within = report(f"{args.users} users, a sync a {args.think:g} s", latencies, args.seconds)
         print(
             f"\ntarget: p99 <= 100 ms: {'met' if within else 'NOT met'} "
             f"({args.users} users, serve --workers {args.workers}; the users' threads share "

@@ -65,26 +65,40 @@ def first_sync(base: str, header: str) -> float:
     return time.perf_counter() - started
 
 
+REQUESTS = {
+    "unread-count": API + "/unread-count",
+    "stream 100 items": API + f"/stream/contents?n=100&xt={READ}",
+}
+
+
+def one_user(base: str, header: str, rounds: int) -> dict[str, list[float]]:
+    """One user alone, request after request: what a request costs without waiting for others."""
+    latencies: dict[str, list[float]] = {kind: [] for kind in REQUESTS}
+    with httpx.Client(base_url=base, headers={"Authorization": header}, timeout=60) as client:
+        for _ in range(rounds):
+            for kind, path in REQUESTS.items():
+                started = time.perf_counter()
+                client.get(path).raise_for_status()
+                latencies[kind].append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
 def users_reading(
     base: str, headers: list[str], seconds: float, think: float
 ) -> dict[str, list[float]]:
     """Every user, in a thread of its own, asks for its unread counts and then its newest 100
     unread items, and reads for ``think`` seconds (on average) before the next sync; the
     latency of each request in ms, by kind."""
-    latencies: dict[str, list[float]] = {"unread-count": [], "stream 100 items": []}
+    latencies: dict[str, list[float]] = {kind: [] for kind in REQUESTS}
     lock = threading.Lock()
     stop = time.monotonic() + seconds
-    requests = {
-        "unread-count": API + "/unread-count",
-        "stream 100 items": API + f"/stream/contents?n=100&xt={READ}",
-    }
 
     def user(header: str, seed: int) -> None:
         rng = random.Random(seed)
         with httpx.Client(base_url=base, headers={"Authorization": header}, timeout=60) as c:
             time.sleep(rng.uniform(0, think))  # users do not start in step
             while time.monotonic() < stop:
-                for kind, path in requests.items():
+                for kind, path in REQUESTS.items():
                     started = time.perf_counter()
                     answer = c.get(path)
                     took = (time.perf_counter() - started) * 1000
@@ -107,15 +121,15 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def report(latencies: dict[str, list[float]], seconds: float) -> bool:
+def report(title: str, latencies: dict[str, list[float]], seconds: float) -> bool:
     """Prints the figures; True when every p99 is within 100 ms."""
-    print(f"\n{'':24} {'requests':>9} {'per s':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    print(f"\n{title:32} {'requests':>9} {'per s':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     within = True
     for kind, values in latencies.items():
         p99 = percentile(values, 0.99)
         within = within and p99 <= 100
         print(
-            f"{kind:24} {len(values):9,} {len(values) / seconds:7.1f} "
+            f"{kind:32} {len(values):9,} {len(values) / seconds:7.1f} "
             f"{statistics.median(values):8.1f} {p99:8.1f} {max(values):8.1f}"
         )
     return within
