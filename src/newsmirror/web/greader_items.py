@@ -13,8 +13,8 @@ from lxml import etree
 
 from ..accounts.model import Item, Selection
 from ..library import Library
-from ..project.feeds import ATOM_NS, _clean
 from ..render import paths
+from ..render.feed_writers import ATOM_NS, _clean
 from .form import BadRequest
 from .reading import Entry
 

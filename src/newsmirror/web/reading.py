@@ -24,7 +24,7 @@ from ..accounts.protocols import PrivateStore
 from ..accounts.sqlite import SQLitePrivateStore, private_path
 from ..accounts.throttle import Throttle
 from ..library import Library
-from ..project.feeds import FeedItem
+from ..render.feed_writers import SyndicationItem
 from ..render.pages import Pages
 from ..render.syndication import Made, feed_items
 from ..store.sqlite import Shelved
@@ -42,14 +42,16 @@ class Entry:
 
     item: Item
     shelved: Shelved
-    feed: FeedItem  # title, links, body (with the notice), authors, times
+    feed: SyndicationItem  # title, links, body (with the notice), authors, times
 
 
 class Reading:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.store: PrivateStore | None = None
-        self.synced: Pages | None = None  # the pages whose index the item ids are in step with
+        self.synced: Pages[Library] | None = (
+            None  # the pages whose index the item ids are in step with
+        )
         self.throttle = Throttle()
         self.made: Made = {}  # (article, rev) -> its item, oldest first
         self.made_for = ""  # the site the items link to
@@ -67,7 +69,7 @@ class Reading:
 
     def library(self, request: Request) -> Library:
         """The library, with every article of the index numbered as an item."""
-        pages: Pages = request.app.state.reader.current()
+        pages: Pages[Library] = request.app.state.reader.current()
         store = self.private()
         if store is not None and pages is not self.synced:
             _number_new(store, pages.library)
@@ -148,7 +150,7 @@ def _number_new(store: PrivateStore, library: Library) -> None:
         store.add_items((s.id, s.source, s.time_ms) for s in reversed(index.browse()))
 
 
-def _noted(shelved: Shelved, feed: FeedItem) -> FeedItem:
+def _noted(shelved: Shelved, feed: SyndicationItem) -> SyndicationItem:
     """An edited article says how many versions it has and links them; a removed one says so
     in its title and first line."""
     if shelved.removed:
