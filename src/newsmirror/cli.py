@@ -27,6 +27,7 @@ from .bulk_extract import (
 from .cli_adopt import add_commands as add_adopt_commands
 from .cli_site import add_commands as add_site_commands
 from .cli_sources import add_commands as add_sources_commands
+from .cli_users import add_commands as add_user_commands
 from .config import parse_duration, parse_settings
 from .configfile import init_archive
 from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
@@ -334,6 +335,7 @@ def parser() -> argparse.ArgumentParser:
     warc.add_argument("--wait", action="store_true", help="wait for a running pass")
 
     add_site_commands(command)
+    add_user_commands(command)
 
     add_sources_commands(command)
     return top
