@@ -14,7 +14,7 @@ from lxml import etree
 from ..accounts.model import Item, Selection
 from ..library import Library
 from ..render import paths
-from ..render.feed_writers import ATOM_NS, _clean
+from ..render.feed_writers import ATOM_NS, xml_text
 from .form import BadRequest
 from .reading import Entry
 
@@ -138,12 +138,12 @@ def atom_stream(
     feed = etree.Element(a + "feed", nsmap=namespaces)  # type: ignore[arg-type]
 
     def sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> None:
-        etree.SubElement(parent, tag, attrib).text = None if text is None else _clean(text)
+        etree.SubElement(parent, tag, attrib).text = None if text is None else xml_text(text)
 
     sub(feed, a + "id", "tag:google.com,2005:reader/" + quote(stream_id, safe="/-"))
     sub(feed, a + "title", title)
     sub(feed, a + "updated", iso(max((e.feed.updated_ms for e in entries), default=0)))
-    sub(feed, a + "link", rel="alternate", type="text/html", href=_clean(home_url))
+    sub(feed, a + "link", rel="alternate", type="text/html", href=xml_text(home_url))
     for e in entries:
         entry = etree.SubElement(
             feed, a + "entry", {gr + "crawl-timestamp-msec": str(e.item.time_ms)}
@@ -152,7 +152,7 @@ def atom_stream(
         sub(entry, a + "title", e.feed.title)
         sub(entry, a + "published", iso(e.feed.published_ms))
         sub(entry, a + "updated", iso(e.feed.updated_ms))
-        sub(entry, a + "link", rel="alternate", type="text/html", href=_clean(e.feed.link))
+        sub(entry, a + "link", rel="alternate", type="text/html", href=xml_text(e.feed.link))
         terms = [
             READING_LIST,
             *([LABEL + folders[e.item.source]] if e.item.source in folders else []),

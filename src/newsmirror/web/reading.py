@@ -27,7 +27,7 @@ from ..library import Library
 from ..render.feed_writers import SyndicationItem
 from ..render.pages import Pages
 from ..render.syndication import Made, feed_items
-from ..store.sqlite import Shelved
+from ..store.model import Shelved
 
 REMOVED_TITLE = "【已删除】"
 # Items made from the record, kept for the next app that asks: users of one archive sync much
