@@ -32,7 +32,9 @@ def bindir() -> Path:
     """Where initdb and pg_ctl are: ``pg_config --bindir`` (Debian's pg_config names the
     newest installed server), else the newest /usr/lib/postgresql/*/bin."""
     if pg_config := shutil.which("pg_config"):
-        found = Path(subprocess.run([pg_config, "--bindir"], capture_output=True, text=True).stdout.strip())
+        found = Path(
+            subprocess.run([pg_config, "--bindir"], capture_output=True, text=True).stdout.strip()
+        )
         if (found / "initdb").exists():
             return found
     candidates = sorted(
@@ -110,7 +112,8 @@ class LocalPostgres:
 
     def url(self, database: str = "postgres") -> str:
         """The database over the unix socket (trusted: no password)."""
-        return f"postgresql://{USER}@/{database}?host={quote(str(self.folder), safe='')}&port={self.port}"
+        folder = quote(str(self.folder), safe="")
+        return f"postgresql://{USER}@/{database}?host={folder}&port={self.port}"
 
     def tcp_url(self, database: str = "postgres", password: str = PASSWORD) -> str:
         return f"postgresql://{USER}:{quote(password, safe='')}@127.0.0.1:{self.port}/{database}"

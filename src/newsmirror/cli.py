@@ -25,6 +25,7 @@ from .bulk_extract import (
     write_lines,
 )
 from .cli_adopt import add_commands as add_adopt_commands
+from .cli_db import add_commands as add_db_commands
 from .cli_site import add_commands as add_site_commands
 from .config import FULL_TEXT_MODES, Source, load_settings, parse_duration, parse_settings
 from .configfile import ConfigEditor, derive_abbr, init_archive, list_name
@@ -432,6 +433,7 @@ def parser() -> argparse.ArgumentParser:
     warc.add_argument("--wait", action="store_true", help="wait for a running pass")
 
     add_site_commands(command)
+    add_db_commands(command)
 
     sources = command("sources", cmd_sources, "list, add, remove, import or export sources")
     actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -200,6 +200,18 @@ class PublishSettings:
     )
 
 
+STORE_SCHEMES = ("postgresql", "postgres")
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    url: str = setting(
+        "",
+        "PostgreSQL database shared by several machines, postgresql://user:password@host/db; "
+        "empty: files and SQLite in the archive",
+    )
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -217,6 +229,7 @@ class Settings:
     mirror: MirrorSettings = field(default_factory=MirrorSettings)
     record: RecordSettings = field(default_factory=RecordSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
     sources: tuple[Source, ...] = ()
 
     def source(self, abbr: str) -> Source:
@@ -247,6 +260,7 @@ SECTIONS: dict[str, type] = {
     "mirror": MirrorSettings,
     "record": RecordSettings,
     "publish": PublishSettings,
+    "store": StoreSettings,
 }
 
 
@@ -391,6 +405,19 @@ def _check_values(name: str, section: Any) -> None:
                 )
 
 
+def check_store_url(url: str, where: str) -> str:
+    """``url`` when it is empty or a PostgreSQL URL (``postgresql://``); the error names
+    ``where`` and never shows a password."""
+    scheme = url.partition("://")[0].lower()
+    if url and ("://" not in url or scheme not in STORE_SCHEMES):
+        shown = f"{scheme}://…" if "://" in url else "…"  # never a password
+        raise ConfigError(
+            f"{where} {shown!r}: give a PostgreSQL URL, postgresql://user:password@host/db, "
+            "or nothing for files and SQLite"
+        )
+    return url
+
+
 def validate(settings: Settings) -> Settings:
     """Checks across fields; returns the settings unchanged when they hold."""
     abbrs = [s.abbr for s in settings.sources]
@@ -431,6 +458,7 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(
                 f"[publish] {where} {name!r}: a git name cannot start with - or hold spaces"
             )
+    check_store_url(settings.store.url, "[store] url")
     settings.interval_seconds  # noqa: B018 - parses, raising ConfigError when invalid
     settings.max_backoff_seconds  # noqa: B018
     settings.recheck_seconds  # noqa: B018

@@ -25,6 +25,8 @@ traceback.
     │   ├── MalformedFeed    broken XML or JSON that yields nothing
     │   └── HostileFeed      entity declarations (XML bombs, external entities)
     ├── RecordError          a record file cannot be read or appended to
+    ├── StoreError           the shared database cannot be reached or used (its URL is named)
+    │   └── SchemaMismatch   the database's schema is older or newer than this newsmirror's
     └── PublishError         a git commit or push failed
 """
 
@@ -132,6 +134,14 @@ class HostileFeed(FeedError):
 
 class RecordError(NewsmirrorError):
     """A record file cannot be read or appended to."""
+
+
+class StoreError(NewsmirrorError):
+    """The shared database cannot be reached or used: unreachable, refused, wrong credentials."""
+
+
+class SchemaMismatch(StoreError):
+    """The database's schema is of another version than this newsmirror's."""
 
 
 class PublishError(NewsmirrorError):

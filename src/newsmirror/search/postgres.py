@@ -1,0 +1,200 @@
+"""The search index in PostgreSQL, for an archive shared by several machines: the same terms,
+query language and answers as the SQLite index (``index``), in ``search_docs`` (its schema:
+store/postgres/migrations).
+
+Terms. PostgreSQL's own parsers know nothing of Chinese, so none of them is used: the project's
+terms (``text.terms``: CJK bigrams and final characters, folded words) are written as a
+``tsvector`` literal, lexeme by lexeme with their positions (the ``simple`` way: no stemming, no
+stop words), title terms weighted A and body terms D, the body's positions one past the title's
+so that no phrase runs from one into the other. A query term becomes a phrase of its tokens
+(``'俄乌' <-> '乌战' <-> '战争'``), a lone CJK character a prefix (``'中':*``), which the GIN
+index answers as FTS5's prefix index does. PostgreSQL keeps positions up to 16,383: a phrase is
+found only in an article's first 16,000 or so tokens (single terms anywhere).
+
+Ranking, as ``searching``: the ``WINDOW`` newest matches, ``ts_rank`` with the title weighted
+``TITLE_WEIGHT`` times the body, divided by ``1 + age_days / RECENCY_DAYS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from psycopg_pool import ConnectionPool
+
+from ..dateline import text_without_date_line
+from ..record.log import Entry
+from ..record.model import Revision, epoch_ms
+from .model import STATUSES, SearchPage, SearchQuery
+from .query import ParsedQuery, Term, parse_query
+from .rowids import MINUTE_MS, minute
+from .searching import MAX_LIMIT, RECENCY_DAYS, TITLE_WEIGHT, WINDOW, make_hit
+from .snippets import highlighter
+from .text import fold, terms
+
+MAX_POSITION = 16383  # PostgreSQL's largest position in a tsvector
+# A token longer than a query term can be never matches one: cut (a lexeme has at most 2 KB).
+MAX_TOKEN = 100
+# ts_rank's weights for D (body), C, B, A (title).
+WEIGHTS = f"{{0.1, 0.1, 0.1, {0.1 * TITLE_WEIGHT}}}"
+
+
+def _quoted(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector(title: str, body: str) -> str:
+    """The ``tsvector`` literal of a document (``title`` and ``body`` as text)."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for text, weight in ((title, "A"), (body, "")):
+        for token in terms(fold(text)).split():
+            position = min(position + 1, MAX_POSITION)
+            positions.setdefault(token[:MAX_TOKEN], []).append(f"{position}{weight}")
+        position += 1  # a gap: a phrase never spans title and body
+    return " ".join(f"{_quoted(t)}:{','.join(p)}" for t, p in positions.items())
+
+
+def _phrase(term: Term) -> str:
+    tokens = [_quoted(token) for token in term.terms.split()]
+    if term.prefix:
+        tokens[-1] += ":*"
+    return f"({' <-> '.join(tokens)})"
+
+
+def tsquery(parsed: ParsedQuery) -> str | None:
+    """The ``tsquery`` literal of a parsed query; None: nothing to find."""
+    if not parsed.include:
+        return None
+    found = " & ".join(map(_phrase, parsed.include))
+    if not parsed.exclude:
+        return found
+    return f"{found} & !({' | '.join(map(_phrase, parsed.exclude))})"
+
+
+def _row(revision: Revision, edited: bool) -> dict[str, Any]:
+    body = text_without_date_line(revision.text)
+    time_ms = epoch_ms(revision.time)
+    return {
+        "article": revision.article,
+        "rev": revision.rev,
+        "source": revision.source,
+        "edited": edited,
+        "removed": revision.change == "removed",
+        "minute": minute(time_ms),
+        "time_ms": time_ms,
+        "path": revision.path,
+        "url": revision.url,
+        "title": revision.title,
+        "body": body,
+        "terms": tsvector(revision.title, body),
+    }
+
+
+_COLUMNS = "article, rev, source, edited, removed, minute, time_ms, path, url, title, body, terms"
+_UPSERT = f"""
+    INSERT INTO search_docs ({_COLUMNS})
+    VALUES (%(article)s, %(rev)s, %(source)s, %(edited)s, %(removed)s, %(minute)s,
+            %(time_ms)s, %(path)s, %(url)s, %(title)s, %(body)s, %(terms)s::tsvector)
+    ON CONFLICT (article) DO UPDATE SET
+        rev = excluded.rev, source = excluded.source,
+        edited = search_docs.edited OR excluded.edited, removed = excluded.removed,
+        minute = excluded.minute, time_ms = excluded.time_ms, path = excluded.path,
+        url = excluded.url, title = excluded.title, body = excluded.body, terms = excluded.terms
+    WHERE excluded.rev > search_docs.rev"""
+
+_SEARCH = """
+    WITH found AS (
+        SELECT article, minute, seq FROM search_docs
+        WHERE terms @@ %(query)s::tsquery AND minute >= %(low)s AND minute < %(high)s
+          AND (%(any_source)s OR source = ANY(%(sources)s))
+          AND (%(status)s::text IS NULL OR (%(status)s = 'edited' AND edited)
+               OR (%(status)s = 'removed' AND removed))
+        ORDER BY minute DESC, seq DESC LIMIT %(window)s
+    ), ranked AS (
+        SELECT d.article, d.source, d.edited, d.removed, d.path, d.title, d.url, d.time_ms,
+               d.body, f.minute, f.seq,
+               ts_rank(%(weights)s, d.terms, %(query)s::tsquery)
+                 / (1 + (max(f.minute) OVER () - f.minute) / (%(days)s * 1440.0)) AS score,
+               count(*) OVER () AS found, min(f.minute) OVER () AS oldest
+        FROM found f JOIN search_docs d USING (article)
+    )
+    SELECT article, source, edited, removed, path, title, url, time_ms, body, found, oldest
+    FROM ranked ORDER BY score DESC, minute DESC, seq DESC OFFSET %(offset)s LIMIT %(limit)s"""
+
+
+class PostgresSearch:
+    """The search index in the database ``pool`` connects to (its schema upgraded)."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def index(self, entries: Iterable[Entry]) -> None:
+        latest: dict[str, Revision] = {}
+        edited: set[str] = set()
+        for entry in entries:
+            r = entry.revision
+            if r.article not in latest or r.rev > latest[r.article].rev:
+                latest[r.article] = r
+            if r.change == "edited":
+                edited.add(r.article)
+        rows = [_row(r, r.article in edited) for r in latest.values()]
+        with self.pool.connection() as db, db.transaction(), db.cursor() as cursor:
+            cursor.executemany(_UPSERT, rows)
+            # An edit older than the document (indexed out of order) still marks it.
+            cursor.execute(
+                "UPDATE search_docs SET edited = true WHERE article = ANY(%s) AND NOT edited",
+                (sorted(edited),),
+            )
+
+    def delete(self, article: str) -> None:
+        with self.pool.connection() as db:
+            db.execute("DELETE FROM search_docs WHERE article = %s", (article,))
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        parsed = parse_query(query.text)
+        expression = tsquery(parsed)
+        if expression is None or query.status not in (None, *STATUSES):
+            return SearchPage(query, (), 0, False)
+        low = 0 if query.since_ms is None else minute(query.since_ms + MINUTE_MS - 1)
+        high_minute = (
+            (1 << 62) if query.until_ms is None else minute(query.until_ms + MINUTE_MS - 1)
+        )
+        parameters = {
+            "query": expression,
+            "low": low,
+            "high": high_minute,
+            "any_source": not query.sources,
+            "sources": list(query.sources),
+            "status": query.status,
+            "window": WINDOW,
+            "weights": WEIGHTS,
+            "days": RECENCY_DAYS,
+            "offset": max(0, query.offset),
+            "limit": min(max(0, query.limit), MAX_LIMIT),
+        }
+        with self.pool.connection() as db, db.transaction():
+            page = rows = db.execute(_SEARCH, parameters).fetchall()
+            if not rows:  # an empty page, past the last hit or of no size: count all the same
+                rows = db.execute(_SEARCH, {**parameters, "offset": 0, "limit": 1}).fetchall()
+            if not rows:
+                return SearchPage(query, (), 0, False)
+            found, oldest = int(rows[0][9]), int(rows[0][10])
+            total, estimate = found, False
+            if found >= WINDOW:
+                first, last = db.execute(
+                    "SELECT min(minute), max(minute) FROM search_docs"
+                ).fetchone() or (0, 0)
+                top = min(high_minute - 1, last)
+                bottom = max(low, first)
+                reach = max(1, top - oldest)
+                total, estimate = max(WINDOW, round(WINDOW * (top - bottom) / reach)), True
+        pattern = highlighter([term.text for term in parsed.include])
+        hits = tuple(
+            make_hit(article, source, edited, removed, path, title, url, time_ms, body, pattern)
+            for article, source, edited, removed, path, title, url, time_ms, body, _, _ in page
+        )
+        return SearchPage(query, hits, total, estimate)
