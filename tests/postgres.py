@@ -69,7 +69,9 @@ def _runner() -> list[str]:
 class LocalPostgres:
     """A running cluster; ``url(database)`` for the socket, ``tcp_url`` for TCP with a password."""
 
-    def __init__(self) -> None:
+    def __init__(self, **settings: str) -> None:
+        """``settings``: server settings beyond the defaults (``shared_buffers="512MB"``)."""
+        self.settings = settings
         self.bin = bindir()
         self.folder = Path(tempfile.mkdtemp(prefix="newsmirror-pg-"))
         self.data = self.folder / "data"
@@ -99,7 +101,7 @@ class LocalPostgres:
         options = (
             f"-k {self.folder} -p {self.port} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        ) + "".join(f" -c {name}={value}" for name, value in self.settings.items())
         log = str(self.folder / "server.log")
         self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
 

@@ -35,23 +35,22 @@ from .text import fold, terms
 MAX_POSITION = 16383  # PostgreSQL's largest position in a tsvector
 # A token longer than a query term can be never matches one: cut (a lexeme has at most 2 KB).
 MAX_TOKEN = 100
-# ts_rank's weights for D (body), C, B, A (title).
-WEIGHTS = f"{{0.1, 0.1, 0.1, {0.1 * TITLE_WEIGHT}}}"
 
 
 def _quoted(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector(title: str, body: str) -> str:
-    """The ``tsvector`` literal of a document (``title`` and ``body`` as text)."""
+def tsvector(*texts: str) -> str:
+    """The ``tsvector`` literal of the terms of ``texts``, each one position past the one
+    before, so that no phrase runs from one text into the next."""
     positions: dict[str, list[str]] = {}
     position = 0
-    for text, weight in ((title, "A"), (body, "")):
+    for text in texts:
         for token in terms(fold(text)).split():
             position = min(position + 1, MAX_POSITION)
-            positions.setdefault(token[:MAX_TOKEN], []).append(f"{position}{weight}")
-        position += 1  # a gap: a phrase never spans title and body
+            positions.setdefault(token[:MAX_TOKEN], []).append(str(position))
+        position += 1
     return " ".join(f"{_quoted(t)}:{','.join(p)}" for t, p in positions.items())
 
 
@@ -88,39 +87,79 @@ def _row(revision: Revision, edited: bool) -> dict[str, Any]:
         "title": revision.title,
         "body": body,
         "terms": tsvector(revision.title, body),
+        "title_terms": tsvector(revision.title),
     }
 
 
-_COLUMNS = "article, rev, source, edited, removed, minute, time_ms, path, url, title, body, terms"
+_COLUMNS = (
+    "article, rev, source, edited, removed, minute, time_ms, path, url, title, body, terms, "
+    "title_terms"
+)
 _UPSERT = f"""
     INSERT INTO search_docs ({_COLUMNS})
     VALUES (%(article)s, %(rev)s, %(source)s, %(edited)s, %(removed)s, %(minute)s,
-            %(time_ms)s, %(path)s, %(url)s, %(title)s, %(body)s, %(terms)s::tsvector)
+            %(time_ms)s, %(path)s, %(url)s, %(title)s, %(body)s, %(terms)s::tsvector,
+            %(title_terms)s::tsvector)
     ON CONFLICT (article) DO UPDATE SET
         rev = excluded.rev, source = excluded.source,
         edited = search_docs.edited OR excluded.edited, removed = excluded.removed,
         minute = excluded.minute, time_ms = excluded.time_ms, path = excluded.path,
-        url = excluded.url, title = excluded.title, body = excluded.body, terms = excluded.terms
+        url = excluded.url, title = excluded.title, body = excluded.body, terms = excluded.terms,
+        title_terms = excluded.title_terms
     WHERE excluded.rev > search_docs.rev"""
 
+# The newest matches, ranked; then the page's rows, whose text alone is read.
 _SEARCH = """
     WITH found AS (
-        SELECT article, minute, seq FROM search_docs
+        SELECT article, minute, seq,
+               1 + %(title_weight)s * (SELECT count(*) FROM unnest(%(phrases)s::tsquery[]) p
+                                       WHERE title_terms @@ p) / %(phrases_count)s AS relevance
+        FROM search_docs
         WHERE terms @@ %(query)s::tsquery AND minute >= %(low)s AND minute < %(high)s
           AND (%(any_source)s OR source = ANY(%(sources)s))
           AND (%(status)s::text IS NULL OR (%(status)s = 'edited' AND edited)
                OR (%(status)s = 'removed' AND removed))
         ORDER BY minute DESC, seq DESC LIMIT %(window)s
-    ), ranked AS (
-        SELECT d.article, d.source, d.edited, d.removed, d.path, d.title, d.url, d.time_ms,
-               d.body, f.minute, f.seq,
-               ts_rank(%(weights)s, d.terms, %(query)s::tsquery)
-                 / (1 + (max(f.minute) OVER () - f.minute) / (%(days)s * 1440.0)) AS score,
-               count(*) OVER () AS found, min(f.minute) OVER () AS oldest
-        FROM found f JOIN search_docs d USING (article)
+    ), page AS (
+        SELECT * FROM (
+            SELECT article, minute, seq,
+                   relevance / (1 + (max(minute) OVER () - minute) / (%(days)s * 1440.0))
+                     AS score,
+                   count(*) OVER () AS found, min(minute) OVER () AS oldest
+            FROM found
+        ) ranked
+        ORDER BY score DESC, minute DESC, seq DESC OFFSET %(offset)s LIMIT %(limit)s
     )
-    SELECT article, source, edited, removed, path, title, url, time_ms, body, found, oldest
-    FROM ranked ORDER BY score DESC, minute DESC, seq DESC OFFSET %(offset)s LIMIT %(limit)s"""
+    SELECT d.article, d.source, d.edited, d.removed, d.path, d.title, d.url, d.time_ms, d.body,
+           p.found, p.oldest
+    FROM page p JOIN search_docs d USING (article)
+    ORDER BY p.score DESC, p.minute DESC, p.seq DESC"""
+
+
+def search_parameters(query: SearchQuery, parsed: ParsedQuery) -> dict[str, Any] | None:
+    """``_SEARCH``'s parameters for ``query``; None when it can find nothing."""
+    expression = tsquery(parsed)
+    if expression is None or query.status not in (None, *STATUSES):
+        return None
+    low, high = (
+        default if at is None else minute(at + MINUTE_MS - 1)  # from the next whole minute
+        for at, default in ((query.since_ms, 0), (query.until_ms, 1 << 62))
+    )
+    return {
+        "query": expression,
+        "low": low,
+        "high": high,
+        "any_source": not query.sources,
+        "sources": list(query.sources),
+        "status": query.status,
+        "window": WINDOW,
+        "phrases": [_phrase(term) for term in parsed.include],
+        "phrases_count": len(parsed.include),
+        "title_weight": TITLE_WEIGHT,
+        "days": RECENCY_DAYS,
+        "offset": max(0, query.offset),
+        "limit": min(max(0, query.limit), MAX_LIMIT),
+    }
 
 
 class PostgresSearch:
@@ -156,30 +195,16 @@ class PostgresSearch:
 
     def search(self, query: SearchQuery) -> SearchPage:
         parsed = parse_query(query.text)
-        expression = tsquery(parsed)
-        if expression is None or query.status not in (None, *STATUSES):
+        parameters = search_parameters(query, parsed)
+        if parameters is None:
             return SearchPage(query, (), 0, False)
-        low = 0 if query.since_ms is None else minute(query.since_ms + MINUTE_MS - 1)
-        high_minute = (
-            (1 << 62) if query.until_ms is None else minute(query.until_ms + MINUTE_MS - 1)
-        )
-        parameters = {
-            "query": expression,
-            "low": low,
-            "high": high_minute,
-            "any_source": not query.sources,
-            "sources": list(query.sources),
-            "status": query.status,
-            "window": WINDOW,
-            "weights": WEIGHTS,
-            "days": RECENCY_DAYS,
-            "offset": max(0, query.offset),
-            "limit": min(max(0, query.limit), MAX_LIMIT),
-        }
         with self.pool.connection() as db, db.transaction():
-            page = rows = db.execute(_SEARCH, parameters).fetchall()
+            # Never a prepared statement: a generic plan cannot tell a common term from a rare
+            # one, and reads every document for both.
+            page = rows = db.execute(_SEARCH, parameters, prepare=False).fetchall()
             if not rows:  # an empty page, past the last hit or of no size: count all the same
-                rows = db.execute(_SEARCH, {**parameters, "offset": 0, "limit": 1}).fetchall()
+                first = {**parameters, "offset": 0, "limit": 1}
+                rows = db.execute(_SEARCH, first, prepare=False).fetchall()
             if not rows:
                 return SearchPage(query, (), 0, False)
             found, oldest = int(rows[0][9]), int(rows[0][10])
@@ -188,8 +213,8 @@ class PostgresSearch:
                 first, last = db.execute(
                     "SELECT min(minute), max(minute) FROM search_docs"
                 ).fetchone() or (0, 0)
-                top = min(high_minute - 1, last)
-                bottom = max(low, first)
+                top = min(parameters["high"] - 1, last)
+                bottom = max(parameters["low"], first)
                 reach = max(1, top - oldest)
                 total, estimate = max(WINDOW, round(WINDOW * (top - bottom) / reach)), True
         pattern = highlighter([term.text for term in parsed.include])

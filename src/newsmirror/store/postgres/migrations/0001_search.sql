@@ -15,7 +15,8 @@ CREATE TABLE search_docs (
     url text,
     title text NOT NULL,
     body text NOT NULL,  -- without its date line: what snippets are cut from
-    terms tsvector NOT NULL  -- title terms weighted A, body terms D
+    terms tsvector NOT NULL,  -- of the title and the body: what a query must match
+    title_terms tsvector NOT NULL  -- of the title alone: relevance, without reading terms again
 );
 CREATE INDEX search_docs_terms ON search_docs USING gin (terms);
 CREATE INDEX search_docs_recent ON search_docs (minute DESC, seq DESC);
