@@ -207,8 +207,8 @@ STORE_SCHEMES = ("postgresql", "postgres")
 class StoreSettings:
     url: str = setting(
         "",
-        "PostgreSQL database shared by several machines, postgresql://user:password@host/db; "
-        "empty: files and SQLite in the archive",
+        "PostgreSQL database shared by several machines, postgresql://user:password@host/db "
+        "(so far only `db upgrade` uses it); empty: files and SQLite in the archive",
     )
 
 

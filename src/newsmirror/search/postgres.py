@@ -5,14 +5,20 @@ store/postgres/migrations).
 Terms. PostgreSQL's own parsers know nothing of Chinese, so none of them is used: the project's
 terms (``text.terms``: CJK bigrams and final characters, folded words) are written as a
 ``tsvector`` literal, lexeme by lexeme with their positions (the ``simple`` way: no stemming, no
-stop words), title terms weighted A and body terms D, the body's positions one past the title's
-so that no phrase runs from one into the other. A query term becomes a phrase of its tokens
-(``'俄乌' <-> '乌战' <-> '战争'``), a lone CJK character a prefix (``'中':*``), which the GIN
-index answers as FTS5's prefix index does. PostgreSQL keeps positions up to 16,383: a phrase is
-found only in an article's first 16,000 or so tokens (single terms anywhere).
+stop words), the body's positions one past the title's so that no phrase runs from one into the
+other. A query term becomes a phrase of its tokens (``'俄乌' <-> '乌战' <-> '战争'``), a lone
+CJK character a prefix (``'中':*``), which the GIN index answers as FTS5's prefix index does.
+PostgreSQL keeps positions up to 16,383: a phrase is found only in an article's first 16,000 or
+so tokens (single terms anywhere).
 
-Ranking, as ``searching``: the ``WINDOW`` newest matches, ``ts_rank`` with the title weighted
-``TITLE_WEIGHT`` times the body, divided by ``1 + age_days / RECENCY_DAYS``.
+Ranking, as ``searching`` does for terms too common for bm25: the ``WINDOW`` newest matches,
+relevance ``1 + TITLE_WEIGHT`` times the share of the query's terms found in the title (a small
+column of its own: the document's terms are not read again), divided by ``1 + age_days /
+RECENCY_DAYS``. The text is read only for the page's hits, for their snippets.
+
+Plans. Each search is planned for its own terms (never a prepared statement): a rare term is
+found through the GIN index, a common one by walking the newest documents. GIN keeps new entries
+in a pending list until (auto)vacuum merges them, and plans avoid an index with a long one.
 """
 
 from __future__ import annotations
