@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,6 +16,7 @@ from .errors import ConfigError, FetchError
 from .extract import extract_article
 from .extract.model import Extraction
 from .fetch import Fetcher
+from .pools import cpus, process_pool
 from .urls import is_http
 
 
@@ -109,7 +108,7 @@ def extract_all(
     urls = [item.url for item in items if not item.path and item.url]
     pages = asyncio.run(_fetch_all(urls, settings)) if urls else {}
     fetched = [None if item.path else pages[item.url or ""] for item in items]
-    with ProcessPoolExecutor(workers or os.cpu_count() or 1) as pool:
+    with process_pool(workers or cpus(), preload=[__name__]) as pool:
         yield from pool.map(extract_input, items, fetched, chunksize=4)
 
 

@@ -1,17 +1,17 @@
-"""The ``newsmirror`` command: parse arguments, call the library, print. Errors are one line."""
+"""The ``newsmirror`` command: parse arguments, call the services, print what they return.
+Errors are one line."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
+import logging
 import os
 import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,34 +27,38 @@ from .bulk_extract import (
 from .cli_adopt import add_commands as add_adopt_commands
 from .cli_db import add_commands as add_db_commands
 from .cli_site import add_commands as add_site_commands
-from .config import FULL_TEXT_MODES, Source, load_settings, parse_duration, parse_settings
-from .configfile import ConfigEditor, derive_abbr, init_archive, list_name
+from .cli_sources import add_commands as add_sources_commands
+from .config import parse_duration, parse_settings
+from .configfile import init_archive
 from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
-from .feeds import Outline, parse_feed, read_opml, write_opml
-from .fetch import Fetcher, Validators
 from .history import changes, history, render_diff, word_diff
-from .options import Parser, one_line, report_failure, since, text_arguments, whole
-from .project.projector import project_pending, rebuild
-from .publish.commit import Snapshot
-from .publish.git import push
+from .options import (
+    Parser,
+    configure_logging,
+    report_failure,
+    since,
+    text_arguments,
+    whole,
+)
+from .project.projector import rebuild
 from .record.model import iso
 from .report import (
     RunProgress,
     StatusRow,
-    commit_message,
     console,
     errors,
     history_table,
     print_outcome,
+    print_pushes,
     search_table,
     status_table,
 )
-from .run import fetch_feed, run_pass
-from .run import replay_pass as run_replay
 from .search import SearchQuery, hit_json
 from .search.model import STATUSES, day_start_ms
 from .search.searching import MAX_LIMIT
-from .warc import Captured, WarcReplay, read_captures
+from .services.run import replay_warc, run_sources
+
+log = logging.getLogger(__name__)
 
 
 def root_of(args: argparse.Namespace) -> Path:
@@ -71,42 +75,26 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def run_once(args: argparse.Namespace) -> int:
-    with Archive(root_of(args), wait=args.wait) as archive:
-        settings = archive.settings
-        sources = (
-            [settings.source(a) for a in args.source]
-            if args.source
-            else [s for s in settings.sources if s.enabled]
+    with RunProgress(args.quiet) as progress:
+        result = run_sources(
+            root_of(args),
+            args.source or (),
+            force=args.all or bool(args.source),
+            wait=args.wait,
+            push_after=args.push,
+            on_outcome=progress,
+            on_start=progress.start,
         )
-        with ExitStack() as stack:
-            snapshot = (
-                stack.enter_context(Snapshot(archive.root)) if settings.publish.commit else None
-            )
-            with RunProgress(len(sources)) as progress:
-                outcomes = run_pass(
-                    archive,
-                    sources,
-                    force=args.all or bool(args.source),
-                    on_outcome=progress,
-                    written=snapshot.add if snapshot else None,
-                )
-            project_pending(archive)
-            message = commit_message(outcomes)
-            attempted = [o for o in outcomes if not o.skipped]
-            every_one_failed = bool(attempted) and all(o.error for o in attempted)
-            if snapshot and snapshot.commit(message):
-                console.print(f"committed: {message.splitlines()[0]}")
-            elif not every_one_failed and not any(o.tally and o.tally.revisions for o in outcomes):
-                console.print("nothing new")
-            if every_one_failed:
-                errors.print(f"every source failed ({len(attempted)}); nothing was recorded")
-        if args.push:
-            for result in push(archive.root, settings.publish.remotes, settings.publish.branch):
-                shown = console if result.ok else errors  # a failed push is an error
-                shown.print(f"push {result.remote}: {result.message}")
-            if not settings.publish.remotes:
-                errors.print('--push: no remotes; set [publish] remotes = ["origin"]')
-    return 1 if every_one_failed else 0
+    if result.committed:
+        console.print(f"committed: {result.message.splitlines()[0]}")
+    elif not result.every_one_failed and not result.recorded:
+        console.print("nothing new")
+    if result.every_one_failed:
+        errors.print(f"every source failed ({len(result.attempted)}); nothing was recorded")
+    print_pushes(result.pushes)
+    if result.no_remotes:
+        errors.print('--push: no remotes; set [publish] remotes = ["origin"]')
+    return 1 if result.every_one_failed else 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -118,6 +106,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         try:
             run_once(args)
         except Exception as error:  # a bad pass must not end an unattended loop
+            log.info("the pass failed", exc_info=error)
             errors.print(f"newsmirror: {type(error).__name__}: {error}")
         time.sleep(max(0.0, interval - (time.monotonic() - started)))
 
@@ -172,94 +161,6 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(json.dumps(hit_json(hit), ensure_ascii=False))
     else:
         console.print(search_table(page, tz))
-    return 0
-
-
-async def _resolve(root: Path, url: str) -> tuple[str, str]:
-    """(feed URL, feed title) of ``url``, resolving a page through autodiscovery."""
-    with Archive(root, write=False) as archive:
-        settings = archive.settings.fetch
-    async with Fetcher(settings) as fetcher:
-        response, feed_url = await fetch_feed(fetcher, url, Validators())
-    return feed_url, parse_feed(response.content, response.url, response.content_type).title
-
-
-def cmd_sources(args: argparse.Namespace) -> int:
-    root = root_of(args)
-    if args.action == "list":
-        with Archive(root, write=False) as archive:
-            for s in archive.settings.sources:
-                flag = "" if s.enabled else "  (disabled)"
-                print(f"{s.abbr}\t{s.name}\t{s.url}{flag}")  # tab-separated, for scripts
-        return 0
-    if args.action == "export":
-        with Archive(root, write=False) as archive:
-            outlines = [Outline(s.name, s.url, None, s.abbr) for s in archive.settings.sources]
-        data = write_opml("newsmirror sources", outlines)
-        if args.output:
-            try:
-                Path(args.output).write_bytes(data)
-            except OSError as error:
-                raise ConfigError(f"-o {args.output}: cannot write: {error.strerror}") from None
-        else:
-            sys.stdout.buffer.write(data)
-        return 0
-    editor = ConfigEditor(root)
-    with Archive(root, write=False) as archive:
-        existing = list(archive.settings.sources)
-    if args.action == "remove":
-        removed = editor.remove(args.abbr)
-        editor.save()
-        with Archive(root) as archive:  # its schedule and validators mean nothing any more
-            archive.store.forget_source(removed.abbr)
-        console.print(f"removed {removed.abbr} ({removed.name}); its articles stay in the record")
-        return 0
-    if args.action == "add":
-        url, title = args.url, ""
-        if not args.no_fetch:
-            url, title = asyncio.run(_resolve(root, args.url))
-        abbr = args.abbr or derive_abbr(url, {s.abbr for s in existing})
-        name = args.name or list_name(title) or abbr
-        source = Source(name, abbr, url, full_text=args.full_text)
-        editor.add(source)
-        editor.save()
-        console.print(f"added {source.abbr} ({source.name}): {source.url}")
-        return 0
-    # import
-    path = Path(args.file)
-    try:
-        outlines = read_opml(path.read_bytes(), str(path))
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
-    abbrs = {s.abbr for s in existing}
-    urls = {s.url for s in existing}
-    numbered: dict[str, int] = {}
-    added = 0
-    for outline in outlines:
-        if outline.xml_url in urls:
-            continue
-        abbr = (
-            outline.abbr
-            if outline.abbr and outline.abbr not in abbrs
-            else derive_abbr(outline.xml_url, abbrs, numbered)
-        )
-        name = list_name(outline.title) or abbr
-        try:
-            editor.add(Source(name, abbr, outline.xml_url))
-        except ConfigError as error:
-            errors.print(one_line(f"{outline.xml_url}: skipped: {error}"))
-            continue
-        abbrs.add(abbr)
-        urls.add(outline.xml_url)
-        added += 1
-    editor.save()
-    console.print(f"imported {added} of {len(outlines)} feeds from {path}")
-    # Nothing imported although feeds not followed yet were there, or no feed at all: the work
-    # failed, and the exit code says so (a file of feeds all followed already is fine).
-    followed = {s.url for s in existing}
-    if added == 0 and (not outlines or any(o.xml_url not in followed for o in outlines)):
-        errors.print(f"{path}: no feed could be imported")
-        return 1
     return 0
 
 
@@ -332,23 +233,13 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_import_warc(args: argparse.Namespace) -> int:
-    captures: dict[str, Captured] = {}
-    max_bytes = load_settings(root_of(args)).fetch.max_bytes
-    for name in args.files:
-        found, problem = read_captures(Path(name), max_bytes)
-        captures.update(found)
-        if problem:
-            errors.print(problem)
-    with Archive(root_of(args), wait=args.wait) as archive, Snapshot(archive.root) as snapshot:
-        replay = WarcReplay(captures)
-        outcomes = run_replay(archive, replay, captures.__contains__, snapshot.add)
-        for outcome in outcomes:
-            print_outcome(outcome)
-        project_pending(archive)
-        if not outcomes:
-            console.print("no configured source's feed is in these files")
-        elif archive.settings.publish.commit:
-            snapshot.commit(commit_message(outcomes))
+    result = replay_warc(root_of(args), [Path(name) for name in args.files], wait=args.wait)
+    for problem in result.problems:
+        errors.print(problem)
+    for outcome in result.outcomes:
+        print_outcome(outcome, args.quiet)
+    if not result.outcomes:
+        console.print("no configured source's feed is in these files")
     return 0
 
 
@@ -358,6 +249,17 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("-C", dest="directory", metavar="DIR", help="the archive (default: here)")
     top.add_argument("--version", action="version", version=f"newsmirror {__version__}")
+    talk = top.add_mutually_exclusive_group()
+    talk.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="say what the work does, and where a failure was; twice: in detail",
+    )
+    talk.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress, only results and errors"
+    )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(
@@ -435,28 +337,7 @@ def parser() -> argparse.ArgumentParser:
     add_site_commands(command)
     add_db_commands(command)
 
-    sources = command("sources", cmd_sources, "list, add, remove, import or export sources")
-    actions = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
-    actions.add_parser("list", help="the configured sources")
-    add = actions.add_parser("add", help="add a feed, or a page that links to one")
-    add.add_argument("url", metavar="URL", help="the feed, or a web page that links to one")
-    add.add_argument("--name", metavar="NAME", help="the list's name (default: the feed's title)")
-    add.add_argument(
-        "--abbr", metavar="ABBR", help="folder under articles/ (default: from the host name)"
-    )
-    add.add_argument("--no-fetch", action="store_true", help="add without fetching the URL")
-    add.add_argument(
-        "--full-text",
-        choices=FULL_TEXT_MODES,
-        default="auto",
-        help="fetch article pages: when the feed looks truncated (auto), always, never",
-    )
-    remove = actions.add_parser("remove", help="stop following a source")
-    remove.add_argument("abbr", metavar="ABBR", help="the source's abbreviation")
-    imp = actions.add_parser("import", help="add the feeds of an OPML file")
-    imp.add_argument("file", metavar="FILE", help="an OPML file")
-    export = actions.add_parser("export", help="write the sources as OPML 2.0")
-    export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    add_sources_commands(command)
     return top
 
 
@@ -464,9 +345,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args: argparse.Namespace | None = None
     try:
         args = parser().parse_args(text_arguments(sys.argv[1:] if argv is None else argv))
+        configure_logging(-1 if args.quiet else args.verbose)
         code: int = args.handler(args)
         return code
-    except (NewsmirrorError, OSError, sqlite3.Error) as error:
+    except NewsmirrorError as error:
+        return report_failure(error, root_of(args) if args else Path())
+    except (OSError, sqlite3.Error) as error:  # the last resort: what no stage turned into words
+        log.info("where it failed", exc_info=error)
         return report_failure(error, root_of(args) if args else Path())
     except KeyboardInterrupt:
         errors.print("newsmirror: interrupted")

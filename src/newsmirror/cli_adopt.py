@@ -4,33 +4,20 @@ old articles on request. Kept apart from cli.py, which holds the archive's daily
 from __future__ import annotations
 
 import argparse
-import asyncio
 import shlex
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .adopt import adopt
-from .adopt_scan import check_folder
-from .archive import Archive
 from .cli_site import Command
 from .errors import ConfigError
-from .fetch import Fetcher
 from .ingest import Tally
-from .prepare import Preparer
 from .printable import printable
-from .project.projector import project_pending
-from .publish.commit import commit_all
-from .recheck import verify
-from .record.model import epoch_ms
 from .report import console, errors
+from .services.adopt import adopt_archive, recheck_source
 
 
 def cmd_adopt(args: argparse.Namespace) -> int:
-    check_folder(Path(args.path))  # before the archive is opened: a wrong path leaves nothing
-    with Archive(Path(args.directory or ".")) as archive:
-        result = adopt(archive, Path(args.path))
-        if archive.settings.publish.commit:
-            commit_all(archive.root, f"newsmirror: adopted {result.adopted} articles")
+    result = adopt_archive(Path(args.directory or "."), Path(args.path))
     for source in result.added:
         abbr = shlex.quote(printable(source.abbr))
         errors.print(
@@ -57,32 +44,18 @@ def cmd_recheck(args: argparse.Namespace) -> int:
         raise ConfigError(f"--delay {args.delay}: give seconds from 0 to 3600")
 
     def progress(done: int, total: int, tally: Tally) -> None:
-        if done == total or done % 10 == 0:
+        if not args.quiet and (done == total or done % 10 == 0):
             console.print(f"{args.source}: checked {done} of {total}; {tally.revised} changed")
 
-    with Archive(Path(args.directory or "."), wait=args.wait) as archive:
-        archive.settings.source(args.source)  # an unknown source is a one-line error
-
-        async def checks() -> Tally:
-            with Preparer(archive.policy) as preparer:
-                async with Fetcher(archive.settings.fetch) as fetcher:
-                    return await verify(
-                        archive,
-                        fetcher,
-                        preparer,
-                        args.source,
-                        epoch_ms(since),
-                        args.delay,
-                        progress,
-                        lambda: datetime.now(UTC),
-                    )
-
-        tally = asyncio.run(checks())
-        project_pending(archive)
-        message = f"newsmirror: re-checked {tally.seen} articles of {args.source}"
-        if tally.revised and archive.settings.publish.commit:
-            commit_all(archive.root, f"{message}: {tally.revised} changed")
-    console.print(f"{message}: {tally.revised} changed")
+    result = recheck_source(
+        Path(args.directory or "."),
+        args.source,
+        since,
+        args.delay,
+        wait=args.wait,
+        progress=progress,
+    )
+    console.print(f"{result.message}: {result.tally.revised} changed")
     return 0
 
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from .archive import Archive
 from .errors import ArchiveError
 from .options import check_listen, whole
-from .project.site import build, check_base_url
-from .publish.git import push
-from .publish.site_branch import commit_site, keep_out_of_commits
-from .report import console, errors
+from .report import console, errors, print_pushes
+from .services.build import build_site
 
 Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
@@ -51,38 +48,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    with Archive(Path(args.directory or "."), wait=True) as archive:
-        publish = archive.settings.publish
-        out = Path(args.out) if args.out else archive.root / publish.site_dir
-        if args.base_url is not None:
-            base_url = check_base_url(args.base_url, "--base-url")
-        else:
-            base_url = check_base_url(publish.site_url, "[publish] site_url")
-        started = time.perf_counter()
-        result = build(archive, out, base_url, search=not args.no_search)
-        # While the build holds the archive's lock no run can commit: listed in time.
-        keep_out_of_commits(archive.root, out)
-        seconds = time.perf_counter() - started
-        console.print(
-            f"built {out}: {result.files} files, {result.rendered} rendered, "
-            f"{result.written} changed, {result.deleted} deleted in {seconds:.2f} s",
+    result = build_site(
+        Path(args.directory or "."),
+        Path(args.out) if args.out else None,
+        args.base_url,
+        search=not args.no_search,
+        push_after=args.push,
+    )
+    built = result.built
+    console.print(
+        f"built {result.out}: {built.files} files, {built.rendered} rendered, "
+        f"{built.written} changed, {built.deleted} deleted in {result.seconds:.2f} s",
+    )
+    if not result.base_url:
+        errors.print(
+            "note: no base URL, so no feeds or sitemap; pass --base-url or set [publish] site_url",
         )
-        if not base_url:
-            errors.print(
-                "note: no base URL, so no feeds or sitemap; pass --base-url or set "
-                "[publish] site_url",
-            )
-        if publish.site_branch:
-            if commit_site(archive.root, out, publish.site_branch, "Site: rebuilt"):
-                console.print(f"committed the site to {publish.site_branch}")
-            if args.push:
-                for pushed in push(
-                    archive.root, publish.remotes, publish.site_branch, publish.site_branch
-                ):
-                    shown = console if pushed.ok else errors  # a failed push is an error
-                    shown.print(f"push {pushed.remote}: {pushed.message}")
-        elif args.push:
-            errors.print('--push: no site branch; set [publish] site_branch = "gh-pages"')
+    if result.committed:
+        console.print(f"committed the site to {result.branch}")
+    print_pushes(result.pushes)
+    if result.no_branch:
+        errors.print('--push: no site branch; set [publish] site_branch = "gh-pages"')
     return 0
 
 

@@ -1,11 +1,12 @@
 """The command line's edges: its parser and the types of its options (every option is checked
-where it is read, and a wrong one is one line on standard error and exit code 2), and the one
-place failures become that one line."""
+where it is read, and a wrong one is one line on standard error and exit code 2), the one place
+logging is set up (``-v``, ``-q``), and the one place failures become that one line."""
 
 from __future__ import annotations
 
 import argparse
 import errno
+import logging
 import re
 import socket
 import sqlite3
@@ -25,6 +26,7 @@ OS_ADVICE = {
     errno.EROFS: "; this command writes to the archive: run it where the archive is writable",
     errno.EACCES: "; check the permissions of the archive's files",
 }
+OTHER_OS_ADVICE = "; check this file, then run again (-v shows where it failed)"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -87,6 +89,22 @@ def check_listen(host: str, port: int) -> None:
             raise ArchiveError(f"{where}: {error.strerror or error}") from None
 
 
+def configure_logging(verbosity: int) -> None:
+    """Diagnostics of the package's modules on standard error, each line starting with
+    ``newsmirror``: warnings and errors only by default, so that a command prints what it always
+    has; ``verbosity`` 1 (``-v``) adds what the work does, 2 (``-vv``) the details; -1 (``-q``)
+    only errors."""
+    level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    package = logging.getLogger(__package__)
+    for old in list(package.handlers):  # main() may run more than once in a process
+        package.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("newsmirror %(levelname)s %(name)s: %(message)s"))
+    package.addHandler(handler)
+    package.setLevel(level)
+    package.propagate = False  # the command line owns standard error
+
+
 def one_line(text: str) -> str:
     """``text`` fit for one line of a terminal: control characters (newlines, escapes) written
     as ``\\n``, ``\\x1b``…, so that no name or URL in a message can forge a line or a colour."""
@@ -110,7 +128,8 @@ def report_failure(error: Exception, root: Path) -> int:
     or the command line is wrong, else 1."""
     if isinstance(error, OSError):  # the disk or the file system said no: name the file
         where = error.filename or root
-        message = f"{where}: {error.strerror or error}{OS_ADVICE.get(error.errno or 0, '')}"
+        advice = OS_ADVICE.get(error.errno or 0, OTHER_OS_ADVICE)
+        message = f"{where}: {error.strerror or error}{advice}"
     elif isinstance(error, sqlite3.Error):  # a fault no cache connection saw first
         message = (
             f"{root / CACHE_DIR}: a cache failed ({error}); delete its *.sqlite files and run "

@@ -7,7 +7,6 @@ prepared in worker processes (all cores) while the event loop goes on fetching a
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -22,6 +21,7 @@ from .clean import ImagePolicy, clean_line, plain_text, sanitize
 from .decide import identity_keys, needs_page, unreliable_guids
 from .extract import EXTRACTOR, Extraction, extract_article
 from .feeds import Feed, FeedItem, parse_feed
+from .pools import process_pool
 from .record.fingerprint import content_hash
 from .record.model import plausible
 from .urls import is_http, normalize_url
@@ -213,9 +213,7 @@ class Preparer:
         if self.workers < 2 or not heavy:
             return function(*args)
         if self._pool is None:
-            # Not fork: the parent runs an event loop and threads. A fork server imports this
-            # module once and forks the workers from it, instead of each worker importing it.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload([__name__])
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            # The parent runs an event loop and, once it has resolved a name, threads: the
+            # workers then come from a fork server that imported this module once.
+            self._pool = process_pool(self.workers, preload=[__name__])
         return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)

@@ -1,4 +1,5 @@
-"""What the commands print: run progress, outcome lines, the status table, commit messages."""
+"""What the commands print, and where: run progress, outcome lines (on standard error when
+something failed), the status, history and search tables."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from rich.table import Table
 from rich.text import Text
 
 from .config import Source
-from .decide import MAX_PAGE_ATTEMPTS
+from .publish.git import PushResult
 from .record.model import Revision
 from .run import Outcome
 from .search import SearchPage
+from .services.lines import outcome_line, page_line
 from .store.sqlite import SourceState
 
 # Off a terminal (cron, CI logs, pipes) lines are not wrapped at 80 columns: they are read later.
@@ -29,44 +31,30 @@ errors = Console(
 )
 
 
-RETRIES = (
-    f"their feed summaries are kept and each page is tried again at the next runs whose feed "
-    f"still lists it (up to {MAX_PAGE_ATTEMPTS} tries)"
-)
-
-
-def page_line(outcome: Outcome) -> str | None:
-    """What failed among the source's article pages, for standard error; None if nothing."""
-    report = outcome.tally.page_report() if outcome.tally else None
-    return f"{outcome.source.abbr}: {report}; {RETRIES}" if report else None
-
-
-def outcome_line(outcome: Outcome) -> str:
-    abbr = outcome.source.abbr
+def print_outcome(outcome: Outcome, quiet: bool = False) -> None:
+    """Its line; a failed source, and failed pages, are errors: on standard error. ``quiet``:
+    the errors only."""
     if outcome.error:
-        return f"{abbr}: failed: {outcome.error}"
-    if outcome.skipped:
-        return f"{abbr}: not due"
-    if outcome.not_modified:
-        return f"{abbr}: not modified"
-    tally = outcome.tally
-    assert tally is not None
-    line = f"{abbr}: {tally.new} new, {tally.revised} revised ({tally.seen} items)"
-    return f"{line}; {tally.images_skipped} images skipped" if tally.images_skipped else line
-
-
-def print_outcome(outcome: Outcome) -> None:
-    """Its line; a failed source, and failed pages, are errors: on standard error."""
-    (errors if outcome.error else console).print(outcome_line(outcome))
+        errors.print(outcome_line(outcome))
+    elif not quiet:
+        console.print(outcome_line(outcome))
     if line := page_line(outcome):
         errors.print(line)
 
 
-class RunProgress:
-    """A progress bar on a terminal; one plain line per source otherwise (cron, CI logs)."""
+def print_pushes(pushes: Sequence[PushResult]) -> None:
+    """A line per remote; a failed push is an error, on standard error."""
+    for pushed in pushes:
+        (console if pushed.ok else errors).print(f"push {pushed.remote}: {pushed.message}")
 
-    def __init__(self, total: int) -> None:
-        self.live = sys.stdout.isatty()
+
+class RunProgress:
+    """A progress bar on a terminal; one plain line per source otherwise (cron, CI logs).
+    ``quiet``: neither, only the lines that report a failure."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.live = sys.stdout.isatty() and not quiet
         self.progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -75,12 +63,16 @@ class RunProgress:
             console=console,
             transient=True,
         )
-        self.task = self.progress.add_task("fetching", total=total)
+        self.task = self.progress.add_task("fetching", total=None)
 
     def __enter__(self) -> RunProgress:
+        return self
+
+    def start(self, total: int) -> None:
+        """The pass looks at ``total`` sources."""
+        self.progress.update(self.task, total=total)
         if self.live:
             self.progress.start()
-        return self
 
     def __exit__(self, *exc: object) -> None:
         if self.live:
@@ -90,23 +82,7 @@ class RunProgress:
         if self.live:
             self.progress.advance(self.task)
         if not outcome.skipped:
-            print_outcome(outcome)
-
-
-def commit_message(outcomes: Sequence[Outcome]) -> str:
-    new = sum(o.tally.new for o in outcomes if o.tally)
-    revised = sum(o.tally.revised for o in outcomes if o.tally)
-    failed = [o for o in outcomes if o.error]
-    subject = f"newsmirror: {new} new, {revised} revised"
-    if failed:
-        subject += f", {len(failed)} source{'s' if len(failed) > 1 else ''} failed"
-    body = [
-        outcome_line(o)
-        for o in outcomes
-        if not o.skipped and (o.error or (o.tally and (o.tally.new or o.tally.revised)))
-    ]
-    pages = [line for o in outcomes if (line := page_line(o))]
-    return subject + ("\n\n" + "\n".join(body + pages) if body or pages else "")
+            print_outcome(outcome, self.quiet)
 
 
 def _when(value: str | float | None, now: datetime) -> str:

@@ -8,6 +8,7 @@ event loop between awaits, so two sources never interleave inside one batch.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +28,8 @@ from .recheck import recheck
 from .record.model import iso
 from .store.sqlite import SourceState
 from .warc import WarcRecorder
+
+log = logging.getLogger(__name__)
 
 # Re-checks of article pages are reported (and counted in the commit message) as a source.
 RECHECKS = Source("re-checks", "re-checks", "")
@@ -94,6 +97,7 @@ async def pass_source(
         state = replace(state, config_url=source.url, feed_url=None, etag=None, last_modified=None)
     url = state.feed_url or source.url
     state = replace(state, last_attempt=iso(now))
+    log.debug("%s: fetching %s", source.abbr, url)
     try:
         response, feed_url = await fetch_feed(
             fetcher, url, Validators(state.etag, state.last_modified)
@@ -126,6 +130,7 @@ async def pass_source(
         if isinstance(error, HTTPStatus) and error.status in (404, 410) and state.feed_url:
             state = replace(state, feed_url=None)  # the feed a page linked to is gone: rediscover
         store.save_source_state(replace(state, next_due=next_due(archive, source, state, now)))
+        log.debug("%s: failed", source.abbr, exc_info=error)
         return Outcome(source, error=message)
     # Validators are saved only now, after the items are in the record: a crash before this
     # point makes the next run fetch the whole feed again instead of skipping it.

@@ -7,20 +7,17 @@ keys in a manifest. So a build after a run re-renders what the run changed and e
 the files a full build writes; a template or setting change renders everything again.
 
 The index is read once (``library.Snapshot``); lists and days are cut from it in memory. When
-there is much to render, the work is shared among worker processes, one per CPU, forked so they
-start at once, each with its own connection to the index.
+there is much to render, the work is shared among worker processes, one per CPU (started as
+``pools.py`` says), each with its own connection to the index.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -34,6 +31,7 @@ from ..archive import CACHE_DIR, Archive
 from ..config import PublishSettings
 from ..errors import ConfigError
 from ..library import PAGE_SIZE, Snapshot, list_bounds
+from ..pools import cpus, process_pool
 from ..record.log import RECORD_DIR
 from ..render import paths
 from ..render.pages import Pages
@@ -318,7 +316,7 @@ def build(
         else:
             todo = articles if job.produce is Renderer.article else others
             todo.append((path, job, path in existing))
-    jobs = jobs if jobs is not None else min(_cpus(), (len(articles) + len(others)) // PER_WORKER)
+    jobs = jobs if jobs is not None else min(cpus(), (len(articles) + len(others)) // PER_WORKER)
 
     def render(todo: Todo) -> None:
         for path, written in _render(renderer, out, todo, jobs):
@@ -377,15 +375,12 @@ Rendered = list[tuple[str, bool | None]]  # (path, bytes changed; None: no such 
 
 def _render(renderer: Renderer, out: Path, todo: Todo, jobs: int) -> Rendered:
     """Render and write the files of ``todo``, here or in ``jobs`` worker processes."""
-    if jobs < 2 or len(todo) < 2 or not _can_fork():
+    if jobs < 2 or len(todo) < 2:
         return _render_here(renderer, out, todo)
-    # Forked, so a worker starts in milliseconds and does not import the caller's __main__ again
-    # (a spawned one would, and an unguarded script would wait for its own lock). Workers open
-    # their own connection to the index: a connection must not cross a fork.
-    context = multiprocessing.get_context("fork")
+    # Workers open their own connection to the index: a connection must not cross a fork.
     shares = [todo[i::jobs] for i in range(jobs)]  # interleaved: each gets every kind of page
     root, base_url = renderer.library.archive.root, renderer.base_url
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with process_pool(jobs, preload=[__name__]) as pool:
         done = pool.map(_render_apart, repeat(root), repeat(out), repeat(base_url), shares)
         return [item for share in done for item in share]
 
@@ -407,17 +402,6 @@ def _render_apart(root: Path, out: Path, base_url: str, todo: Todo) -> Rendered:
     """In a worker process, with its own connection to the index (a reader needs no lock)."""
     with Archive(root, write=False) as archive:
         return _render_here(Renderer(archive, base_url), out, todo)
-
-
-def _can_fork() -> bool:
-    """Fork is safe from a single thread only, and Windows has none."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
-def _cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _delete(out: Path, path: str) -> None:

@@ -11,6 +11,7 @@ first, fast-import never sees ``done``, fails, and moves no branch.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import subprocess
@@ -22,6 +23,8 @@ from types import TracebackType
 from ..errors import PublishError
 from .git import git
 from .locks import clear_stale_locks
+
+log = logging.getLogger(__name__)
 
 
 def _changes(root: Path) -> list[str]:
@@ -127,6 +130,7 @@ class Snapshot:
         """Commit everything that differs from HEAD; False when nothing does."""
         clear_stale_locks(self.root, ignore={self._process.pid})  # a git since may have died
         changes = _changes(self.root)
+        log.debug("%d files streamed to git, %d changed in all", len(self._marks), len(changes))
         if changes:
             branch = git(self.root, "symbolic-ref", "-q", "HEAD", check=False).stdout.strip()
             if not branch:

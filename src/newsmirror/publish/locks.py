@@ -15,6 +15,7 @@ no safe way to tell, and the locks are reported by name.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -22,6 +23,8 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ..errors import PublishError
+
+log = logging.getLogger(__name__)
 
 WAIT_SECONDS = 10.0  # how long a lock held by a running git is waited for
 POLL_SECONDS = 0.1
@@ -79,6 +82,7 @@ def clear_stale_locks(
     """Delete the locks of dead gits; wait for live ones; PublishError naming a lock still held.
     ``also``: lock files outside the git folder that gits of ours take."""
     deadline = time.monotonic() + WAIT_SECONDS
+    waiting = False
     while locks := git_locks(root, also):
         holders = git_processes(root, ignore)
         if holders is None:
@@ -88,6 +92,7 @@ def clear_stale_locks(
             )
         if not holders:
             for lock in locks:
+                log.info("%s: left by a git that no longer runs; removed", lock)
                 lock.unlink(missing_ok=True)
             return
         if time.monotonic() > deadline:
@@ -95,4 +100,7 @@ def clear_stale_locks(
                 f"{locks[0]}: held by a running git (pid {holders[0]}); let it finish or end "
                 "it, then run again"
             )
+        if not waiting:
+            log.info("%s: held by a running git (pid %d); waiting", locks[0], holders[0])
+            waiting = True
         time.sleep(POLL_SECONDS)

@@ -7,15 +7,14 @@ record files to other processes while this one writes what they return.
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
+from concurrent.futures import Future
 from pathlib import Path
 from typing import NamedTuple
 
 from ..dateline import text_without_date_line
+from ..pools import process_pool
 from ..record.log import Entry, RecordLog
 from ..record.model import Revision, epoch_ms
 from .text import index_form
@@ -83,13 +82,11 @@ def documents_of(
 ) -> Iterator[list[Document]]:
     """The documents of each (file, start, end), in order; ``workers`` processes do the reading
     and cutting (0: this one)."""
-    # Forked workers start at once and import nothing, but a fork copies only this thread: a
-    # lock another thread holds would stay locked in the child. With threads, no workers.
-    if workers == 0 or threading.active_count() > 1:
+    if workers == 0:
         for file, start, end in ranges:
             yield read_documents(log.root, file, start, end)
         return
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    with process_pool(workers, preload=[__name__]) as pool:
         pending: deque[tuple[int, Future[list[Document]]]] = deque()
         ahead = 0
         for file, start, end in ranges:
