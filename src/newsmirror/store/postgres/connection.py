@@ -5,7 +5,7 @@ and a connection is only handed out when the database's schema is the one this c
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import psycopg
 from psycopg_pool import ConnectionPool
@@ -32,6 +32,19 @@ def redacted(url: str) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
+def _secrets(url: str) -> set[str]:
+    """The passwords in ``url``, as written and decoded (the whole URL if it cannot be read)."""
+    try:
+        parts = urlsplit(url)
+        pairs = parse_qsl(parts.query)
+    except ValueError:
+        return {url}
+    written = parts.netloc.rpartition("@")[0].partition(":")[2]
+    found = {written, unquote(written)}
+    found |= {value for key, value in pairs if key.lower() in _SECRET_PARAMETERS}
+    return {secret for secret in found if secret}
+
+
 def reason(error: psycopg.Error) -> str:
     """What went wrong, in one line, without libpq's preamble (the first line says it; the
     next ones are hints)."""
@@ -45,8 +58,11 @@ def open_connection(url: str, **options: object) -> psycopg.Connection[tuple[obj
     try:
         return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, **options)  # type: ignore[arg-type]
     except psycopg.Error as error:
+        said = reason(error)
+        for secret in _secrets(url):  # libpq may quote the part of the URL it cannot read
+            said = said.replace(secret, "…")
         raise StoreError(
-            f"{redacted(url)}: cannot connect to the database ({reason(error)}); check "
+            f"{redacted(url)}: cannot connect to the database ({said}); check "
             "[store] url (NEWSMIRROR_STORE_URL) and that the server is running"
         ) from None
 
