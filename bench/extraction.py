@@ -13,8 +13,9 @@ Data: tests/data/extraction/ (see each SOURCE.txt). Scores: bench/scoring.py (mu
 harmonic mean of the means). The Zyte set is also scored with ``\\w+`` tokens, the tokenization
 of its published figures. For readability-testpages, ``captions`` is the share of captioned
 images in expected.html (<figure> with <figcaption>) whose caption text the tool kept. Every tool
-runs over the same documents in a pool of ``--workers`` processes, so docs/s is across cores.
-Asserts nothing.
+runs over the same documents in a pool of ``--workers`` processes, so docs/s is across cores;
+``idle`` is the same rate from the CPU time the workers used (workers x documents / CPU
+seconds), what the cores would give if nothing else ran on them. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -164,15 +165,17 @@ TOOLS: dict[str, Callable[[Doc], str | tuple[str, str]]] = {
 }
 
 
-def _safe(job: tuple[str, Doc]) -> tuple[str, str]:
-    """(text scored, text shown to a reader) of one tool on one page."""
+def _safe(job: tuple[str, Doc]) -> tuple[str, str, float]:
+    """(text scored, text shown to a reader, CPU seconds taken) of one tool on one page."""
     name, doc = job
+    start = time.process_time()
     try:
         out = TOOLS[name](doc)
     except Exception as exc:  # one failing page must not end the benchmark; it scores zero
         print(f"  {name} failed on {doc.id}: {exc!r}", file=sys.stderr)
-        return "", ""
-    return out if isinstance(out, tuple) else (out, out)
+        out = ""
+    scored, shown = out if isinstance(out, tuple) else (out, out)
+    return scored, shown, time.process_time() - start
 
 
 def _warm(name: str) -> None:
@@ -180,13 +183,31 @@ def _warm(name: str) -> None:
     _safe((name, Doc("warm", b"<html><body><p>warm up</p></body></html>", None, "")))
 
 
-def run_tool(name: str, docs: list[Doc], workers: int) -> tuple[list[tuple[str, str]], float]:
+@dataclass(frozen=True)
+class Run:
+    outputs: list[tuple[str, str]]  # (scored, shown) per document
+    wall: float  # seconds, all workers together
+    cpu: float  # CPU seconds the workers used
+    workers: int
+
+    @property
+    def rate(self) -> float:
+        return len(self.outputs) / self.wall if self.wall else 0.0
+
+    @property
+    def cpu_rate(self) -> float:
+        """The rate the workers would reach on cores of their own."""
+        return self.workers * len(self.outputs) / self.cpu if self.cpu else 0.0
+
+
+def run_tool(name: str, docs: list[Doc], workers: int) -> Run:
     with multiprocessing.Pool(workers, initializer=_warm, initargs=(name,)) as pool:
         pool.map(_warm, [name] * workers)
         start = time.perf_counter()
-        outputs = pool.map(_safe, [(name, d) for d in docs], chunksize=2)
+        results = pool.map(_safe, [(name, d) for d in docs], chunksize=2)
         elapsed = time.perf_counter() - start
-    return outputs, len(docs) / elapsed if elapsed else 0.0
+    outputs = [(scored, shown) for scored, shown, _ in results]
+    return Run(outputs, elapsed, sum(seconds for _, _, seconds in results), workers)
 
 
 def _norm(text: str) -> str:
@@ -211,23 +232,26 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages (newsmirror)")
     args = parser.parse_args()
+    runs: dict[str, list[Run]] = {}
     for set_name in args.sets.split(","):
         docs = list(SETS[set_name]())
         if args.limit:
             docs = docs[: args.limit]
         print(f"\n{set_name}: {len(docs)} pages")
-        header = f"{'tool':<18}{'precision':>10}{'recall':>8}{'F1':>8}{'docs/s':>9}"
+        header = f"{'tool':<18}{'precision':>10}{'recall':>8}{'F1':>8}{'docs/s':>9}{'idle':>7}"
         extra = "  F1(\\w+)" if set_name == "zyte" else ""
         extra += "  captions" if set_name == "readability" else ""
         print(header + extra)
         for tool in args.tools.split(","):
-            outputs, rate = run_tool(tool, docs, args.workers)
+            run = run_tool(tool, docs, args.workers)
+            runs.setdefault(tool, []).append(run)
+            outputs = run.outputs
             pages = [
                 score_page(o, d.truth, cjk_tokens) for (o, _), d in zip(outputs, docs, strict=True)
             ]
             result: Score = aggregate(pages)
             line = f"{tool:<18}{result.precision:>10.3f}{result.recall:>8.3f}{result.f1:>8.3f}"
-            line += f"{rate:>9.1f}"
+            line += f"{run.rate:>9.1f}{run.cpu_rate:>7.1f}"
             if set_name == "zyte":
                 words = aggregate(
                     score_page(o, d.truth, word_tokens)
@@ -240,6 +264,15 @@ def main() -> None:
             print(line, flush=True)
             if tool == "newsmirror" and args.worst:
                 _print_worst(docs, pages, args.worst)
+    print(f"\nall sets, {args.workers} workers: docs/s (idle: on cores of their own)")
+    for tool, done in runs.items():
+        whole = Run(
+            [o for r in done for o in r.outputs],
+            sum(r.wall for r in done),
+            sum(r.cpu for r in done),
+            args.workers,
+        )
+        print(f"{tool:<18}{whole.rate:>9.1f}{whole.cpu_rate:>7.1f}")
 
 
 def _print_worst(docs: list[Doc], pages: list[PageScore], count: int) -> None:

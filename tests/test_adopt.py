@@ -21,8 +21,8 @@ from newsmirror.adopt import adopt
 from newsmirror.archive import Archive
 from newsmirror.clean import ImagePolicy, sanitize
 from newsmirror.config import Source
-from newsmirror.project.adopted import carry_on_list
 from newsmirror.record.fingerprint import reading_hash
+from newsmirror.render.adopted_lists import carry_on_list
 from server import LocalServer, Reply
 
 SAMPLE = Path(__file__).parent / "data" / "dm-archive"

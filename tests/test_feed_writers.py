@@ -1,4 +1,4 @@
-"""project.feeds: Atom 1.0, RSS 2.0 and JSON Feed 1.1 checked against each specification's
+"""render.feed_writers: Atom 1.0, RSS 2.0 and JSON Feed 1.1 checked against each specification's
 required elements, read back by feedparser and by newsmirror's own parser, fed hostile values,
 and read by a real feed reader (newsboat) over HTTP."""
 
@@ -25,10 +25,10 @@ import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 from newsmirror.feeds import parse_feed
-from newsmirror.project.feeds import (
+from newsmirror.render.feed_writers import (
     FORMATS,
     FeedInfo,
-    FeedItem,
+    SyndicationItem,
     atom,
     atom_id,
     json_feed,
@@ -42,7 +42,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
-Writer = Callable[[FeedInfo, Sequence[FeedItem]], bytes]
+Writer = Callable[[FeedInfo, Sequence[SyndicationItem]], bytes]
 
 INFO = FeedInfo(
     title="美国之音 · 中文",
@@ -53,7 +53,7 @@ INFO = FeedInfo(
 )
 
 ITEMS = (
-    FeedItem(
+    SyndicationItem(
         id="3f2a9c0d1e4b5a67",
         title="拜登与习近平会晤：“对话而非对抗” & <更多>",
         link="https://mirror.example/articles/voa/2023-11-14-biden-xi.html",
@@ -68,7 +68,7 @@ ITEMS = (
         summary="拜登与习近平在旧金山会晤 a < b",
         categories=("美中关系", "国际"),
     ),
-    FeedItem(
+    SyndicationItem(
         id="8b7c6d5e4f3a2b1c",
         title="台湾大选倒计时",
         link="https://mirror.example/articles/voa/2023-11-13-taiwan.html",
@@ -318,7 +318,7 @@ NASTY_INFO = FeedInfo(
     id="feed\x00<&>",
     description="]]> \x01",
 )
-NASTY = FeedItem(
+NASTY = SyndicationItem(
     id="id-\x00<&>\"'",
     title=NASTY_TITLE,
     link="https://mirror.example/a?x=1&y=<2>\x00",
@@ -330,7 +330,7 @@ NASTY = FeedItem(
     summary="a < b && c > d ]]> \x00\x1f",
     categories=("\x01", "<类>&"),
 )
-LONG = FeedItem(
+LONG = SyndicationItem(
     id="long",
     title="长" * 100_000 + "<script>",
     link="https://mirror.example/long",
@@ -454,7 +454,7 @@ DIGEST = """
 import hashlib, sys
 sys.path.insert(0, {tests!r})
 from test_feed_writers import INFO, ITEMS, NASTY, LONG
-from newsmirror.project.feeds import FORMATS
+from newsmirror.render.feed_writers import FORMATS
 for _, _, writer in FORMATS.values():
     print(hashlib.sha256(writer(INFO, [*ITEMS, NASTY, LONG])).hexdigest())
 """
@@ -484,7 +484,7 @@ def test_newsboat_reads_atom_and_rss(server: LocalServer, tmp_path: Path) -> Non
     newsboat = shutil.which("newsboat")
     if newsboat is None:
         pytest.fail("newsboat is not installed: `apt-get install newsboat` (CI installs it)")
-    hostile = FeedItem(
+    hostile = SyndicationItem(
         id="nasty",
         title=NASTY_TITLE,
         link="https://mirror.example/nasty",

@@ -23,9 +23,10 @@ from newsmirror.clean import ImagePolicy
 from newsmirror.clean.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from newsmirror.escaping import escape_line, escape_title, link_target, markdown_link
 from newsmirror.library import Library
-from newsmirror.project.feeds import FORMATS, FeedInfo
-from newsmirror.project.mirror import render_article, render_list, render_readme, zone
+from newsmirror.render.feed_writers import FORMATS, FeedInfo
+from newsmirror.render.mirror_format import render_article, render_list, render_readme
 from newsmirror.render.pages import Pages
+from newsmirror.render.paths import zone
 from newsmirror.render.syndication import feed_items
 from newsmirror.store.sqlite import Listed
 from reader_archive import make_reader_archive, revision

@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 import pytest
 
 from newsmirror.clean import ImagePolicy, sanitize
-from newsmirror.project.mirror import article_path, escape_title, render_list, slug, zone
+from newsmirror.escaping import escape_title
 from newsmirror.record.fingerprint import content_hash
+from newsmirror.render.mirror_format import render_list
+from newsmirror.render.paths import article_path, slug, zone
 from newsmirror.store.sqlite import Listed
 
 TZ = zone("+08:00")

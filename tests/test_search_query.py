@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsmirror.record.log import RecordLog
-from newsmirror.record.model import Revision
+from newsmirror.record.model import Revision, RevisionKind
 from newsmirror.search import SearchIndex, SearchQuery, marked_html, parse_query
 from newsmirror.search.searching import USER_COLUMNS
 from newsmirror.search.text import fold, query_terms, terms
@@ -128,7 +128,7 @@ def test_hostile_queries_return_normally(index: SearchIndex, text: str) -> None:
 
 def test_user_text_never_reaches_a_column_filter(index: SearchIndex, tmp_path: Path) -> None:
     log = RecordLog(tmp_path)
-    edited = replace(revision(), rev=2, change="edited", fetched="2024-05-02T00:00:00Z")
+    edited = replace(revision(), rev=2, change=RevisionKind.EDITED, fetched="2024-05-02T00:00:00Z")
     index.index(log.append([revision(), edited]))
     assert [h.status for h in index.search(SearchQuery("中国")).hits] == ["edited"]
     for text in (

@@ -3,9 +3,10 @@
 Each ``articles/{folder}/**.md`` file becomes revision 1 of an article whose mirror file is that
 file, kept byte for byte (the record holds its text), so every link keeps working; its body is
 sanitized for the record like any other. Two files with one URL are one article, the second kept
-as a copy. The lists and the README are recorded as they were and carried on from there
-(``project/adopted.py``). Each folder becomes a source, matched to its list by the list's links:
-a configured source of that folder or that list name takes it, else a disabled source is added.
+as a copy. The lists and the README are recorded as they were (``record/adopted.py``) and
+carried on from there (``render/adopted_lists.py``). Each folder becomes a source, matched to its
+list by the list's links: a configured source of that folder or that list name takes it, else a
+disabled source is added.
 
 Everything is read and checked before anything is written: a refusal leaves nothing behind.
 Adopting twice adds nothing the second time.
@@ -24,9 +25,9 @@ from .config import Source, load_settings
 from .configfile import ConfigEditor
 from .decide import PATH_KEY, article_id, identity_keys
 from .errors import ConfigError, RefusedInput
-from .project.adopted import COPY, LIST, README, AdoptedFile, append_adopted, read_adopted
-from .project.mirror import write_if_changed
+from .project.files import write_if_changed
 from .project.projector import project_pending
+from .record.adopted import COPY, LIST, README, AdoptedFile, append_adopted, read_adopted
 from .record.fingerprint import reading_hash
 from .record.model import Revision, iso
 from .urls import is_http, normalize_url, url_key
@@ -46,7 +47,7 @@ CHUNK = 1000
 
 
 @dataclass(frozen=True)
-class Planned:
+class FileToAdopt:
     """An old file that becomes an article: what it said when read, and where it goes."""
 
     article: OldArticle
@@ -141,10 +142,10 @@ def _plan(
     recorded: dict[str, AdoptedFile],
     result: Adoption,
     now: datetime,
-) -> tuple[list[Planned], list[AdoptedFile]]:
+) -> tuple[list[FileToAdopt], list[AdoptedFile]]:
     """The files that become new articles, and the copies (a second file with an article's
     URL, kept as it is); files adopted before are counted and left."""
-    planned: list[Planned] = []
+    planned: list[FileToAdopt] = []
     copies: list[AdoptedFile] = []
     planned_by_key: dict[str, int] = {}  # identity key -> index in planned
     max_bytes = archive.settings.mirror.adopt_max_bytes
@@ -168,11 +169,11 @@ def _plan(
             result.copies += 1
         else:
             planned_by_key[keys[0]] = len(planned)
-            planned.append(Planned(article, abbr, url, keys))
+            planned.append(FileToAdopt(article, abbr, url, keys))
     return planned, copies
 
 
-def _revision(archive: Archive, plan: Planned, text: str, body: str, now: datetime) -> Revision:
+def _revision(archive: Archive, plan: FileToAdopt, text: str, body: str, now: datetime) -> Revision:
     article = plan.article
     html = sanitize(body, plan.url)
     hash_ = reading_hash(article.title, html, archive.policy)

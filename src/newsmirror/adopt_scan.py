@@ -14,21 +14,15 @@ import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-from .clean import clean_line
 from .config import valid_abbr
 from .errors import RefusedInput
 from .record.model import plausible
+from .render import mirror_format
 
-ARTICLE_FILE = re.compile(
-    r"\ufeff?<!--\s*(?P<time>\d{1,15})\s*-->[ \t]*\r?\n"
-    r"\[(?P<title>[^\n]*)\]\((?P<url>[^\n]*)\)[ \t]*\r?\n"
-    r"-{3,}[ \t]*\r?\n(?:\r?\n)?(?P<body>.*)\Z",
-    re.DOTALL,
-)
 # A list's link to an article file: (/articles/{folder}/...), (articles/{folder}/...), or a
 # full URL of the archive's host with the same path; the folder may be percent-encoded.
 LIST_LINK = re.compile(r"\]\((?:[^)\s]*/)?articles/([^/)\s]+)/")
@@ -36,7 +30,6 @@ LIST_LINK = re.compile(r"\]\((?:[^)\s]*/)?articles/([^/)\s]+)/")
 # fit under the static site's folder on common file systems.
 MAX_DEPTH = 16
 MAX_PATH_BYTES = 1024
-SECONDS_BELOW = 10**11  # a file's time under this (3 March 1973 in milliseconds) is in seconds
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 NOT_UTF8 = re.compile(
     r"[\ud800-\udfff]"
@@ -152,31 +145,11 @@ def read_article(
     """What an article file says, its text and its body; ValueError when it is not in the
     mirror format, OSError or UnicodeDecodeError when it cannot be read as text."""
     text = _read(old / path, max_bytes).decode("utf-8")
-    parsed = parse_article(folder, path, text, now)
-    if parsed is None:
+    found = mirror_format.parse_article(text)
+    if found is None:
         raise ValueError("not in the mirror format")
-    return parsed[0], text, parsed[1]
-
-
-def parse_article(
-    folder: str, path: str, text: str, now: datetime
-) -> tuple[OldArticle, str] | None:
-    """What a mirror-format file says and its body, or None when it is not one."""
-    match = ARTICLE_FILE.fullmatch(text)
-    if not match:
-        return None
-    value = int(match["time"])
-    try:
-        # Milliseconds, as the old scripts wrote it; a number too small to be milliseconds of
-        # any news mirror (before 1973) is seconds, as some of their forks wrote it.
-        moment = datetime.fromtimestamp(value / 1000 if value >= SECONDS_BELOW else value, UTC)
-    except (ValueError, OverflowError, OSError):
-        moment = None
-    # The title as a feed's is taken: no control characters (an escape sequence in it would
-    # drive the terminal of whoever runs `show`), white space folded.
-    title = clean_line(re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>])", r"\1", match["title"]))
-    body = match["body"].removesuffix("\n").removesuffix("\r")
-    return OldArticle(folder, path, plausible(moment, now), title, match["url"].strip()), body
+    article = OldArticle(folder, path, plausible(found.moment, now), found.title, found.url)
+    return article, text, found.body
 
 
 def _read_lists(old: Path, max_bytes: int, result: Scan) -> None:

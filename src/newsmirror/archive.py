@@ -18,9 +18,9 @@ from typing import TypeVar
 from .clean import ImagePolicy
 from .config import CONFIG_FILE, Settings, load_settings
 from .errors import ArchiveBusy, ArchiveError, DamagedCache
-from .project.mirror import ARTICLES_DIR, LISTS_DIR, zone
 from .record.log import RECORD_DIR, Entry, RecordLog
 from .record.model import Revision
+from .render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR, README_FILE, zone
 from .search import SearchIndex
 from .store.sqlite import StateStore
 
@@ -30,7 +30,7 @@ SEARCH_FILE = f"{CACHE_DIR}/search.sqlite"
 LOCK_FILE = f"{CACHE_DIR}/lock"
 # What a writer writes and git commits: none of it may be a symbolic link (an archive cloned
 # from someone else's repository may hold one to any folder; git commits the link, not files).
-WRITTEN = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, "images", "README.md")
+WRITTEN = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, IMAGES_DIR, README_FILE)
 T = TypeVar("T")
 
 

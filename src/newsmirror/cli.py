@@ -41,7 +41,7 @@ from .options import (
     whole,
 )
 from .project.projector import rebuild
-from .record.model import iso
+from .record.model import RevisionKind, iso
 from .report import (
     RunProgress,
     StatusRow,
@@ -225,7 +225,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     with Archive(root_of(args), write=False) as archive:
         found = changes(archive, iso(start))
     for change in found:
-        kind = f"{change.change or 'edited'} (revision {change.rev})"
+        kind = f"{change.change or RevisionKind.EDITED} (revision {change.rev})"
         print(f"{change.fetched}\t{change.source}\t{kind}\t{change.path}\t{change.title}")
     if not found:
         console.print(f"no edits, removals or restorations recorded since {iso(start)}")

@@ -21,15 +21,12 @@ from .archive import Archive
 from .clean import ImagePolicy
 from .clean.images import IMG_SRC
 from .config import MirrorSettings
+from .decide.items import Planned
 from .errors import FetchError
 from .fetch import Getter
-from .ingest import Planned
-from .project.mirror import write_if_changed
+from .project.files import write_if_changed
+from .render.paths import image_path
 
-IMAGES_DIR = "images"
-# A copy's path under IMAGES_DIR: the first two hex digits of its sha256, then the whole digest
-# with the extension sniff_raster gives. Nothing else there is ever an image of ours.
-IMAGE_FILE = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{62}\.(?:jpg|png|gif|webp|avif)")
 IMAGE_ACCEPT = "image/avif, image/webp, image/png, image/jpeg, image/gif;q=0.9, */*;q=0.1"
 RIFF_WEBP = re.compile(rb"RIFF....WEBP", re.DOTALL)
 
@@ -81,7 +78,7 @@ async def _download(archive: Archive, fetcher: Getter, url: str) -> str | None:
     if kind is None or len(data) > archive.settings.mirror.image_max_bytes:
         return None
     digest = hashlib.sha256(data).hexdigest()
-    path = f"{IMAGES_DIR}/{digest[:2]}/{digest}.{kind}"
+    path = image_path(digest, kind)
     write_if_changed(archive.root / path, data, within=archive.root)
     return path
 

@@ -9,99 +9,45 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from .archive import Archive
 from .clean import sanitize
 from .dateline import without_date_line
-from .project.mirror import with_images
-from .project.projector import source_names
 from .record.model import Revision, epoch_ms
 from .render.alt import with_alt
+from .render.mirror_format import with_images
 from .render.paths import article_page
+from .render.views import (
+    PAGE_SIZE,
+    ArticleView,
+    ListPage,
+    Shelf,
+    SourceInfo,
+    Version,
+    list_bounds,
+)
 from .store.sqlite import Shelved, StoredRevision
 
-PAGE_SIZE = 30
 DAY_MS = 24 * 3600 * 1000
 
 
-@dataclass(frozen=True)
-class SourceInfo:
-    abbr: str
-    name: str
-    articles: int
-
-
-@dataclass(frozen=True)
-class Shelf:
-    """One page of a list of articles, newest first."""
-
-    items: tuple[Shelved, ...]
-    page: int  # 1-based
-    pages: int  # at least 1, so an empty list still has its first page
-    total: int
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """A page of a list as readers browse it. The front page (``number`` None) has the newest
-    articles; numbered pages count from the oldest, so a numbered page keeps its articles as new
-    ones arrive, its address stays a good link, and a site build after a run re-renders only
-    the front page and the newest numbered one or two."""
-
-    items: tuple[Shelved, ...]
-    number: int | None
-    older: int | None  # the page of the next older articles
-    newer: int | None  # the page of the next newer articles; None: the front page (or none)
-
-
-def list_bounds(total: int, number: int | None, size: int) -> tuple[int, int, ListPage] | None:
-    """(start, stop) in the newest-first list, and the page without its items; None when there
-    is no such page."""
-    last = max(1, -(-total // size))
-    if number is None:
-        older = (total - 1 - size) // size + 1 if total > size else None
-        return 0, size, ListPage((), None, older, None)
-    if not 1 <= number <= last:
-        return None
-    start, stop = max(0, total - number * size), total - (number - 1) * size
-    return (
-        start,
-        stop,
-        ListPage((), number, number - 1 or None, number + 1 if number < last else None),
-    )
-
-
-@dataclass(frozen=True)
-class Version:
-    rev: int
-    fetched: str
-    change: str  # "" (the first), edited, re-extracted, volatile, removed, restored
-
-
-@dataclass(frozen=True)
-class ArticleView:
-    shelved: Shelved  # the article as the index knows it (latest revision)
-    revision: Revision  # the revision shown: the latest unless an earlier one was asked for
-    body: str  # sanitized HTML, images where the archive's image policy puts them
-    versions: tuple[Version, ...]  # every revision, oldest first
-
-    @property
-    def latest(self) -> bool:
-        return self.revision.rev == self.shelved.rev
-
-    @property
-    def removal(self) -> Version | None:
-        """The removal when the article is gone from its publisher now."""
-        last = self.versions[-1]
-        return last if last.change == "removed" else None
+def source_names(archive: Archive) -> list[tuple[str, str]]:
+    """(abbr, list name) of every configured source, then of sources only the record knows."""
+    named = [(s.abbr, s.name) for s in archive.settings.sources]
+    known = {abbr for abbr, _ in named}
+    named += [(abbr, abbr) for abbr in archive.store.sources_with_articles() if abbr not in known]
+    return named
 
 
 class Library:
+    """The reads of the pages and the feeds (``render.views.Shelves``), a query each."""
+
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.store = archive.store
+        self.tz = archive.tz
         self.names = dict(source_names(archive))
         self.offset_ms = round(archive.tz.utcoffset(None).total_seconds() * 1000)
 
@@ -156,13 +102,16 @@ class Library:
         rows = self._revisions(shelved.id)
         chosen = [r for r in rows if r.rev == rev]
         if rev is None:
-            revision = self.archive.log.read_at(shelved.record_file, shelved.record_offset)
+            revision = self.latest(shelved)
         elif chosen:
             revision = self.archive.log.read_at(chosen[0].record_file, chosen[0].record_offset)
         else:
             return None
         versions = tuple(Version(r.rev, r.fetched, r.change) for r in rows)
         return ArticleView(shelved, revision, self.body(revision), versions)
+
+    def latest(self, article: Shelved) -> Revision:
+        return self.archive.log.read_at(article.record_file, article.record_offset)
 
     def _shelved(self, reference: str) -> Shelved | None:
         return self.store.shelved(reference)
@@ -178,10 +127,10 @@ class Library:
         return sanitize(with_alt(body, revision.title))
 
 
-BULK_AFTER = 1000  # articles asked for one by one before a Snapshot reads all revisions
+BULK_AFTER = 1000  # articles asked for one by one before a PreloadedLibrary reads all revisions
 
 
-class Snapshot(Library):
+class PreloadedLibrary(Library):
     """The library as the index stands when it is opened, for a reader that holds the archive's
     lock (the static build): every article and revision is read from the index once, and the
     lists, days, day pages and article pages are cut from that in memory instead of one query

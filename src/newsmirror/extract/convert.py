@@ -144,7 +144,7 @@ class _Converter:
 
 def _inline(node: etree._Element) -> etree._Element:
     tag = _tag(node)
-    if tag == "a":
+    if tag == "a" and _linked(node.get("href")):
         out = etree.Element("ref", {"target": node.get("href") or ""})
     elif tag == "br":
         out = etree.Element("lb")
@@ -157,6 +157,12 @@ def _inline(node: etree._Element) -> etree._Element:
     _inline_into(out, node)
     out.tail = None
     return out
+
+
+def _linked(href: str | None) -> bool:
+    """Whether an href leads anywhere: ``javascript:`` and in-page anchors are no links."""
+    target = (href or "").strip().lower()
+    return bool(target) and not target.startswith(("javascript:", "#"))
 
 
 def _inline_into(target: etree._Element, node: etree._Element) -> None:

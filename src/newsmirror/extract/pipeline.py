@@ -10,7 +10,7 @@ import trafilatura
 from lxml import etree, html
 
 from newsmirror.clean.depth import limit_depth
-from newsmirror.extract.body import body_text, image_key, render
+from newsmirror.extract.body import Rendered, body_text, image_key, render
 from newsmirror.extract.captions import caption_map, image_source
 from newsmirror.extract.choose import better, chars, needs_full_pass
 from newsmirror.extract.convert import to_body
@@ -29,6 +29,9 @@ MIN_TEXT = 10
 FALLBACK_BELOW = 75
 LOST_BELOW = 150
 CONSENT_BELOW = 80
+# A page with no more than this many tokens of text in all is taken whole when nothing else is
+# found (see _whole_page).
+SMALL_PAGE = 60
 # More than this share of link text is a list of links.
 LINKED = 0.8
 _NOT_HTML_TYPES = re.compile(
@@ -41,8 +44,22 @@ _CONSENT = re.compile(
     r"订阅后|付费|登录后|登錄後|訂閱|请登录|會員專屬",
     re.I,
 )
+# A page of a few words that says it needs scripts, or that it failed, is no article.
+_SHELL = re.compile(
+    r"javascript|\bjs\b|not found|\b(40[0-9]|50[0-9])\b|forbidden|access denied|error|"
+    r"loading|redirect|unavailable|找不到|不存在|错误|錯誤|加载中|載入中|跳转|跳轉",
+    re.I,
+)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+# <style/>: browsers ignore the slash on an element that is not void and read CSS up to
+# </style>; libxml2 closes it at once and leaves the CSS as text of the page.
+_SELF_CLOSED_STYLE = re.compile(r"(<style\b[^>]*?)\s*/>", re.I)
+# Text of links that lead somewhere (not ``javascript:`` or an anchor in the page).
+_LINK_TEXT = etree.XPath(
+    ".//a[@href][not(starts-with(normalize-space(@href), 'javascript:')"
+    " or starts-with(normalize-space(@href), '#'))]//text()",
+    smart_strings=False,
+)
 _STRING = etree.XPath("string()", smart_strings=False)
 _CODE = etree.XPath(
     ".//script[not(@type='application/ld+json' or @type='application/settings+json')]|.//style"
@@ -103,6 +120,7 @@ def _extract(
     for node in code if isinstance(code, list) else []:
         if isinstance(node, html.HtmlElement):
             node.drop_tree()
+    _unwrap_anchors(tree)
     lead = _lead_image(tree, meta, rule, base, captions)
     ruled = _rule_body(tree, rule)
     source = ruled if ruled is not None else tree
@@ -141,6 +159,13 @@ def _extract(
             if candidate_size > 2 * size + MIN_TEXT and better(body, alternative) is alternative:
                 body, rendered, plain, size = alternative, candidate, candidate_text, candidate_size
                 extra["extractor"] = "readability"
+    whole = size < MIN_TEXT and _whole_page(source, base, captions, lead_key)
+    if whole:
+        # A page of a few words only (a notice, pictures under headings): all of it is its
+        # content, unless it is a script shell or an error page.
+        body, rendered, plain = whole
+        size = _size(plain)
+        extra["extractor"] = "page"
     if body is None or rendered is None or plain is None:
         return _nothing(tree, meta, url, extra)
     if link_share(body) > LINKED or (page_linked > LINKED and not prose(body)):
@@ -151,7 +176,7 @@ def _extract(
     if size < CONSENT_BELOW and _CONSENT.search(plain):
         # A few lines about cookies or subscribing are the gate in front of the article.
         return _nothing(tree, meta, url, extra, "consent or paywall page")
-    if size < MIN_TEXT:
+    if size < MIN_TEXT and not whole:
         return _nothing(tree, meta, url, extra)
     if lead is None and rendered.images:
         # No declared lead picture: the first picture of the article leads it.
@@ -194,16 +219,43 @@ def _trafilatura(source: etree._Element, fast: bool, recall: bool) -> etree._Ele
         include_formatting=True,
         include_tables=True,
         with_metadata=False,  # our own metadata; trafilatura's date search costs 5x the rest
+        # Only the body tree is used: "python" would also write it out as text (a twentieth of
+        # the extraction); any other format leaves the conversion to extract().
+        output_format="xml",
         favor_recall=recall,
     )
     body = getattr(document, "body", None)
     return body if isinstance(body, etree._Element) else None
 
 
+def _whole_page(
+    source: etree._Element, base: str | None, captions: dict[str, str], skip: str | None
+) -> tuple[etree._Element, Rendered, str] | None:
+    """The whole of a page's body, when it holds fewer than SMALL_PAGE tokens of text."""
+    page_body = source.find(".//body")
+    if page_body is None or _size(str(_STRING(page_body))) > SMALL_PAGE:
+        return None
+    body = to_body(page_body)
+    rendered = render(body, base, captions, skip)
+    plain = body_text(rendered.html)
+    if not plain or _SHELL.search(plain) or link_share(body) > LINKED:
+        return None
+    return body, rendered, plain
+
+
+def _unwrap_anchors(tree: etree._Element) -> None:
+    """An <a> without href is a bookmark or an index term, no link: its text (often none) is
+    kept as text. trafilatura counts it as link text, and an empty one before a paragraph's
+    text made it take the whole paragraph for a link."""
+    for anchor in [a for a in tree.iter("a") if a.get("href") is None]:
+        if isinstance(anchor, html.HtmlElement) and anchor.getparent() is not None:
+            anchor.drop_tag()
+
+
 def _parse(text: str) -> etree._Element | None:
     # A page's nesting is bounded as a feed body's is: formatting tags closed out of order
     # thousands of times made libxml2 build a tree of ~4 KB per misnesting (a 4 MB page, 1 GB).
-    text = limit_depth(_XML_DECL.sub("", text, count=1))
+    text = limit_depth(_SELF_CLOSED_STYLE.sub(r"\1>", _XML_DECL.sub("", text, count=1)))
     if not text.strip():
         return None
     parser = html.HTMLParser(

@@ -23,11 +23,8 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
-from feedparser.api import StrictFeedParser
-from feedparser.mixin import _FeedParserMixin
-from feedparser.util import FeedParserDict
-
 from . import fastvalues as values
+from .fastrules import CAN_BE_RELATIVE, HANDLED_ENDS, HANDLED_STARTS, KEYMAP
 from .fastvalues import XHTML
 
 
@@ -40,12 +37,6 @@ Attrs = dict[str, str]
 Start = Callable[["Core", Attrs], None]
 End = Callable[["Core"], None]
 
-# Every element feedparser has a handler for; those not ported make the fast path decline.
-FP_STARTS = frozenset(n[7:] for n in dir(StrictFeedParser) if n.startswith("_start_"))
-FP_ENDS = frozenset(n[5:] for n in dir(StrictFeedParser) if n.startswith("_end_"))
-# FeedParserDict stores some keys under another name (e.g. "url" as "href").
-_KEYMAP = {k: v[0] if isinstance(v, list) else v for k, v in FeedParserDict.keymap.items()}
-_CAN_BE_RELATIVE = frozenset(_FeedParserMixin.can_be_relative_uri)
 # Keys the state machine or xmlmap reads: an unknown element must not overwrite them.
 _PROTECTED = frozenset(
     {"id", "link", "links", "guidislink", "title", "title_detail", "content", "summary"}
@@ -90,6 +81,17 @@ class Core:
         self.inpublisher = self.has_content = 0
         self.guidislink = False
         self.summary_key: str | None = None
+        self.odd_dates: list[tuple[Ctx, str, values.OddDate]] = []  # where each one was saved
+
+    def parse_odd_dates(self) -> None:
+        """Put feedparser's parse in place of each odd date still where it was saved."""
+        pending = [(c, k, d) for c, k, d in self.odd_dates if c.get(k) is d]
+        if not pending:
+            return
+        distinct = list(dict.fromkeys(d.value for _, _, d in pending))
+        parsed = dict(zip(distinct, values.parse_odd_dates(distinct), strict=True))
+        for context, key, date in pending:
+            context[key] = parsed[date.value]
 
     # --- events ----------------------------------------------------------------------------
 
@@ -134,7 +136,7 @@ class Core:
         handler = self.starts.get(key)
         if handler is not None:
             handler(self, dict(attrs))
-        elif key in FP_STARTS or _KEYMAP.get(key, key) in _PROTECTED:
+        elif key in HANDLED_STARTS or KEYMAP.get(key, key) in _PROTECTED:
             raise Decline
         elif not attrs:
             self.push(key, 1)
@@ -154,7 +156,7 @@ class Core:
             self.contentparams["type"] = kind = XHTML
         local = tag.split(":", 1)[-1]
         # End handlers still run inside content, and svg/math get special treatment.
-        if kind != XHTML or key in FP_ENDS or local in ("svg", "math"):
+        if kind != XHTML or key in HANDLED_ENDS or local in ("svg", "math"):
             raise Decline
         self.data(values.start_tag(local, attrs), escape_it=False)
 
@@ -163,7 +165,7 @@ class Core:
         handler = self.ends.get(key)
         if handler is not None:
             handler(self)
-        elif key in FP_ENDS:
+        elif key in HANDLED_ENDS:
             raise Decline
         else:
             self.pop(key)
@@ -204,7 +206,7 @@ class Core:
 
     @staticmethod
     def store(context: Ctx, key: str, value: Any) -> None:  # FeedParserDict.__setitem__
-        context[_KEYMAP.get(key, key)] = value
+        context[KEYMAP.get(key, key)] = value
 
     def save(self, key: str, value: Any, overwrite: bool = False) -> None:  # _save
         context = self.context()
@@ -244,7 +246,7 @@ class Core:
         if params.get("base64", 0):
             with contextlib.suppress(binascii.Error, binascii.Incomplete, UnicodeDecodeError):
                 output = base64.decodebytes(output.encode("utf8")).decode("utf8")
-        if element in _CAN_BE_RELATIVE and output and (element != "id" or self.guidislink):
+        if element in CAN_BE_RELATIVE and output and (element != "id" or self.guidislink):
             output = values.urljoin(self.baseuri or "", output)
         # RSS "plain text" that looks like HTML is HTML to feedparser (Atom says what it is).
         atom = self.version.startswith("atom")
@@ -269,7 +271,8 @@ class Core:
                 entry.setdefault("content", []).append(detail)
             elif element == "link":
                 if not self.inimage:
-                    output = _AMP_REF.sub(r"&\g<1>", output.replace("&amp;", "&"))
+                    if "&" in output:
+                        output = _AMP_REF.sub(r"&\g<1>", output.replace("&amp;", "&"))
                     entry["link"] = output
                     if output:
                         entry["links"][-1]["href"] = output
@@ -288,7 +291,8 @@ class Core:
                 element = "subtitle"
             self.store(context, element, output)
             if element == "link":
-                output = _AMP_REF.sub(r"&\g<1>", output)
+                if "&" in output:
+                    output = _AMP_REF.sub(r"&\g<1>", output)
                 self.store(context, element, output)
                 context["links"][-1]["href"] = output
             elif self.incontent:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import fasthandlers as h
 from .fastcore import Attrs, Core, Decline, End, Start
-from .fastvalues import XHTML, map_content_type, parse_date, urljoin
+from .fastvalues import XHTML, OddDate, map_content_type, parse_date, urljoin
 
 _HTML_TYPES = frozenset({"application/xhtml+xml", "text/html"})
 _SUMMARY_TYPES = frozenset({"text/plain", "text/html", XHTML})
@@ -147,8 +147,13 @@ def date_handlers(key: str, parse: bool = True) -> tuple[Start, End]:
 
     def end(p: Core) -> None:
         value = p.pop(key)
-        # created and expired are never read: their (costly) parse is skipped.
-        p.save(key + "_parsed", parse_date(value) if parse else None, overwrite=True)
+        # Only items' published and updated dates are read (xmlmap): the (costly) parse of
+        # the others (created, expired, the channel's own) is skipped.
+        read = parse and p.inentry and p.context() is p.entries[-1]
+        parsed = parse_date(value) if read else None
+        p.save(key + "_parsed", parsed, overwrite=True)
+        if isinstance(parsed, OddDate):  # parsed by feedparser once the walk is over
+            p.odd_dates.append((p.context(), key + "_parsed", parsed))
 
     return start, end
 

@@ -1,7 +1,8 @@
 """Which ported handler runs for which element: feedparser 6's names and aliases.
 
 An element whose name is not here but has a feedparser handler makes the fast path decline
-(fastcore.FP_STARTS / FP_ENDS); one feedparser has no handler for is stored as feedparser does.
+(fastrules.HANDLED_STARTS / HANDLED_ENDS); one feedparser has no handler for is stored as
+feedparser does.
 """
 
 from __future__ import annotations

@@ -14,21 +14,20 @@ from pathlib import Path
 
 from ..archive import Archive
 from ..escaping import escape_title, path_target
-from ..record.model import Revision
-from .adopted import COPY, LIST, AdoptedFile, carry_on_list, carry_on_readme, read_adopted
-from .mirror import (
-    list_file,
+from ..library import source_names
+from ..record.adopted import COPY, LIST, AdoptedFile, read_adopted
+from ..record.model import Revision, RevisionKind
+from ..render.adopted_lists import carry_on_list, carry_on_readme
+from ..render.mirror_format import (
     list_item,
     render_article,
     render_list,
     render_notice,
     render_readme,
     render_removal,
-    version_path,
-    write_if_changed,
 )
-
-README = "README.md"
+from ..render.paths import ARTICLES_DIR, LISTS_DIR, README_FILE, list_file, version_path
+from .files import write_if_changed
 
 
 @dataclass
@@ -37,21 +36,15 @@ class Projected:
     files_changed: int = 0
 
 
-def source_names(archive: Archive) -> list[tuple[str, str]]:
-    """(abbr, list name) of every configured source, then of sources only the record knows."""
-    named = [(s.abbr, s.name) for s in archive.settings.sources]
-    known = {abbr for abbr, _ in named}
-    named += [(abbr, abbr) for abbr in archive.store.sources_with_articles() if abbr not in known]
-    return named
-
-
 Written = Callable[[str, bytes], None]  # told of each file written: path, content
 
 
 def article_files(archive: Archive, revision: Revision) -> list[tuple[str, str]]:
     """(path, text) of an article's files: the latest version, and each earlier one beside it."""
     policy = archive.policy
-    removal = render_removal(revision, archive.tz) if revision.change == "removed" else ""
+    removal = (
+        render_removal(revision, archive.tz) if revision.change == RevisionKind.REMOVED else ""
+    )
     if revision.rev == 1:
         return [(revision.path, render_article(revision, policy))]
     earlier = [
@@ -131,7 +124,7 @@ def project_lists(archive: Archive) -> int:
             archive.root / copy.path, copy.text.encode(), within=archive.root
         )
     changed += write_if_changed(
-        archive.root / README, readme(archive, adopted, lists).encode(), within=archive.root
+        archive.root / README_FILE, readme(archive, adopted, lists).encode(), within=archive.root
     )
     return changed
 
@@ -139,11 +132,11 @@ def project_lists(archive: Archive) -> int:
 def readme(archive: Archive, adopted: dict[str, AdoptedFile], lists: list[tuple[str, str]]) -> str:
     """The README: newsmirror's own, or the adopted one as its owner keeps it (the file as it
     is now, else as adopted) with its block of list links kept current."""
-    old = adopted.get(README)
+    old = adopted.get(README_FILE)
     if old is None:
         return render_readme([name for name, _ in lists])
     try:
-        text = (archive.root / README).read_bytes().decode()
+        text = (archive.root / README_FILE).read_bytes().decode()
     except (OSError, UnicodeDecodeError):
         text = old.text
     return carry_on_readme(text, [(escape_title(name), path_target(path)) for name, path in lists])
@@ -152,7 +145,7 @@ def readme(archive: Archive, adopted: dict[str, AdoptedFile], lists: list[tuple[
 def rebuild(archive: Archive) -> Projected:
     """Every projection again from the record; stray temporary files are removed first."""
     root = Path(archive.root)
-    for pattern in ("articles/**/.tmp-*.part", "lists/.tmp-*.part", ".tmp-*.part"):
+    for pattern in (f"{ARTICLES_DIR}/**/.tmp-*.part", f"{LISTS_DIR}/.tmp-*.part", ".tmp-*.part"):
         for stray in root.glob(pattern):
             stray.unlink()
     archive.store.mark_all_unprojected()

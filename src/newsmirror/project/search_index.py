@@ -41,7 +41,8 @@ from typing import NamedTuple
 
 from ..errors import PublishError
 from ..render import paths
-from .mirror import ARTICLES_DIR, write_if_changed
+from ..render.paths import ARTICLES_DIR
+from .files import write_if_changed
 
 SEARCH_DIR = "pagefind"
 SHARDS = "shards.json"

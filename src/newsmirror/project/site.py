@@ -6,9 +6,9 @@ files whose key changed, deletes the files a full build would no longer write, a
 keys in a manifest. So a build after a run re-renders what the run changed and ends with exactly
 the files a full build writes; a template or setting change renders everything again.
 
-The index is read once (``library.Snapshot``); lists and days are cut from it in memory. When
-there is much to render, the work is shared among worker processes, one per CPU (started as
-``pools.py`` says), each with its own connection to the index.
+The index is read once (``library.PreloadedLibrary``); lists and days are cut from it in memory.
+When there is much to render, the work is shared among worker processes, one per CPU (started
+as ``pools.py`` says), each with its own connection to the index.
 """
 
 from __future__ import annotations
@@ -20,33 +20,35 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Concatenate
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 from .. import __version__
 from ..archive import CACHE_DIR, Archive
 from ..config import PublishSettings
 from ..errors import ConfigError
-from ..library import PAGE_SIZE, Snapshot, list_bounds
+from ..library import PreloadedLibrary
 from ..pools import cpus, process_pool
 from ..record.log import RECORD_DIR
 from ..render import paths
+from ..render.crawlers import robots_txt, sitemap
+from ..render.feed_writers import FORMATS
 from ..render.pages import Pages
+from ..render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR
 from ..render.search_terms import FOLD_TABLE, fold_table
 from ..render.syndication import FEED_SIZE, Made, feed
+from ..render.views import PAGE_SIZE, list_bounds
 from ..search.index import VERSION as TERMS_VERSION
 from ..store.sqlite import Shelved
-from .feeds import FORMATS
-from .mirror import ARTICLES_DIR, LISTS_DIR, write_if_changed
+from .files import write_if_changed
 from .search_index import SearchIndexing
 
 MANIFEST = ".newsmirror-site.json"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "render" / "static"
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "render" / "templates"
-PROTECTED = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, CACHE_DIR, "images", ".git")
+PROTECTED = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, CACHE_DIR, IMAGES_DIR, ".git")
 
 # Files to render for each worker process below which one is not worth starting (it opens the
 # archive and reads its index again: a few tenths of a second for 20,000 articles).
@@ -125,7 +127,7 @@ def _key(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
-def layout_key(pages: Pages, base_url: str) -> str:
+def layout_key(pages: Pages[PreloadedLibrary], base_url: str) -> str:
     """What every page depends on: templates, stylesheet, sources, settings, version, and the
     search index's (article pages carry its terms: ``render.search_terms``)."""
     files = sorted(TEMPLATES_DIR.iterdir()) + sorted(STATIC_DIR.iterdir())
@@ -143,18 +145,18 @@ def layout_key(pages: Pages, base_url: str) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """How to render one file: a method of Renderer and its arguments. Plain data, so that a
+    """How to render one file: a method of SiteRenderer and its arguments. Plain data, so that a
     worker process can render it."""
 
-    produce: Callable[Concatenate[Renderer, ...], bytes | None]
+    produce: Callable[Concatenate[SiteRenderer, ...], bytes | None]
     args: tuple[Any, ...] = ()
 
 
-class Renderer:
+class SiteRenderer:
     """Renders the files of a site from a snapshot of the archive's index; one per process."""
 
     def __init__(self, archive: Archive, base_url: str) -> None:
-        self.library = Snapshot(archive)
+        self.library = PreloadedLibrary(archive)
         self.pages = Pages(self.library, static=True, feeds=bool(base_url))
         self.base_url = base_url
         self.feed_items: Made = {}
@@ -190,17 +192,16 @@ class Renderer:
         return feed(self.library, abbr, kind, self.base_url, self.feed_items)
 
     def robots(self) -> bytes:
-        sitemap = f"Sitemap: {urljoin(self.base_url, 'sitemap.xml')}\n" if self.base_url else ""
-        return f"User-agent: *\nAllow: /\n{sitemap}".encode()
+        return robots_txt(self.base_url)
 
     def sitemap(self) -> bytes:
-        return _sitemap(self.base_url, self.library.shelved())
+        return sitemap(self.base_url, self.library.shelved())
 
 
-Planned = Iterator[tuple[str, str, Job]]  # (path, key, job) of files of the site
+SiteFiles = Iterator[tuple[str, str, Job]]  # (path, key, job) of files of the site
 
 
-def plan(renderer: Renderer) -> Planned:
+def plan(renderer: SiteRenderer) -> SiteFiles:
     """Every file of the site."""
     layout = layout_key(renderer.pages, renderer.base_url)
     library, base_url = renderer.library, renderer.base_url
@@ -209,33 +210,33 @@ def plan(renderer: Renderer) -> Planned:
     for source in renderer.pages.sources:
         yield from _lists(layout, base_url, source.abbr, library.shelved(source.abbr))
         yield from _days(layout, library, source.abbr)
-    yield "search.html", _key(layout), Job(Renderer.search)
+    yield "search.html", _key(layout), Job(SiteRenderer.search)
     for static in sorted(STATIC_DIR.iterdir()):
-        yield f"static/{static.name}", _key(layout), Job(Renderer.static, (static.name,))
-    yield f"static/{FOLD_TABLE}", _key(layout), Job(Renderer.fold_table)
-    yield "robots.txt", _key(base_url), Job(Renderer.robots)
+        yield f"static/{static.name}", _key(layout), Job(SiteRenderer.static, (static.name,))
+    yield f"static/{FOLD_TABLE}", _key(layout), Job(SiteRenderer.fold_table)
+    yield "robots.txt", _key(base_url), Job(SiteRenderer.robots)
     if base_url:
         listed = [(a.path, a.rev) for a in library.shelved()]
-        yield "sitemap.xml", _key(base_url, listed), Job(Renderer.sitemap)
+        yield "sitemap.xml", _key(base_url, listed), Job(SiteRenderer.sitemap)
 
 
-def _articles(layout: str, shelved: Sequence[Shelved]) -> Planned:
+def _articles(layout: str, shelved: Sequence[Shelved]) -> SiteFiles:
     """Each article's page, and a page for each of its earlier versions."""
     for article in shelved:
         yield (
             paths.article_page(article.path),
             _key(layout, article.id, article.rev),
-            Job(Renderer.article, (article.path,)),
+            Job(SiteRenderer.article, (article.path,)),
         )
         for rev in range(1, article.rev):
             yield (
                 paths.article_page(article.path, rev),
                 _key(layout, article.id, rev, article.rev),
-                Job(Renderer.article, (article.path, rev)),
+                Job(SiteRenderer.article, (article.path, rev)),
             )
 
 
-def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelved]) -> Planned:
+def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelved]) -> SiteFiles:
     """The list pages and the feeds of one source, or of all. A numbered page's key is its
     articles and whether it is the newest numbered page (which links to the front page)."""
     numbers: list[int | None] = [None, *range(1, max(1, -(-len(shelved) // PAGE_SIZE)) + 1)]
@@ -246,9 +247,9 @@ def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelv
         start, stop, page = bounds
         on_page = [(a.id, a.rev) for a in shelved[start:stop]]
         if abbr:
-            path, job = paths.source_page(abbr, number), Job(Renderer.source, (abbr, number))
+            path, job = paths.source_page(abbr, number), Job(SiteRenderer.source, (abbr, number))
         else:
-            path, job = paths.home_page(number), Job(Renderer.home, (number,))
+            path, job = paths.home_page(number), Job(SiteRenderer.home, (number,))
         yield path, _key(layout, on_page, page.older, page.newer), job
     if base_url:
         latest = [(a.id, a.rev) for a in shelved[:FEED_SIZE]]
@@ -256,34 +257,21 @@ def _lists(layout: str, base_url: str, abbr: str | None, shelved: Sequence[Shelv
             yield (
                 paths.feed_file(abbr, name),
                 _key(layout, latest),
-                Job(Renderer.feed, (abbr, kind)),
+                Job(SiteRenderer.feed, (abbr, kind)),
             )
 
 
-def _days(layout: str, library: Snapshot, abbr: str) -> Planned:
+def _days(layout: str, library: PreloadedLibrary, abbr: str) -> SiteFiles:
     """The page of the days a source has articles, and each day's page."""
     days = library.days(abbr)
-    yield paths.days_page(abbr), _key(layout, days), Job(Renderer.days, (abbr,))
+    yield paths.days_page(abbr), _key(layout, days), Job(SiteRenderer.days, (abbr,))
     for day, _ in days:
         on_day = [(a.id, a.rev) for a in library.day(abbr, day)]
-        yield paths.day_page(abbr, day), _key(layout, on_day), Job(Renderer.day, (abbr, day))
+        yield paths.day_page(abbr, day), _key(layout, on_day), Job(SiteRenderer.day, (abbr, day))
 
 
 def _encoded(page: str | None) -> bytes | None:
     return page.encode() if page is not None else None
-
-
-def _sitemap(base_url: str, shelved: Sequence[Shelved]) -> bytes:
-    """Every article page (the lists are reached from them and change hourly)."""
-    # base_url ends in a slash and has no query: joining a path of the site is appending it.
-    pages = [paths.HOME] + [paths.article_page(a.path) for a in shelved]
-    urls = (base_url + quote(page) for page in pages)
-    body = "".join(f"<url><loc>{escape(url)}</loc></url>\n" for url in urls)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{body}</urlset>\n"
-    ).encode()
 
 
 def build(
@@ -294,7 +282,7 @@ def build(
     ``jobs``: worker processes to render in; by default one per CPU when there is enough to
     render, else none."""
     check_output(out, archive)
-    renderer = Renderer(archive, check_base_url(base_url))
+    renderer = SiteRenderer(archive, check_base_url(base_url))
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MANIFEST).is_file():
         # Before anything else: a first build killed half-way leaves a folder recognizably
@@ -314,7 +302,7 @@ def build(
         if before.get(path) == key and path in existing:
             after[path] = key
         else:
-            todo = articles if job.produce is Renderer.article else others
+            todo = articles if job.produce is SiteRenderer.article else others
             todo.append((path, job, path in existing))
     jobs = jobs if jobs is not None else min(cpus(), (len(articles) + len(others)) // PER_WORKER)
 
@@ -373,7 +361,7 @@ Todo = list[tuple[str, Job, bool]]  # (path, how to render it, whether a file is
 Rendered = list[tuple[str, bool | None]]  # (path, bytes changed; None: no such page)
 
 
-def _render(renderer: Renderer, out: Path, todo: Todo, jobs: int) -> Rendered:
+def _render(renderer: SiteRenderer, out: Path, todo: Todo, jobs: int) -> Rendered:
     """Render and write the files of ``todo``, here or in ``jobs`` worker processes."""
     if jobs < 2 or len(todo) < 2:
         return _render_here(renderer, out, todo)
@@ -385,7 +373,7 @@ def _render(renderer: Renderer, out: Path, todo: Todo, jobs: int) -> Rendered:
         return [item for share in done for item in share]
 
 
-def _render_here(renderer: Renderer, out: Path, todo: Todo) -> Rendered:
+def _render_here(renderer: SiteRenderer, out: Path, todo: Todo) -> Rendered:
     rendered: Rendered = []
     for path, job, on_disk in todo:
         data = renderer.render(job)
@@ -401,7 +389,7 @@ def _render_here(renderer: Renderer, out: Path, todo: Todo) -> Rendered:
 def _render_apart(root: Path, out: Path, base_url: str, todo: Todo) -> Rendered:
     """In a worker process, with its own connection to the index (a reader needs no lock)."""
     with Archive(root, write=False) as archive:
-        return _render_here(Renderer(archive, base_url), out, todo)
+        return _render_here(SiteRenderer(archive, base_url), out, todo)
 
 
 def _delete(out: Path, path: str) -> None:

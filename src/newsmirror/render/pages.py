@@ -11,26 +11,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..decide import MAX_PAGE_ATTEMPTS
 from ..escaping import http_url
-from ..library import Library, ListPage
-from ..record.model import parse_iso
+from ..record.model import RevisionKind, parse_iso
 from ..search import marked_html
 from . import paths
 from .search_terms import page_terms
+from .views import ListPage, Shelves
 
 CHANGE_NAMES = {
-    "": "首次存档 first archived",
-    "edited": "已修改 edited",
-    "re-extracted": "重新提取 re-extracted",
-    "volatile": "内容反复变化 volatile",
-    "removed": "已删除 removed",
-    "restored": "已恢复 restored",
+    RevisionKind.FIRST: "首次存档 first archived",
+    RevisionKind.EDITED: "已修改 edited",
+    RevisionKind.RE_EXTRACTED: "重新提取 re-extracted",
+    RevisionKind.VOLATILE: "内容反复变化 volatile",
+    RevisionKind.REMOVED: "已删除 removed",
+    RevisionKind.RESTORED: "已恢复 restored",
 }
 
 # The static site has no server to send headers: the same policy goes in a <meta> tag.
@@ -65,14 +65,19 @@ def marked(segments: Iterable[tuple[str, bool]]) -> Markup:
     return Markup(marked_html(segments))
 
 
-class Pages:
+S = TypeVar("S", bound=Shelves)
+
+
+class Pages(Generic[S]):
+    """The pages of one library (the web reader's, or the static build's preloaded one)."""
+
     def __init__(
-        self, library: Library, *, static: bool, site_title: str = "newsmirror", feeds: bool = True
+        self, library: S, *, static: bool, site_title: str = "newsmirror", feeds: bool = True
     ) -> None:
         self.library = library
         self.static = static
         self.feeds = feeds  # a static site without a base URL has none to link to
-        tz = library.archive.tz
+        tz = library.tz
         self.env = Environment(
             loader=PackageLoader("newsmirror.render"),
             autoescape=select_autoescape(default=True),

@@ -1,9 +1,17 @@
-"""Where each page lives: one scheme for the web reader and the static site.
+"""Naming rules, in one place: where each file of the archive and each page of the site lives.
 
-Every page is a file path ending in ``.html`` (or a feed's name), relative to the site's root,
-and pages link to each other with relative URLs. So the same rendered page works served by
-``newsmirror serve``, on any static host under any sub-path, and opened from the file system
-(``file://`` has no directory index, hence ``index.html`` spelled out).
+The archive (the mirror files; their names never change once written):
+
+    articles/{abbr}/{YYYY}/{MM}/{DD}-{slug}.md     an article, dated in ``[mirror] utc_offset``
+    articles/.../{DD}-{slug}.v{n}.md               an earlier version of it, beside it
+    lists/{NAME}.md                                a source's list (``config.list_stem``)
+    images/{ab}/{sha256}.{ext}                     a local copy of an image (``image_path``)
+    README.md                                      the lists linked
+
+The site: every page is a file path ending in ``.html`` (or a feed's name), relative to the
+site's root, and pages link to each other with relative URLs. So the same rendered page works
+served by ``newsmirror serve``, on any static host under any sub-path, and opened from the file
+system (``file://`` has no directory index, hence ``index.html`` spelled out).
 
     index.html, page/{n}.html                 latest articles of every source, then pages
                                               numbered from the oldest (they never shift)
@@ -17,15 +25,94 @@ and pages link to each other with relative URLs. So the same rendered page works
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from urllib.parse import quote
+
+from ..config import list_stem
+
+ARTICLES_DIR = "articles"
+LISTS_DIR = "lists"
+README_FILE = "README.md"
+IMAGES_DIR = "images"
+# A local image copy's path under IMAGES_DIR (``image_path``). Nothing else there is ever an
+# image of ours.
+IMAGE_FILE = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{62}\.(?:jpg|png|gif|webp|avif)")
+SLUG_LIMIT = 64
+
+
+def zone(utc_offset: str) -> timezone:
+    """The time zone of ``[mirror] utc_offset`` (``+08:00``): article folders and list dates."""
+    sign = -1 if utc_offset.startswith("-") else 1
+    hours, minutes = utc_offset[1:].split(":")
+    return timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+
+
+# Last path segments that name a language, a script or a format of the article rather than the
+# article: BBC's .../articles/c1ez1k4emn0t/simp, NYT's .../20241130/trump-china/zh-hant/.
+_VARIANT = re.compile(
+    r"(simp|trad|simplified|traditional|hans|hant|big5|gb|amp|print|index|default|zh|en"
+    r"|zh-(cn|tw|hk|sg|mo|hans|hant)|en-(us|gb))",
+    re.IGNORECASE,
+)
+
+
+def slug(url: str | None, fallback: str) -> str:
+    """A file-name-safe stem from the URL's identifying part: its last path segment that is not
+    a language or format variant, or ``fallback``."""
+    if url:
+        path = url.split("?", 1)[0].split("#", 1)[0].split("://", 1)[-1]
+        for segment in reversed(path.split("/")[1:]):
+            segment = re.sub(r"\.(s?html?|php|aspx?|jsp)$", "", segment, flags=re.IGNORECASE)
+            if not segment or _VARIANT.fullmatch(segment):
+                continue
+            segment = re.sub(r"%[0-9A-Fa-f]{2}", "", segment)
+            segment = re.sub(r"[^A-Za-z0-9_-]+", "-", segment).strip("-_").lower()[:SLUG_LIMIT]
+            if len(segment) >= 3 and segment.strip("-_"):
+                return segment.strip("-_")
+            break
+    return fallback
+
+
+def article_path(
+    abbr: str,
+    url: str | None,
+    article: str,
+    moment: datetime,
+    tz: timezone,
+    taken: Callable[[str], bool],
+) -> str:
+    """``articles/{abbr}/{YYYY}/{MM}/{DD}-{slug}.md``: dated so names sort by time, unique."""
+    local = moment.astimezone(tz)
+    stem = f"{ARTICLES_DIR}/{abbr}/{local:%Y/%m/%d}-{slug(url, article[:12])}"
+    path = f"{stem}.md"
+    if taken(path):
+        path = f"{stem}-{article[:8]}.md"
+    return path
+
+
+def version_path(path: str, rev: int) -> str:
+    """Where an earlier version of an article is kept: beside it, ``{stem}.v{rev}.md``."""
+    return f"{path.removesuffix('.md')}.v{rev}.md"
+
+
+def image_path(digest: str, kind: str) -> str:
+    """Where the local copy of an image is kept: by its content's sha256 (``digest``), with
+    the extension its bytes show (``kind``)."""
+    return f"{IMAGES_DIR}/{digest[:2]}/{digest}.{kind}"
+
+
+def list_file(name: str) -> str:
+    """``lists/{NAME}.md``, the name made safe as a file name where it is not already."""
+    return f"{LISTS_DIR}/{list_stem(name)}.md"
+
 
 HOME = "index.html"
 
 
 def home_page(page: int | None = None) -> str:
-    """The front page, or a numbered page (counted from the oldest: see library.ListPage)."""
+    """The front page, or a numbered page (counted from the oldest: see views.ListPage)."""
     return HOME if page is None else f"page/{page}.html"
 
 

@@ -1,5 +1,5 @@
-"""The archive's feeds: the latest articles, of one source or all, in full, as FeedItems for
-the writers in ``project.feeds``. The web reader and the static site both serve these."""
+"""The archive's feeds: the latest articles, of one source or all, in full, as items for the
+writers in ``feed_writers``. The web reader and the static site both serve these."""
 
 from __future__ import annotations
 
@@ -9,22 +9,22 @@ from urllib.parse import urljoin
 
 from ..clean import map_image_sources, plain_text
 from ..escaping import http_url
-from ..library import Library
-from ..project.feeds import FORMATS, FeedInfo, FeedItem
 from ..record.model import epoch_ms, parse_iso
 from ..store.sqlite import Shelved
 from . import paths
+from .feed_writers import FORMATS, FeedInfo, SyndicationItem
+from .views import Shelves
 
 FEED_SIZE = 50
 SUMMARY_CHARS = 200
 
 
-Made = dict[tuple[str, int], FeedItem]  # (article, rev) -> its item, for feeds made together
+Made = dict[tuple[str, int], SyndicationItem]  # (article, rev) -> its item, for feeds made together
 
 
 def feed_items(
-    library: Library, shelved: Iterable[Shelved], base_url: str, made: Made | None = None
-) -> list[FeedItem]:
+    library: Shelves, shelved: Iterable[Shelved], base_url: str, made: Made | None = None
+) -> list[SyndicationItem]:
     """Each article's latest revision as a feed item; links absolute under ``base_url``.
     ``made``: items already made (a site's three formats of each feed share them), added to."""
     items = []
@@ -32,12 +32,12 @@ def feed_items(
         if made is not None and (article.id, article.rev) in made:
             items.append(made[article.id, article.rev])
             continue
-        revision = library.archive.log.read_at(article.record_file, article.record_offset)
+        revision = library.latest(article)
         link = urljoin(base_url, paths.relative(paths.article_page(article.path), paths.HOME))
         # Feed readers resolve relative URLs against the feed, not the article page.
         body = map_image_sources(library.body(revision), partial(urljoin, link))
         items.append(
-            FeedItem(
+            SyndicationItem(
                 id=revision.article,
                 title=revision.title,
                 link=link,
@@ -56,7 +56,7 @@ def feed_items(
 
 
 def feed(
-    library: Library, abbr: str | None, kind: str, base_url: str, made: Made | None = None
+    library: Shelves, abbr: str | None, kind: str, base_url: str, made: Made | None = None
 ) -> bytes:
     """The feed of ``kind`` (a key of FORMATS) of one source, or of every source."""
     name, _, write = FORMATS[kind]

@@ -28,6 +28,7 @@ import opencc
 
 from ..errors import ArchiveError
 from ..record.log import Entry, RecordLog
+from ..record.model import RevisionKind
 from ..store.files import connect
 from .documents import Document, documents, documents_of, indexed, line_ranges
 from .model import STATUSES, SearchPage, SearchQuery
@@ -186,7 +187,7 @@ class SearchIndex:
         for doc in docs:
             if doc.article not in latest or doc.rev > latest[doc.article].rev:
                 latest[doc.article] = doc
-            if doc.change == "edited":
+            if doc.change == RevisionKind.EDITED:
                 edited.add(doc.article)
             ends[doc.file] = max(ends.get(doc.file, 0), doc.end)
         with self._transaction():
@@ -212,14 +213,14 @@ class SearchIndex:
             (doc.article,),
         ).fetchone()
         if row is None:
-            status = _status(edited, doc.change == "removed")
+            status = _status(edited, doc.change == RevisionKind.REMOVED)
             self._write(self._free_docid(doc.time_ms), doc, status)
             return
         docid, rev, source, status, file, offset = row
         newer = doc.rev > rev
         flags = status.split()
-        removed = doc.change == "removed" if newer else "removed" in flags
-        new_status = _status(edited or "edited" in flags, removed)
+        removed = doc.change == RevisionKind.REMOVED if newer else RevisionKind.REMOVED in flags
+        new_status = _status(edited or RevisionKind.EDITED in flags, removed)
         if not newer and new_status == status:
             return  # an older or the same revision, nothing new
         old_title, old_body = self._remove(docid, source, status, file, offset)

@@ -30,7 +30,7 @@ from psycopg_pool import ConnectionPool
 
 from ..dateline import text_without_date_line
 from ..record.log import Entry
-from ..record.model import Revision, epoch_ms
+from ..record.model import Revision, RevisionKind, epoch_ms
 from .model import STATUSES, SearchPage, SearchQuery
 from .query import ParsedQuery, Term, parse_query
 from .rowids import MINUTE_MS, minute
@@ -85,7 +85,7 @@ def _row(revision: Revision, edited: bool) -> dict[str, Any]:
         "rev": revision.rev,
         "source": revision.source,
         "edited": edited,
-        "removed": revision.change == "removed",
+        "removed": revision.change == RevisionKind.REMOVED,
         "minute": minute(time_ms),
         "time_ms": time_ms,
         "path": revision.path,
@@ -184,7 +184,7 @@ class PostgresSearch:
             r = entry.revision
             if r.article not in latest or r.rev > latest[r.article].rev:
                 latest[r.article] = r
-            if r.change == "edited":
+            if r.change == RevisionKind.EDITED:
                 edited.add(r.article)
         rows = [_row(r, r.article in edited) for r in latest.values()]
         with self.pool.connection() as db, db.transaction(), db.cursor() as cursor:

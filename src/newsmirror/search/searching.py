@@ -25,7 +25,7 @@ from collections import Counter
 
 from ..dateline import text_without_date_line
 from ..record.log import RecordLog
-from ..record.model import epoch_ms
+from ..record.model import RevisionKind, epoch_ms
 from .model import STATUSES, Hit, SearchPage, SearchQuery
 from .query import ParsedQuery, parse_query
 from .rowids import MAX_ROWID, minute_of, rowid_at
@@ -138,8 +138,8 @@ def _hit(
     return make_hit(
         article,
         source,
-        "edited" in flags,
-        "removed" in flags,
+        RevisionKind.EDITED in flags,
+        RevisionKind.REMOVED in flags,
         r.path,
         r.title,
         r.url,
@@ -163,7 +163,7 @@ def make_hit(
 ) -> Hit:
     """A hit, its matches (``pattern``: ``highlighter``'s) marked in the title and a snippet
     of ``body`` (the text without its date line); the same for every backend."""
-    shown = "removed" if removed else "edited" if edited else ""
+    shown = RevisionKind.REMOVED if removed else RevisionKind.EDITED if edited else ""
     return Hit(
         article,
         source,

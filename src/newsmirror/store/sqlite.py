@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from ..decide import MAX_PAGE_ATTEMPTS, PATH_KEY, Known
 from ..record.log import Entry, RecordLog
-from ..record.model import Revision, epoch_ms, parse_iso
+from ..record.model import Revision, RevisionKind, epoch_ms, parse_iso
 from ..urls import url_key
 from .files import connect
 
@@ -108,7 +108,7 @@ class Shelved(NamedTuple):  # a tuple: a build makes one for each article of the
 
     @property
     def removed(self) -> bool:
-        return self.change == "removed"
+        return self.change == RevisionKind.REMOVED
 
 
 def _browse_filter(
@@ -378,7 +378,8 @@ class StateStore:
     def listed(self, source: str, limit: int, *, adopted: bool = True) -> list[Listed]:
         """A source's newest articles; without the adopted ones if ``adopted`` is False."""
         rows = self.db.execute(
-            f"""SELECT source, path, title, time_ms, change = 'removed', summary_only FROM articles
+            f"""SELECT source, path, title, time_ms, change = '{RevisionKind.REMOVED}', summary_only
+               FROM articles
                WHERE source = ? {"" if adopted else "AND NOT adopted"}
                ORDER BY time_ms DESC, path DESC LIMIT ?""",
             (source, limit),

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..library import Library
 from ..render import paths
 from ..render.pages import Pages
 from ..search import Hit, hit_json
@@ -54,8 +55,8 @@ def _number(request: Request, name: str, default: int, most: int) -> int:
     return int(text)
 
 
-def _pages(request: Request) -> Pages:
-    pages: Pages = request.app.state.reader.current()
+def _pages(request: Request) -> Pages[Library]:
+    pages: Pages[Library] = request.app.state.reader.current()
     return pages
 
 

@@ -28,10 +28,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..archive import Archive
-from ..images import IMAGE_FILE
 from ..library import Library
-from ..project.feeds import FORMATS
+from ..render.feed_writers import FORMATS
 from ..render.pages import Pages
+from ..render.paths import IMAGE_FILE
 from ..render.syndication import feed
 from . import api
 from .searching import search_feed, search_page
@@ -55,7 +55,7 @@ class Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.archive = Archive(root, write=False)
-        self.pages: Pages | None = None
+        self.pages: Pages[Library] | None = None
         self.data_version = -1
 
     def open(self) -> None:
@@ -64,7 +64,7 @@ class Reader:
     def close(self) -> None:
         self.archive.__exit__(None, None, None)
 
-    def current(self) -> Pages:
+    def current(self) -> Pages[Library]:
         """The pages, renewed when a run has written to the index since (new sources)."""
         version = self.archive.store.db.execute("PRAGMA data_version").fetchone()[0]
         if self.pages is None or version != self.data_version:
@@ -77,7 +77,7 @@ def html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
-def not_found(pages: Pages, current: str) -> HTMLResponse:
+def not_found(pages: Pages[Library], current: str) -> HTMLResponse:
     return html(pages.error(current, 404, "没有这个页面。No such page."), 404)
 
 
@@ -94,7 +94,7 @@ def feed_endpoint(kind: str) -> Callable[[Request], Awaitable[Response]]:
     """The route of one feed format (a key of FORMATS), for every source or one."""
 
     async def endpoint(request: Request) -> Response:
-        pages: Pages = request.app.state.reader.current()
+        pages: Pages[Library] = request.app.state.reader.current()
         abbr = request.path_params.get("abbr")
         if abbr is not None and not pages.library.knows_source(abbr):
             return not_found(pages, "index.html")
@@ -105,12 +105,12 @@ def feed_endpoint(kind: str) -> Callable[[Request], Awaitable[Response]]:
 
 
 async def search_route(request: Request) -> Response:
-    pages: Pages = request.app.state.reader.current()
+    pages: Pages[Library] = request.app.state.reader.current()
     return search_page(pages, request)
 
 
 async def search_feed_route(request: Request) -> Response:
-    pages: Pages = request.app.state.reader.current()
+    pages: Pages[Library] = request.app.state.reader.current()
     return search_feed(pages, request)
 
 

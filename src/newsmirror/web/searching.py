@@ -15,7 +15,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from ..errors import ConfigError
-from ..project.feeds import FORMATS, FeedInfo
+from ..library import Library
+from ..record.model import RevisionKind
+from ..render.feed_writers import FORMATS, FeedInfo
 from ..render.pages import Pager, Pages
 from ..render.syndication import feed_items
 from ..search import SearchPage, SearchQuery
@@ -23,7 +25,11 @@ from ..search.model import day_start_ms
 
 RESULTS_PER_PAGE = 20
 MAX_PAGE = 50  # the index ranks a window of the newest matches; deeper pages add nothing
-STATUSES = [("", "全部 All"), ("edited", "已修改 Edited"), ("removed", "已删除 Removed")]
+STATUSES = [
+    ("", "全部 All"),
+    (RevisionKind.EDITED, "已修改 Edited"),
+    (RevisionKind.REMOVED, "已删除 Removed"),
+]
 
 
 class BadParameter(ValueError):
@@ -87,14 +93,14 @@ def _day_ms(text: str, name: str, tz: timezone, days_after: int = 0) -> int | No
         raise BadParameter(str(error)) from None
 
 
-def run_search(pages: Pages, params: QueryParams) -> tuple[SearchForm, SearchPage]:
+def run_search(pages: Pages[Library], params: QueryParams) -> tuple[SearchForm, SearchPage]:
     """Read the form and search; raises BadParameter."""
     form = read_form(params)
     archive = pages.library.archive
     return form, archive.search.search(form.query(archive.tz))
 
 
-def search_page(pages: Pages, request: Request) -> Response:
+def search_page(pages: Pages[Library], request: Request) -> Response:
     context: dict[str, object] = {
         "statuses": STATUSES,
         "query_text": request.query_params.get("q", ""),
@@ -125,7 +131,7 @@ def search_page(pages: Pages, request: Request) -> Response:
     return HTMLResponse(body)
 
 
-def search_feed(pages: Pages, request: Request) -> Response:
+def search_feed(pages: Pages[Library], request: Request) -> Response:
     """The newest results of a search as an Atom feed, to follow a subject."""
     try:
         form, result = run_search(pages, request.query_params)

@@ -36,7 +36,7 @@ _ILLEGAL = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 @dataclass(frozen=True)
-class FeedItem:
+class SyndicationItem:
     id: str  # stable id of the article
     title: str
     link: str  # absolute URL of the archived copy (the page on our site)
@@ -76,8 +76,8 @@ def _names(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(name for value in values if (name := _clean(value).strip()))
 
 
-def _clean_item(item: FeedItem) -> FeedItem:
-    return FeedItem(
+def _clean_item(item: SyndicationItem) -> SyndicationItem:
+    return SyndicationItem(
         id=_clean(item.id),
         title=_clean(item.title),
         link=_clean(item.link),
@@ -115,7 +115,7 @@ def _rfc822(ms: int) -> str:
     return format_datetime(_moment(ms), usegmt=True)
 
 
-def _newest(items: Sequence[FeedItem]) -> int:
+def _newest(items: Sequence[SyndicationItem]) -> int:
     return max((item.updated_ms for item in items), default=0)
 
 
@@ -132,7 +132,7 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def atom(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+def atom(info: FeedInfo, items: Sequence[SyndicationItem]) -> bytes:
     """An Atom 1.0 feed (RFC 4287)."""
     info, entries = _clean_info(info), [_clean_item(item) for item in items]
     a = f"{{{ATOM_NS}}}"
@@ -168,7 +168,7 @@ def atom(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
     return _xml(feed)
 
 
-def rss(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+def rss(info: FeedInfo, items: Sequence[SyndicationItem]) -> bytes:
     """An RSS 2.0 feed, with the full body in content:encoded and authors in dc:creator (RSS's
     own <author> must be an e-mail address)."""
     info, entries = _clean_info(info), [_clean_item(item) for item in items]
@@ -200,7 +200,7 @@ def rss(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
     return _xml(root)
 
 
-def json_feed(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+def json_feed(info: FeedInfo, items: Sequence[SyndicationItem]) -> bytes:
     """A JSON Feed 1.1 (https://jsonfeed.org/version/1.1), optional keys left out when empty."""
     info = _clean_info(info)
     feed: dict[str, Any] = {
@@ -217,7 +217,7 @@ def json_feed(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
     return json.dumps(feed, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _json_item(item: FeedItem) -> dict[str, Any]:
+def _json_item(item: SyndicationItem) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": item.id, "url": item.link}
     if item.original_url:
         entry["external_url"] = item.original_url
@@ -234,7 +234,7 @@ def _json_item(item: FeedItem) -> dict[str, Any]:
     return entry
 
 
-Writer = Callable[[FeedInfo, Sequence[FeedItem]], bytes]
+Writer = Callable[[FeedInfo, Sequence[SyndicationItem]], bytes]
 
 # Format name -> (file name, media type, writer); the web reader and the static site share it.
 FORMATS: dict[str, tuple[str, str, Writer]] = {

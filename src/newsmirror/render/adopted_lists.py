@@ -1,25 +1,16 @@
-"""The files of an adopted archive that are not an article's own file, and how they carry on.
+"""An adopted archive's lists and README, carried on from what the old archive wrote.
 
-An old archive's lists, its README and extra copies of an article (two files with one URL) are
-recorded as they were in ``record/adopted.jsonl`` (one JSON object a line, appended, the last
-line for a path wins) and projected from there: byte for byte while nothing new has come. Then
-new list entries go on top of the old ones, which stay below exactly as they were (the oldest cut
-when the list is full), and the README keeps what its owner wrote with only its block of list
-links kept current, in place.
+The old lists and README are projected byte for byte while nothing new has come
+(``record.adopted`` keeps them). Then new list entries go on top of the old ones, which stay
+below exactly as they were (the oldest cut when the list is full), and the README keeps what
+its owner wrote with only its block of list links kept current, in place.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from collections.abc import Sequence
 from urllib.parse import unquote
-
-ADOPTED_FILE = "record/adopted.jsonl"
-LIST, README, COPY = "list", "readme", "copy"
 
 # An item of an old list: a line that links to an article file ("9-1 [title](/articles/
 # BBC/1_a%20b.md)"); a link to a folder ("[查看更多](/articles/BBC)") is not one.
@@ -34,49 +25,6 @@ LIST_LINK_LINE = re.compile(
     r"(?P<target>[^)\n]*)\)[ \t]*(?=\r?$)",
     re.MULTILINE,
 )
-
-
-@dataclass(frozen=True)
-class AdoptedFile:
-    path: str  # relative to the archive root
-    kind: str  # LIST, README or COPY
-    text: str
-    source: str = ""  # the source whose list this is
-    article: str = ""  # the article this file is a copy of
-
-
-def read_adopted(root: Path) -> dict[str, AdoptedFile]:
-    """Every adopted file by path (a line cut short by a crash is skipped)."""
-    found: dict[str, AdoptedFile] = {}
-    try:
-        lines = (root / ADOPTED_FILE).read_bytes().splitlines()
-    except FileNotFoundError:
-        return found
-    for line in lines:
-        try:
-            adopted = AdoptedFile(**json.loads(line))
-        except (ValueError, TypeError):
-            continue
-        found[adopted.path] = adopted
-    return found
-
-
-def append_adopted(root: Path, files: Iterable[AdoptedFile]) -> None:
-    """Record ``files`` durably with one write (after a torn line, on a line of their own)."""
-    data = "".join(json.dumps(asdict(f), ensure_ascii=False) + "\n" for f in files).encode()
-    if not data:
-        return
-    path = root / ADOPTED_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        size = os.fstat(handle).st_size
-        if size and os.pread(handle, 1, size - 1) != b"\n":
-            data = b"\n" + data
-        os.write(handle, data)
-        os.fsync(handle)
-    finally:
-        os.close(handle)
 
 
 def carry_on_list(old: str, new_items: Sequence[str], size: int) -> str:
