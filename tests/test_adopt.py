@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import git_log, make_archive, nm, rss
-from newsmirror.adopt import adopt
-from newsmirror.archive import Archive
+from newsmirror.adopt.adopt import adopt
+from newsmirror.archive.archive import Archive
 from newsmirror.clean import ImagePolicy, sanitize
-from newsmirror.config import Source
 from newsmirror.record.fingerprint import reading_hash
 from newsmirror.render.adopted_lists import carry_on_list
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 SAMPLE = Path(__file__).parent / "data" / "dm-archive"

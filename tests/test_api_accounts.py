@@ -14,9 +14,9 @@ from starlette.testclient import TestClient
 
 from api_archive import API, PASSWORDS, login, make_api_archive, users
 from newsmirror.accounts.sqlite import PRIVATE_DIR, private_path
-from newsmirror.config import parse_settings
 from newsmirror.errors import ConfigError
 from newsmirror.publish.commit import commit_all
+from newsmirror.settings.config import parse_settings
 from newsmirror.web.app import create_app
 
 READ = "user/-/state/com.google/read"

@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api_archive import API, GREADER, PASSWORDS, login, make_api_archive, reading_of, users
-from newsmirror.archive import Archive
+from newsmirror.archive.archive import Archive
 from newsmirror.record.log import RecordLog
 from newsmirror.web.app import create_app
 from reader_archive import revision

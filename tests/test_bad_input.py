@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import articles, make_archive, nm, rss
-from newsmirror.archive import Archive
-from newsmirror.config import Source
+from newsmirror.archive.archive import Archive
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 GOOD = rss([{"title": "Fine", "link": "https://ok.example.com/1.html", "description": "<p>ok</p>"}])
@@ -34,7 +34,7 @@ def run_with(server: LocalServer, root: Path, bad: Reply) -> str:
     server.route("/bad.xml", bad)
     server.route("/good.xml", Reply(body=GOOD))
     done = subprocess.run(
-        [sys.executable, "-m", "newsmirror.cli", "-C", str(root), "run"],
+        [sys.executable, "-m", "newsmirror.cli.main", "-C", str(root), "run"],
         capture_output=True,
         text=True,
     )

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import articles, make_archive, nm, rss
-from newsmirror.config import Source
 from newsmirror.record.log import RecordLog
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 FEEDS = 24
@@ -44,7 +44,7 @@ def serve_feeds(server: LocalServer) -> list[Source]:
 def start_run(root: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "NEWSMIRROR_FETCH_ALLOW_PRIVATE_NETWORKS": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "newsmirror.cli", "-C", str(root), "run", "--all"],
+        [sys.executable, "-m", "newsmirror.cli.main", "-C", str(root), "run", "--all"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -11,10 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import make_archive
-from newsmirror.apply import Tally, apply_intents
-from newsmirror.archive import Archive
-from newsmirror.config import Source
-from newsmirror.decide import MAX_PAGE_ATTEMPTS, Known, Verdict, needs_page
+from newsmirror.archive.archive import Archive
 from newsmirror.decide.intents import (
     CountPageFailure,
     NoteCheck,
@@ -22,12 +19,16 @@ from newsmirror.decide.intents import (
     Nothing,
     RecordRevision,
 )
-from newsmirror.decide.verdict import verdict
+from newsmirror.decide.verdict import Verdict, verdict
 from newsmirror.errors import RecordError
 from newsmirror.extract.model import Extraction, Image
 from newsmirror.feeds import FeedItem
-from newsmirror.prepare import page_body
+from newsmirror.ingest.apply import Tally, apply_intents
+from newsmirror.prepare.candidates import page_body
+from newsmirror.prepare.fulltext import needs_page
 from newsmirror.record.model import Revision, RevisionKind
+from newsmirror.settings.config import Source
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Known
 
 
 def item(content: str | None = None, summary: str | None = None) -> FeedItem:

@@ -10,15 +10,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from newsmirror.clean import ImagePolicy
-from newsmirror.decide import MAX_PAGE_ATTEMPTS, Known, Verdict
-from newsmirror.decide.identity import article_id
 from newsmirror.decide.intents import CountPageFailure, NoteFeedHash, Nothing, RecordRevision
 from newsmirror.decide.items import Planned, plan_items, settle
+from newsmirror.decide.verdict import Verdict
 from newsmirror.extract import EXTRACTOR, Extraction
 from newsmirror.feeds import FeedItem
-from newsmirror.prepare import Candidate, make_candidate, with_page
+from newsmirror.prepare.candidates import Candidate, make_candidate, with_page
 from newsmirror.record.fingerprint import reading_hash
+from newsmirror.record.identity import article_id
 from newsmirror.record.model import RevisionKind
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Known
 
 POLICY = ImagePolicy()
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ from newsmirror.clean import ImagePolicy
 from newsmirror.decide.intents import Nothing, RecordRevision
 from newsmirror.decide.recheck import Look, judge_look, removal_evidence
 from newsmirror.extract import EXTRACTOR, Extraction
-from newsmirror.prepare import page_content
+from newsmirror.prepare.candidates import page_content
 from newsmirror.record.model import Revision, RevisionKind
 
 POLICY = ImagePolicy()

@@ -20,7 +20,7 @@ PAGE = """<!DOCTYPE html><html lang="zh"><head><meta charset="{charset}"><title>
 
 def run(*args: str, stdin: str = "", cwd: Path | None = None) -> list[dict[str, object]]:
     done = subprocess.run(
-        [sys.executable, "-m", "newsmirror.cli", "extract", *args],
+        [sys.executable, "-m", "newsmirror.cli.main", "extract", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from archive_helpers import make_archive, nm, rss
-from newsmirror.config import Source
+from newsmirror.settings.config import Source
 from newsmirror.web.app import create_app
 from server import LocalServer, Reply
 from test_full_text import page, summary_item

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsmirror.config import FetchSettings
 from newsmirror.errors import (
     BlockedAddress,
     ConfigError,
@@ -31,6 +30,7 @@ from newsmirror.errors import (
 from newsmirror.fetch import Fetcher, Response, Validators, guard
 from newsmirror.fetch.guard import is_public
 from newsmirror.fetch.retry import parse_retry_after
+from newsmirror.settings.config import FetchSettings
 from server import LocalServer, Reply, Request
 
 

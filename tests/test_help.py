@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsmirror.cli import parser
+from newsmirror.cli.main import parser
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 GROUPS = {"sources", "users", "db"}  # commands that are only a name for their actions

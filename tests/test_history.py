@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import make_archive, nm, rss
-from newsmirror.config import Source
-from newsmirror.history import render_diff, word_diff
+from newsmirror.archive.history import render_diff, word_diff
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive_helpers import make_archive, rss
-from newsmirror.cli import main
-from newsmirror.config import SECTIONS, Source, env_name
+from newsmirror.cli.main import main
+from newsmirror.settings.config import SECTIONS, Source, env_name
 from server import LocalServer, Reply
 
 FUZZ = settings(

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive_helpers import articles, make_archive, nm, rss
-from newsmirror.archive import Archive
+from newsmirror.archive.archive import Archive
 from newsmirror.clean import ImagePolicy
-from newsmirror.config import Source
-from newsmirror.prepare import prepare_feed
+from newsmirror.prepare.candidates import prepare_feed
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 JSON_FEED = "application/feed+json"

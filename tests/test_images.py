@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import articles, make_archive, nm, rss
-from newsmirror.config import Source
-from newsmirror.images import sniff_raster
+from newsmirror.ingest.images import sniff_raster
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 

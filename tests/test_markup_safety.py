@@ -18,17 +18,17 @@ from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
 from archive_helpers import articles, make_archive, nm, rss
-from newsmirror.archive import Archive
+from newsmirror.archive.archive import Archive
+from newsmirror.archive.library import Library
 from newsmirror.clean import ImagePolicy
 from newsmirror.clean.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
-from newsmirror.escaping import escape_line, escape_title, link_target, markdown_link
-from newsmirror.library import Library
 from newsmirror.render.feed_writers import FORMATS, FeedInfo
 from newsmirror.render.mirror_format import render_article, render_list, render_readme
 from newsmirror.render.pages import Pages
 from newsmirror.render.paths import zone
 from newsmirror.render.syndication import feed_items
 from newsmirror.store.model import Listed
+from newsmirror.text.escaping import escape_line, escape_title, link_target, markdown_link
 from reader_archive import make_reader_archive, revision
 from server import LocalServer, Reply
 

@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 import pytest
 
 from newsmirror.clean import ImagePolicy, sanitize
-from newsmirror.escaping import escape_title
 from newsmirror.record.fingerprint import content_hash
 from newsmirror.render.mirror_format import render_list
 from newsmirror.render.paths import article_path, slug, zone
 from newsmirror.store.model import Listed
+from newsmirror.text.escaping import escape_title
 
 TZ = zone("+08:00")
 PROXY = ImagePolicy()

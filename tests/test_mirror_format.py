@@ -17,9 +17,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from newsmirror.adopt_scan import read_article
+from newsmirror.adopt.scan import read_article
 from newsmirror.clean import ImagePolicy, clean_line, flatten
-from newsmirror.escaping import link_target
 from newsmirror.record.model import Revision, epoch_ms, iso
 from newsmirror.render.mirror_format import (
     ArticleFile,
@@ -27,6 +26,7 @@ from newsmirror.render.mirror_format import (
     parse_article,
     render_article,
 )
+from newsmirror.text.escaping import link_target
 
 DATA = Path(__file__).parent / "data"
 ARCHIVE = DATA / "dm-archive"

@@ -11,9 +11,9 @@ import psycopg
 import pytest
 
 from archive_helpers import nm
-from newsmirror.config import parse_settings
-from newsmirror.configfile import init_archive
 from newsmirror.errors import ConfigError, SchemaMismatch, StoreError
+from newsmirror.settings.config import parse_settings
+from newsmirror.settings.configfile import init_archive
 from newsmirror.store.postgres import SCHEMA_VERSION, connect, redacted, schema_version, upgrade
 from newsmirror.store.postgres.connection import open_connection
 from newsmirror.store.postgres.schema import migrations

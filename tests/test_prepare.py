@@ -9,7 +9,7 @@ import pytest
 from archive_helpers import rss
 from newsmirror.clean import ImagePolicy
 from newsmirror.errors import MalformedFeed
-from newsmirror.prepare import WORKER_THRESHOLD, Prepared, Preparer, prepare_feed
+from newsmirror.prepare.candidates import WORKER_THRESHOLD, Prepared, Preparer, prepare_feed
 
 POLICY = ImagePolicy()
 

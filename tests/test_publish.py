@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import git_log, make_archive, nm, rss
-from newsmirror.archive import Archive
-from newsmirror.config import Source
+from newsmirror.archive.archive import Archive
 from newsmirror.errors import ArchiveBusy
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 
@@ -60,7 +60,7 @@ def test_a_second_writer_is_refused_with_a_clear_message(root: Path) -> None:
         with pytest.raises(ArchiveBusy, match="another newsmirror run holds the archive"):
             Archive(root).__enter__()
         done = subprocess.run(
-            [sys.executable, "-m", "newsmirror.cli", "-C", str(root), "run"],
+            [sys.executable, "-m", "newsmirror.cli.main", "-C", str(root), "run"],
             capture_output=True,
             text=True,
         )
@@ -68,7 +68,7 @@ def test_a_second_writer_is_refused_with_a_clear_message(root: Path) -> None:
         assert done.stderr.count("\n") == 1 and "--wait" in done.stderr
         # Readers do not need the lock.
         status = subprocess.run(
-            [sys.executable, "-m", "newsmirror.cli", "-C", str(root), "status"],
+            [sys.executable, "-m", "newsmirror.cli.main", "-C", str(root), "status"],
             capture_output=True,
             text=True,
         )

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser import Tab
-from newsmirror.cli import main
+from newsmirror.cli.main import main
 from reader_archive import make_reader_archive
 
 NEWSMIRROR = Path(sys.executable).with_name("newsmirror")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import articles, make_archive, nm, rss
-from newsmirror.archive import Archive
-from newsmirror.config import Source
+from newsmirror.archive.archive import Archive
 from newsmirror.record.model import Revision
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 from test_full_text import PARAGRAPHS, page, summary_item
 
@@ -115,9 +115,9 @@ def test_a_page_that_flips_is_marked_volatile_once(server: LocalServer, root: Pa
 def test_a_new_extractor_is_not_an_edit(
     server: LocalServer, root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsmirror.prepare
+    import newsmirror.prepare.candidates
 
-    monkeypatch.setattr(newsmirror.prepare, "EXTRACTOR", "newsmirror-extract/next")
+    monkeypatch.setattr(newsmirror.prepare.candidates, "EXTRACTOR", "newsmirror-extract/next")
     server.route("/a/1.html", Reply(body=EDITED, headers=HTML))
     again(root)
     last = history(root)[-1]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import articles, git_log, make_archive, nm, rss
-from newsmirror.archive import Archive
-from newsmirror.config import Source
+from newsmirror.archive.archive import Archive
 from newsmirror.feeds import Outline, write_opml
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 from test_full_text import page, summary_item
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import articles, git_log, make_archive, nm, rss
-from newsmirror.archive import Archive
-from newsmirror.config import Source
+from newsmirror.archive.archive import Archive
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 
@@ -204,7 +204,7 @@ def test_run_every_repeats_until_interrupted(server: LocalServer, archive: Path)
     server.route("/beta.xml", Reply(body=rss([item(2)])))
     env = {**os.environ, "NEWSMIRROR_SCHEDULE_INTERVAL": "1s", "NEWSMIRROR_SCHEDULE_JITTER": "0"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "newsmirror.cli", "-C", str(archive), "run", "--every", "1s"],
+        [sys.executable, "-m", "newsmirror.cli.main", "-C", str(archive), "run", "--every", "1s"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import make_archive, nm, rss
-from newsmirror.archive import SEARCH_FILE, Archive
-from newsmirror.config import Source
+from newsmirror.archive.archive import SEARCH_FILE, Archive
 from newsmirror.errors import ArchiveError
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, RevisionKind, epoch_ms, iso, parse_iso
 from newsmirror.search import SearchIndex, SearchPage, SearchQuery, marked_html, plain, searching
 from newsmirror.search.searching import WINDOW
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 DAY = "2024-05-01T00:00:00Z"

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import git_log, make_archive, nm, rss
-from newsmirror.config import Source
+from newsmirror.cli.options import configure_logging
 from newsmirror.feeds import Outline, write_opml
-from newsmirror.options import configure_logging
 from newsmirror.pools import process_pool, start_method
 from newsmirror.services.adopt import adopt_archive
 from newsmirror.services.build import build_site
 from newsmirror.services.opml_import import import_opml
 from newsmirror.services.run import run_sources
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
 SAMPLE = Path(__file__).parent / "data" / "dm-archive"
@@ -120,7 +120,7 @@ def test_an_adoption_returns_the_articles_and_the_sources_it_added(
 def test_quiet_hides_progress_and_keeps_results(
     archive: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from newsmirror.cli import main
+    from newsmirror.cli.main import main
 
     try:
         assert main(["-q", "-C", str(archive), "run"]) == 0
@@ -133,7 +133,7 @@ def test_quiet_hides_progress_and_keeps_results(
 def test_verbose_shows_what_the_work_does(
     archive: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from newsmirror.cli import main
+    from newsmirror.cli.main import main
 
     try:
         assert main(["-vv", "-C", str(archive), "run"]) == 0
@@ -144,7 +144,8 @@ def test_verbose_shows_what_the_work_does(
     lines = err.splitlines()
     assert "newsmirror INFO newsmirror.services.run: 1 sources in" in err
     assert any(
-        line.startswith("newsmirror DEBUG newsmirror.run: a: fetching http") for line in lines
+        line.startswith("newsmirror DEBUG newsmirror.ingest.run: a: fetching http")
+        for line in lines
     )
     assert all(line.startswith("newsmirror ") for line in lines)
     assert main(["-C", str(archive), "run", "--all"]) == 0  # and at the default level, none
@@ -154,7 +155,7 @@ def test_verbose_shows_what_the_work_does(
 def test_an_unexpected_os_error_is_one_line_naming_the_file(
     archive: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from newsmirror.cli import main
+    from newsmirror.cli.main import main
 
     assert nm(archive, "run") == 0
     readme = archive / "README.md"

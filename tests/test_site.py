@@ -17,15 +17,15 @@ import pytest
 from lxml import html
 
 from archive_helpers import make_archive, rss
-from newsmirror import library
-from newsmirror.archive import Archive
+from newsmirror.archive import library
+from newsmirror.archive.archive import Archive
 from newsmirror.clean import plain_text
-from newsmirror.cli import main
-from newsmirror.config import Source
+from newsmirror.cli.main import main
 from newsmirror.project.site import MANIFEST, STATIC_DIR, build
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, RevisionKind, iso, parse_iso
 from newsmirror.render.paths import zone
+from newsmirror.settings.config import Source
 from reader_archive import HOSTILE_TITLE, START, make_reader_archive, reader_revisions
 from server import LocalServer, Reply
 

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser import Tab
-from newsmirror.archive import Archive
+from newsmirror.archive.archive import Archive
 from newsmirror.errors import PublishError
 from newsmirror.project import search_index
 from newsmirror.project.site import build

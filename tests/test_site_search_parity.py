@@ -19,8 +19,8 @@ import pytest
 from archive_helpers import nm
 from browser import Tab
 from newsmirror.clean import plain_text
-from newsmirror.configfile import init_archive
 from newsmirror.record.log import RecordLog
+from newsmirror.settings.configfile import init_archive
 from reader_archive import SOURCES, revision
 from test_site_search import search, served
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import make_archive, nm, rss
-from newsmirror.config import documented_settings, env_name, load_settings
-from newsmirror.configfile import DEFAULT_SOURCES, init_archive
+from newsmirror.settings.config import documented_settings, env_name, load_settings
+from newsmirror.settings.configfile import DEFAULT_SOURCES, init_archive
 from server import LocalServer, Reply
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
 def test_broken_config_is_one_clear_line(tmp_path: Path, content: str, message: str) -> None:
     (tmp_path / "newsmirror.toml").write_text(content)
     done = subprocess.run(
-        [sys.executable, "-m", "newsmirror.cli", "-C", str(tmp_path), "status"],
+        [sys.executable, "-m", "newsmirror.cli.main", "-C", str(tmp_path), "status"],
         capture_output=True,
         text=True,
     )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from newsmirror.urls import normalize_url, strip_tracking, url_key
+from newsmirror.text.urls import normalize_url, strip_tracking, url_key
 
 
 def test_whatwg_serialization() -> None:

@@ -13,7 +13,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive_helpers import make_archive, nm, rss
-from newsmirror.config import Source
+from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 from test_full_text import page, summary_item
 

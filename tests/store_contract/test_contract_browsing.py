@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from newsmirror.decide import MAX_PAGE_ATTEMPTS
-from newsmirror.store.model import Listed
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Listed
 
 from .backends import HOUR_MS, START_MS, Harness, revision
 

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 import feedparser
 
-from .fastrules import C1_AS_CP1252, HTML_ELEMENTS, URI_SCHEMES
+from newsmirror.feeds.fastrules import C1_AS_CP1252, HTML_ELEMENTS, URI_SCHEMES
 
 __all__ = [
     "XHTML",

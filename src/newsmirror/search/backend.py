@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from ..record.log import Entry
-from .model import SearchPage, SearchQuery
+from newsmirror.record.log import Entry
+from newsmirror.search.model import SearchPage, SearchQuery
 
 
 class SearchBackend(Protocol):

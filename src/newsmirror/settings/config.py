@@ -1,0 +1,514 @@
+"""One typed settings object, read from ``newsmirror.toml`` and ``NEWSMIRROR_<SECTION>_<KEY>``.
+
+Each setting is declared once, as a dataclass field whose metadata holds its help text; the
+defaults, the environment-variable names, the commented template that ``init`` writes and the
+README's settings table all come from these declarations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsmirror.errors import ConfigError, UnknownSource
+from newsmirror.text.printable import INVISIBLE
+
+CONFIG_FILE = "newsmirror.toml"
+ENV_PREFIX = "NEWSMIRROR_"
+# A source's folder under articles/: any name that is a safe path component on every common file
+# system and in a URL path (old archives use names like "BBC"): no controls, none of
+# < > : " / \ | ? * % #, not starting with ".", "-" or a space, not ending with "." or a space;
+# no invisible characters that reorder or hide text on a terminal (bidi controls, zero-width
+# ones), nor the lone surrogates that stand for bytes of a folder name that is not UTF-8.
+_NOT_IN_ABBR = rf"\x00-\x1f\x7f-\x9f{INVISIBLE}\ud800-\udfff<>:\"/\\|?*%#"
+ABBR_PATTERN = re.compile(rf"[^{_NOT_IN_ABBR} .-](?:[^{_NOT_IN_ABBR}]{{0,62}}[^{_NOT_IN_ABBR} .])?")
+# Names that Windows reserves whatever the extension: never a folder name.
+RESERVED_NAMES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(10)),
+    *(f"lpt{n}" for n in range(10)),
+}
+IMAGE_POLICIES = ("proxy", "local", "original")
+# When a source's article pages are fetched for the full text: when the feed item looks
+# truncated (auto), for every item (always), or never.
+FULL_TEXT_MODES = ("auto", "always", "never")
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# The longest duration any setting or option takes: ten years. Longer ones are typos, and past
+# a few thousand years they are past the calendar that schedules and reports are written in.
+MAX_DURATION = 3650 * 86400.0
+# Control characters (C0, DEL, C1) and lone surrogates (bytes that were not UTF-8, as Python
+# decodes the environment): no name, URL or setting has a use for them, and a NUL makes file
+# names, HTTP headers and git fail.
+CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+# Names a file system or git treats specially: Windows' device names and forbidden characters
+# (a reader's clone must check out anywhere), path separators, a leading dot (hidden, and the
+# archive's .gitignore skips .tmp-*), trailing dots and spaces (Windows drops them).
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+
+
+def reserved(name: str) -> bool:
+    """Whether Windows reserves ``name`` as a device (``nul``, ``COM1.md``), whatever follows
+    its first dot."""
+    return name.split(".")[0].lower() in RESERVED_NAMES
+
+
+def list_stem(name: str) -> str:
+    """The file name (without ``.md``) of a source's list: ``name`` where it is safe as one on
+    any file system and in git, else with the unsafe parts replaced."""
+    safe = _UNSAFE.sub("_", name).rstrip(" .")
+    return f"_{safe}" if safe.startswith(".") or reserved(safe) or not safe else safe
+
+
+def setting(default: Any, help: str, low: float = 0, high: float = math.inf) -> Any:
+    """A settings field: its default, the one line of help shown in the template and README, and
+    for a number the range it must be in (checked by ``validate``)."""
+    metadata = {"help": help, "range": (low, high)}
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def parse_duration(value: object, name: str = "duration") -> float:
+    """Seconds from ``90``, ``"90s"``, ``"30m"``, ``"1h"``, ``"2d"`` or ``"1w"``."""
+    seconds = math.nan
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", value.lower())
+        if match:
+            seconds = float(match[1]) * DURATION_UNITS.get(match[2] or "s", 1)
+    if not math.isfinite(seconds):
+        raise ConfigError(f"{name}: expected a duration such as 30m or 1h, got {value!r}")
+    if not 0 < seconds <= MAX_DURATION:
+        raise ConfigError(f"{name}: give more than zero and at most 3650d, got {value!r}")
+    return seconds
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    user_agent: str = setting(
+        "newsmirror/0.1 (+https://github.com/newsmirror/newsmirror)",
+        "User-Agent header sent with every request",
+    )
+    timeout: float = setting(
+        30.0, "total deadline of one request in seconds, body included", 0.001, 86400
+    )
+    connect_timeout: float = setting(
+        10.0, "deadline for opening one connection, in seconds", 0.001, 86400
+    )
+    max_bytes: int = setting(
+        20_000_000, "largest response body accepted, after decompression", 1, 1 << 40
+    )
+    max_redirects: int = setting(5, "redirects followed before a request fails", 0, 100)
+    retries: int = setting(2, "retries after a timeout, connection failure, 429 or 5xx", 0, 100)
+    backoff: float = setting(1.0, "first retry delay in seconds; doubles with each retry", 0, 3600)
+    retry_after_max: float = setting(
+        60.0, "longest Retry-After delay honoured, in seconds", 0, 86400
+    )
+    concurrency: int = setting(16, "requests in flight at once, all hosts together", 1, 10_000)
+    per_host_concurrency: int = setting(2, "requests in flight at once to one host", 1, 1000)
+    proxy: str = setting("", "proxy URL for every request: http://, https://, socks5://")
+    allow_private_networks: bool = setting(
+        False, "allow requests to private, loopback and link-local addresses"
+    )
+    allowed_networks: list[str] = setting(
+        [], 'networks (CIDR) allowed although not public, e.g. ["10.1.0.0/16"]'
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    interval: str = setting("1h", "how often a source is fetched, unless it sets its own")
+    jitter: float = setting(
+        0.1, "random share of the interval added or taken, to spread load", 0, 0.9
+    )
+    max_backoff: str = setting("24h", "longest wait after repeated failures of one source")
+
+
+@dataclass(frozen=True)
+class MirrorSettings:
+    image_policy: str = setting(
+        "proxy", "image URLs in article files: proxy, local (copies in images/) or original"
+    )
+    image_proxy: str = setting(
+        "https://images.weserv.nl?url={host}{path}",
+        "image proxy template; {host} and {path} (with query) of the original URL",
+    )
+    image_max_bytes: int = setting(
+        10_000_000, "largest image kept under the local policy", 1, 1 << 40
+    )
+    images_per_article: int = setting(
+        100,
+        "images copied per article under the local policy; the rest keep their URL",
+        0,
+        1_000_000,
+    )
+    images_per_run: int = setting(
+        2000,
+        "images downloaded in one run under the local policy; the rest keep their URL",
+        0,
+        10_000_000,
+    )
+    adopt_max_bytes: int = setting(
+        10_000_000,
+        "largest file of an old archive that `adopt` reads; larger ones are skipped",
+        1,
+        1 << 40,
+    )
+    list_size: int = setting(300, "items per lists/{NAME}.md, newest first", 1, 1_000_000)
+    utc_offset: str = setting("+08:00", "time zone of list dates and article folders")
+
+
+@dataclass(frozen=True)
+class RecordSettings:
+    recheck: list[str] = setting(
+        ["1h", "6h", "24h", "3d", "7d", "30d"],
+        "when each article's page is fetched again after it was first seen, to catch edits "
+        "and removals",
+    )
+    recheck_limit: int = setting(200, "article pages re-checked in one run at most", 0, 1_000_000)
+    warc: bool = setting(False, "also keep every response fetched in WARC files under record/warc/")
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    commit: bool = setting(True, "commit the archive to git after each run")
+    remotes: list[str] = setting([], 'git remotes that `run --push` pushes to, e.g. ["origin"]')
+    branch: str = setting("", "branch to push; empty means the current branch")
+    site_dir: str = setting(
+        "_site", "folder `build` writes the static site to, relative to the archive"
+    )
+    site_url: str = setting(
+        "", "the site's public URL, e.g. https://example.org/news/ (feeds and the sitemap need it)"
+    )
+    site_branch: str = setting(
+        "", 'branch `build` commits the site to, e.g. "gh-pages"; empty: the folder only'
+    )
+
+
+STORE_SCHEMES = ("postgresql", "postgres")
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    url: str = setting(
+        "",
+        "PostgreSQL database shared by several machines, postgresql://user:password@host/db "
+        "(so far only `db upgrade` uses it); empty: files and SQLite in the archive",
+    )
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    abbr: str
+    url: str
+    interval: float | None = None
+    enabled: bool = True
+    full_text: str = "auto"
+    group: str = ""  # the folder reader apps show the source in ("": none)
+
+
+@dataclass(frozen=True)
+class Settings:
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    mirror: MirrorSettings = field(default_factory=MirrorSettings)
+    record: RecordSettings = field(default_factory=RecordSettings)
+    publish: PublishSettings = field(default_factory=PublishSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    sources: tuple[Source, ...] = ()
+
+    def source(self, abbr: str) -> Source:
+        for source in self.sources:
+            if source.abbr == abbr:
+                return source
+        known = ", ".join(s.abbr for s in self.sources) or "none"
+        raise UnknownSource(
+            f"unknown source {abbr!r} (known: {known}); see `newsmirror sources list`"
+        )
+
+    @property
+    def interval_seconds(self) -> float:
+        return parse_duration(self.schedule.interval, "schedule.interval")
+
+    @property
+    def recheck_seconds(self) -> list[float]:
+        return [parse_duration(d, "record.recheck") for d in self.record.recheck]
+
+    @property
+    def max_backoff_seconds(self) -> float:
+        return parse_duration(self.schedule.max_backoff, "schedule.max_backoff")
+
+
+SECTIONS: dict[str, type] = {
+    "fetch": FetchSettings,
+    "schedule": ScheduleSettings,
+    "mirror": MirrorSettings,
+    "record": RecordSettings,
+    "publish": PublishSettings,
+    "store": StoreSettings,
+}
+
+
+def env_name(section: str, key: str) -> str:
+    return f"{ENV_PREFIX}{section.upper()}_{key.upper()}"
+
+
+def _coerce(value: Any, kind: Any, where: str) -> Any:
+    """Convert a TOML or environment value to the field's type, or say what is wrong."""
+    text = isinstance(value, str)
+    if kind in (bool, "bool"):
+        if isinstance(value, bool):
+            return value
+        if text and value.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if text and value.strip().lower() in ("0", "false", "no", "off", ""):
+            return False
+    elif kind in (int, "int"):
+        try:
+            if not isinstance(value, bool) and (isinstance(value, int) or text):
+                return int(value)
+        except ValueError:
+            pass
+    elif kind in (float, "float"):
+        try:
+            if not isinstance(value, bool) and (isinstance(value, int | float) or text):
+                return float(value)
+        except ValueError:
+            pass
+    elif kind in (str, "str"):
+        if text:
+            return value
+    elif str(kind).startswith("list"):
+        if text:
+            return [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+    raise ConfigError(f"{where}: {value!r} is not a valid {getattr(kind, '__name__', kind)}")
+
+
+def _section(name: str, table: Mapping[str, Any], env: Mapping[str, str]) -> Any:
+    cls = SECTIONS[name]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(table) - set(fields)
+    if unknown:
+        raise ConfigError(
+            f"{CONFIG_FILE}: unknown setting [{name}] {sorted(unknown)[0]}; "
+            f"known: {', '.join(fields)}"
+        )
+    values = {
+        key: _coerce(v, fields[key].type, f"{CONFIG_FILE} [{name}] {key}")
+        for key, v in table.items()
+    }
+    for key, f in fields.items():
+        variable = env_name(name, key)
+        if variable in env:
+            values[key] = _coerce(env[variable], f.type, variable)
+    return cls(**values)
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when the port is not one
+    except ValueError:
+        return False
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and bool(parts.hostname)
+        and not CONTROLS.search(url)
+        and " " not in url
+    )
+
+
+ABBR_RULE = (
+    "must be 1-64 characters that are safe in a folder name (no control or invisible characters, "
+    'no < > : " / \\ | ? * % #), not starting with ".", "-" or a space, nor ending with "." or '
+    "a space"
+)
+
+
+def valid_abbr(abbr: str) -> bool:
+    """Whether ``abbr`` can name a source's folder on every common file system."""
+    return bool(ABBR_PATTERN.fullmatch(abbr)) and not reserved(abbr)
+
+
+def source_from_table(entry: Any, index: int) -> Source:
+    where = f"{CONFIG_FILE}: sources[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: expected a table with name, abbr and url")
+    missing = [k for k in ("name", "abbr", "url") if not isinstance(entry.get(k), str)]
+    if missing:
+        raise ConfigError(f"{where}: missing {', '.join(missing)}")
+    unknown = set(entry) - {"name", "abbr", "url", "interval", "enabled", "full_text", "group"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    abbr = entry["abbr"]
+    if not valid_abbr(abbr):
+        raise ConfigError(f"{where}: abbr {abbr!r} {ABBR_RULE}")
+    name = entry["name"].strip()
+    if not name or CONTROLS.search(name) or len(name.encode()) > 200:
+        raise ConfigError(
+            f"{where}: name {entry['name']!r}: give 1 to 200 bytes of text, no control characters"
+        )
+    url = entry["url"].strip()
+    enabled = _coerce(entry.get("enabled", True), bool, f"{where} enabled")
+    if url and not _is_web_url(url):
+        raise ConfigError(
+            f"{where}: url {url!r} must start with http:// or https:// and name a host"
+        )
+    if enabled and not url:
+        raise ConfigError(f"{where}: an enabled source needs a url")
+    interval = entry.get("interval")
+    full_text = entry.get("full_text", "auto")
+    if full_text not in FULL_TEXT_MODES:
+        raise ConfigError(
+            f"{where}: full_text {full_text!r}: use one of {', '.join(FULL_TEXT_MODES)}"
+        )
+    group = entry.get("group", "")
+    if not isinstance(group, str) or CONTROLS.search(group) or len(group) > 100:
+        raise ConfigError(f"{where}: group {group!r}: give up to 100 characters of text")
+    return Source(
+        name=name,
+        abbr=abbr,
+        url=url,
+        interval=None if interval is None else parse_duration(interval, f"{where} interval"),
+        enabled=enabled,
+        full_text=full_text,
+        group=group.strip(),
+    )
+
+
+def _check_values(name: str, section: Any) -> None:
+    """Numbers finite and in their field's range; text free of control characters."""
+    for f in dataclasses.fields(section):
+        value = getattr(section, f.name)
+        where = f"[{name}] {f.name}"
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            low, high = f.metadata["range"]
+            if not (math.isfinite(value) and low <= value <= high):
+                raise ConfigError(f"{where}: give a number from {low} to {high}, got {value!r}")
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and CONTROLS.search(text):
+                raise ConfigError(
+                    f"{where}: {text!r} holds a control character or bytes that are not UTF-8"
+                )
+
+
+def check_store_url(url: str, where: str) -> str:
+    """``url`` when it is empty or a PostgreSQL URL (``postgresql://``); the error names
+    ``where`` and never shows a password."""
+    scheme = url.partition("://")[0].lower()
+    if url and ("://" not in url or scheme not in STORE_SCHEMES):
+        shown = f"{scheme}://…" if "://" in url else "…"  # never a password
+        raise ConfigError(
+            f"{where} {shown!r}: give a PostgreSQL URL, postgresql://user:password@host/db, "
+            "or nothing for files and SQLite"
+        )
+    return url
+
+
+def validate(settings: Settings) -> Settings:
+    """Checks across fields; returns the settings unchanged when they hold."""
+    abbrs = [s.abbr for s in settings.sources]
+    names = [s.name for s in settings.sources]
+    # Names whose lists would be one file, here or on a file system that ignores case.
+    files = [f"lists/{list_stem(s.name).casefold()}.md" for s in settings.sources]
+    for values, what in ((abbrs, "abbr"), (names, "name"), (files, "list file")):
+        repeated = {v for v, n in Counter(values).items() if n > 1}
+        if repeated:
+            raise ConfigError(
+                f"{CONFIG_FILE}: two sources share the {what} {sorted(repeated)[0]!r}"
+            )
+    if settings.mirror.image_policy not in IMAGE_POLICIES:
+        raise ConfigError(
+            f"[mirror] image_policy {settings.mirror.image_policy!r}: use one of "
+            + ", ".join(IMAGE_POLICIES)
+        )
+    if not re.fullmatch(r"[+-](0\d|1\d|2[0-3]):[0-5]\d", settings.mirror.utc_offset):
+        raise ConfigError(
+            f"[mirror] utc_offset {settings.mirror.utc_offset!r}: use the form +08:00"
+        )
+    for name in SECTIONS:
+        _check_values(name, getattr(settings, name))
+    agent = settings.fetch.user_agent
+    if not (agent.isascii() and agent.isprintable()):
+        raise ConfigError(f"[fetch] user_agent {agent!r}: an HTTP header: printable ASCII only")
+    proxy = settings.mirror.image_proxy
+    if not (re.match(r"https?://", proxy, re.I) and "{host}" in proxy):
+        raise ConfigError(
+            f"[mirror] image_proxy {proxy!r}: give an http(s) URL with {{host}} and {{path}}"
+        )
+    publish = settings.publish
+    for where, name in [("branch", publish.branch), ("site_branch", publish.site_branch)] + [
+        ("remotes", remote) for remote in publish.remotes
+    ]:
+        # Given to git as arguments: a leading "-" would be read as an option.
+        if name.startswith("-") or re.search(r"\s", name):
+            raise ConfigError(
+                f"[publish] {where} {name!r}: a git name cannot start with - or hold spaces"
+            )
+    check_store_url(settings.store.url, "[store] url")
+    settings.interval_seconds  # noqa: B018 - parses, raising ConfigError when invalid
+    settings.max_backoff_seconds  # noqa: B018
+    settings.recheck_seconds  # noqa: B018
+    return settings
+
+
+def parse_settings(document: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    unknown = set(document) - set(SECTIONS) - {"sources"}
+    if unknown:
+        raise ConfigError(
+            f"{CONFIG_FILE}: unknown section [{sorted(unknown)[0]}]; "
+            f"known: {', '.join(SECTIONS)}, sources"
+        )
+    sections = {}
+    for name in SECTIONS:
+        table = document.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{CONFIG_FILE}: [{name}] must be a table")
+        sections[name] = _section(name, table, env)
+    entries = document.get("sources", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{CONFIG_FILE}: sources must be an array of [[sources]] tables")
+    sources = tuple(source_from_table(entry, i) for i, entry in enumerate(entries))
+    return validate(Settings(sources=sources, **sections))
+
+
+def load_settings(root: Path, env: Mapping[str, str] | None = None) -> Settings:
+    path = root / CONFIG_FILE
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no archive here; run `newsmirror init` or pass -C DIR"
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}; fix the file and run again") from None
+    return parse_settings(document, env)
+
+
+def documented_settings() -> list[tuple[str, str, Any, str]]:
+    """(section, key, default, help) for every setting, in declaration order."""
+    rows = []
+    for section, cls in SECTIONS.items():
+        defaults = cls()
+        for f in dataclasses.fields(cls):
+            rows.append((section, f.name, getattr(defaults, f.name), f.metadata["help"]))
+    return rows
