@@ -2,7 +2,7 @@
 
 A store is a cache of the record: everything in it but source state is made from the record by
 following it (store.follow), and the state only costs an unconditional fetch when lost. A
-backend implements every protocol here (``Store``) and passes tests/store_contract unchanged.
+backend implements every protocol here (``Store``) and passes tests/store/contract unchanged.
 
 Common to every method:
 

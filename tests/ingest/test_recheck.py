@@ -6,13 +6,13 @@ import time
 from pathlib import Path
 
 import pytest
+from test_full_text import PARAGRAPHS, page, summary_item
 
 from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.archive.archive import Archive
 from newsmirror.record.model import Revision
 from newsmirror.settings.config import Source
 from server import LocalServer, Reply
-from test_full_text import PARAGRAPHS, page, summary_item
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 EDITED = page("文章 1").replace(

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
+from test_full_text import page, summary_item
 
 from archive_helpers import make_archive, nm, rss
 from newsmirror.settings.config import Source
 from newsmirror.web.app import create_app
 from server import LocalServer, Reply
-from test_full_text import page, summary_item
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 

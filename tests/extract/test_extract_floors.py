@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import extraction  # noqa: E402
 from scoring import score  # noqa: E402
 
-FLOORS = json.loads((Path(__file__).parent / "extraction_floors.json").read_text("utf-8"))
+FLOORS = json.loads((Path(__file__).parents[1] / "extraction_floors.json").read_text("utf-8"))
 
 
 def _text(doc: extraction.Doc) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsmirror.cli.main import parser
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 GROUPS = {"sources", "users", "db"}  # commands that are only a name for their actions
 ACTIONS = ("list", "add", "remove", "import", "export", "password", "revoke", "upgrade")
 

@@ -28,7 +28,7 @@ from newsmirror.render.mirror_format import (
 )
 from newsmirror.text.escaping import link_target
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 ARCHIVE = DATA / "dm-archive"
 PARSED = json.loads((DATA / "dm-archive-parsed.json").read_text(encoding="utf-8"))
 NOW = datetime(2026, 1, 1, tzinfo=UTC)  # the moment dm-archive-parsed.json was read at

@@ -8,6 +8,7 @@ import resource
 from pathlib import Path
 
 import pytest
+from test_full_text import page, summary_item
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -15,7 +16,6 @@ from warcio.warcwriter import WARCWriter
 from archive_helpers import make_archive, nm, rss
 from newsmirror.settings.config import Source
 from server import LocalServer, Reply
-from test_full_text import page, summary_item
 
 
 def test_every_response_is_captured(

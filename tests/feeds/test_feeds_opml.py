@@ -6,11 +6,11 @@ from email.utils import parsedate_to_datetime
 
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]
 import pytest
+from test_feeds_hostile import HTML_PAGE
 
 from conftest import DATA
 from newsmirror.errors import MalformedFeed
 from newsmirror.feeds import Outline, discover_feeds, read_opml, write_opml
-from test_feeds_hostile import HTML_PAGE
 
 
 def test_discovery_on_real_pages() -> None:

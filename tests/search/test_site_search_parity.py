@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_site_search import search, served
 
 from archive_helpers import nm
 from browser import Tab
@@ -22,7 +23,6 @@ from newsmirror.clean import plain_text
 from newsmirror.record.log import RecordLog
 from newsmirror.settings.configfile import init_archive
 from reader_archive import SOURCES, revision
-from test_site_search import search, served
 
 ARTICLES = [
     # (source, day from 1 November 2026, title, paragraphs); negative days are in October

@@ -25,7 +25,7 @@ from newsmirror.render.adopted_lists import carry_on_list
 from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
-SAMPLE = Path(__file__).parent / "data" / "dm-archive"
+SAMPLE = Path(__file__).parents[1] / "data" / "dm-archive"
 OLD_FILES = ("articles", "lists", "README.md")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import opencc
 import pytest
+from test_search import DAY, NEWS, Record, later, revision
 
 from newsmirror.record.model import epoch_ms, parse_iso
 from newsmirror.search import SearchIndex, SearchQuery, marked_html, plain
@@ -23,9 +24,8 @@ from newsmirror.search.searching import WINDOW
 from newsmirror.store.postgres import open_pool, upgrade
 from newsmirror.store.postgres.connection import open_connection
 from postgres import LocalPostgres
-from test_search import DAY, NEWS, Record, later, revision
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def postgres_search(url: str) -> PostgresSearch:

@@ -11,9 +11,9 @@ import random
 import re
 
 import pytest
+from test_feeds_fast import prepared
 
 from newsmirror.feeds.xmlfeed import parse_xml_feed_fast, parse_xml_feed_slow
-from test_feeds_fast import prepared
 
 # fmt: off  (dense data tables read better than one value per line)
 POOLS = {

@@ -13,7 +13,7 @@ from newsmirror.settings.config import documented_settings, env_name, load_setti
 from newsmirror.settings.configfile import DEFAULT_SOURCES, init_archive
 from server import LocalServer, Reply
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_init_writes_defaults_gitignore_and_git(tmp_path: Path) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_feeds import ATOM, FEED_URL, RSS091, RSS2
 
 from conftest import DATA
 from newsmirror.errors import FeedError, HostileFeed, MalformedFeed, NotAFeed
 from newsmirror.feeds import Feed, discover_feeds, looks_like_html, parse_feed, read_opml
-from test_feeds import ATOM, FEED_URL, RSS091, RSS2
 
 # --- hostile XML ---------------------------------------------------------------------------------
 

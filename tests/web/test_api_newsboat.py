@@ -10,9 +10,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from test_reader_e2e import serving
 
 from api_archive import PASSWORDS, fever_key, make_api_archive
-from test_reader_e2e import serving
 
 READ = "user/-/state/com.google/read"
 

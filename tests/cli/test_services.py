@@ -22,7 +22,7 @@ from newsmirror.services.run import run_sources
 from newsmirror.settings.config import Source
 from server import LocalServer, Reply
 
-SAMPLE = Path(__file__).parent / "data" / "dm-archive"
+SAMPLE = Path(__file__).parents[1] / "data" / "dm-archive"
 ITEMS = [
     {
         "title": f"Item {i}",

@@ -17,8 +17,9 @@ from xml.sax.saxutils import escape
 
 import feedparser
 import pytest
-
 import test_feeds as fixtures
+from test_feeds_fast_tricky import DECLINED, TRICKY, voa_items
+
 from conftest import DATA
 from newsmirror.feeds import fastvalues, parse_feed, xmlfeed
 from newsmirror.feeds.encoding import as_utf8_xml, decode_document
@@ -28,7 +29,6 @@ from newsmirror.feeds.fastvalues import OddDate, parse_date, parse_odd_dates
 from newsmirror.feeds.model import Feed
 from newsmirror.feeds.text import utc_from_struct
 from newsmirror.feeds.xmlfeed import parse_xml_feed_fast, parse_xml_feed_slow
-from test_feeds_fast_tricky import DECLINED, TRICKY, voa_items
 
 URL = "https://example.com/feeds/main.xml"
 GOLDEN = DATA / "golden" / "voa-fulltext-feed.xml"

@@ -292,6 +292,6 @@ def test_images_without_an_images_folder_are_404(client: TestClient) -> None:
 
 
 def test_json_api_is_documented_in_the_readme() -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     for route in ("/api/sources", "/api/articles", "/api/articles/{id}", "/api/search"):
         assert f"`GET {route}" in readme, route

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_full_text import page, summary_item
 
 from archive_helpers import articles, git_log, make_archive, nm, rss
 from newsmirror.archive.archive import Archive
 from newsmirror.feeds import Outline, write_opml
 from newsmirror.settings.config import Source
 from server import LocalServer, Reply
-from test_full_text import page, summary_item
 
 
 def revisions(root: Path) -> list[tuple[int, str]]:

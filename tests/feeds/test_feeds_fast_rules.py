@@ -13,6 +13,7 @@ import urllib.parse
 import feedparser
 import lxml.html.defs
 import pytest
+from test_feeds_fast import both
 
 from newsmirror.feeds.fastrules import (
     CAN_BE_RELATIVE,
@@ -24,7 +25,6 @@ from newsmirror.feeds.fastrules import (
     URI_SCHEMES,
 )
 from newsmirror.feeds.fastvalues import fix_text, looks_like_html
-from test_feeds_fast import both
 
 RESERVED = {"http://www.w3.org/xml/1998/namespace"}  # only ever bound to "xml"
 
