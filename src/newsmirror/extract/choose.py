@@ -32,10 +32,14 @@ MORE_REPEATED = 2
 QUICK_KEY = 40
 
 
-def needs_full_pass(body: etree._Element | None, page: etree._Element) -> bool:
+def needs_full_pass(
+    body: etree._Element | None, page: etree._Element, extracted: int | None = None
+) -> bool:
+    """Whether ``body`` is doubtful; ``extracted`` is its ``chars`` when the caller has them."""
     if body is None:
         return True
-    extracted = chars(body)
+    if extracted is None:
+        extracted = chars(body)
     if extracted < DOUBTFUL_BELOW or _deficient(body) or _doubtful(extracted, page):
         return True
     quick = norm(str(_STRING(body)))
@@ -85,7 +89,10 @@ def _repeated(page: etree._Element, quick: str, least: int) -> int:
         for members in groups.values():
             if len(members) < REPEATED:
                 continue
-            texts = [norm(str(_STRING(member))) for member in members]
+            raw = [str(_STRING(member)) for member in members]
+            if sum(len(text) for text in raw) <= least:
+                continue  # norm only shortens: too little text however it is normalised
+            texts = [norm(text) for text in raw]
             total = sum(len(text) for text in texts)
             if total > least and all(texts) and any(quick in text for text in texts):
                 best = max(best, total)

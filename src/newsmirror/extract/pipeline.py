@@ -130,9 +130,10 @@ def _extract(
     # result looks doubtful.
     recall = source is not tree
     body = _trafilatura(source, fast=True, recall=recall)
-    if needs_full_pass(body, source):
-        body = better(body, _trafilatura(source, fast=False, recall=recall))
     extracted = chars(body)
+    if needs_full_pass(body, source, extracted):
+        body = better(body, _trafilatura(source, fast=False, recall=recall))
+        extracted = chars(body)
     rendered = plain = None
     if body is not None:
         prune(body)
