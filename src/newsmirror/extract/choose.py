@@ -47,7 +47,9 @@ def needs_full_pass(
 
 
 def chars(body: etree._Element | None) -> int:
-    return 0 if body is None else len(" ".join(str(_STRING(body)).split()))
+    """The length of ``body``'s text with its white space runs made one space (not joined)."""
+    words = [] if body is None else str(_STRING(body)).split()
+    return sum(map(len, words)) + max(len(words) - 1, 0)
 
 
 def _deficient(body: etree._Element) -> bool:
