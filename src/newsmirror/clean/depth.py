@@ -17,6 +17,7 @@ that never gets that deep comes back unchanged (the same string).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 MAX_DEPTH = 512
 TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
@@ -52,7 +53,8 @@ def limit_depth(html: str, limit: int = MAX_DEPTH) -> str:
     formatting tags, when they are misnested more than ``MAX_MISNESTED`` times)."""
     if html.count("<") <= limit:
         return html  # too few tags to get that deep
-    cut, misnested = _walk(TAG.findall(html), limit)
+    # Streamed, (slash, name) per tag: a list of them would add ~50 bytes per tag at the peak.
+    cut, misnested = _walk(map(re.Match.groups, TAG.finditer(html)), limit)
     if misnested > MAX_MISNESTED:
         return limit_depth(FORMATTING_TAG.sub("", html), limit)  # none left to misnest
     if not cut:
@@ -66,7 +68,7 @@ def limit_depth(html: str, limit: int = MAX_DEPTH) -> str:
     return "".join(pieces)
 
 
-def _walk(tags: list[tuple[str, str]], limit: int) -> tuple[set[int], int]:
+def _walk(tags: Iterable[tuple[str, ...]], limit: int) -> tuple[set[int], int]:
     """The indexes of the tags to cut, and how many formatting elements were closed out of
     order, from the (end-slash, name) of every tag. Runs over every tag of a page: plain
     tuples and dicts, and the matches' positions are only looked up when something is cut."""
