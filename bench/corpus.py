@@ -87,7 +87,7 @@ def revisions(count: int, first: int = 0) -> list[Any]:
 
 
 def later_revisions(rng: random.Random, made: list[Any]) -> list[Any]:
-    from newsmirror.record.model import iso, parse_iso
+    from newsmirror.record.model import RevisionKind, iso, parse_iso
 
     chosen = rng.sample(made, len(made) // 100 + len(made) // 500)
     edited, removed = chosen[: len(made) // 100], chosen[len(made) // 100 :]
@@ -97,7 +97,7 @@ def later_revisions(rng: random.Random, made: list[Any]) -> list[Any]:
             rev=2,
             html=r.html.replace("</p>", "（更新）</p>", 1),
             hash=r.hash + "e",
-            change="edited",
+            change=RevisionKind.EDITED,
             fetched=iso(parse_iso(r.fetched) + timedelta(hours=6)),
         )
         for r in edited
@@ -105,7 +105,7 @@ def later_revisions(rng: random.Random, made: list[Any]) -> list[Any]:
         replace(
             r,
             rev=2,
-            change="removed",
+            change=RevisionKind.REMOVED,
             fetched=iso(parse_iso(r.fetched) + timedelta(days=2)),
             evidence={"status": "404", "url": r.url},
         )

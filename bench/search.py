@@ -44,7 +44,7 @@ import opencc
 
 from corpus import DATA
 from newsmirror.record.log import RecordLog
-from newsmirror.record.model import Revision, iso
+from newsmirror.record.model import Revision, RevisionKind, iso
 from newsmirror.search import SearchIndex, SearchQuery
 from newsmirror.search import documents as documents_module
 from newsmirror.search import index as index_module
@@ -186,7 +186,9 @@ def incremental(index: SearchIndex, log: RecordLog) -> tuple[int, float]:
     """Index a run's worth: 500 new articles and 100 edits of existing ones."""
     newest = [e.revision for e in log.read(log.files()[-1])][-600:]
     batch = [replace(r, article=f"new-{r.article}", path=f"{r.path}.new") for r in newest[:500]]
-    batch += [replace(r, rev=2, change="edited", text=r.text[::-1]) for r in newest[500:]]
+    batch += [
+        replace(r, rev=2, change=RevisionKind.EDITED, text=r.text[::-1]) for r in newest[500:]
+    ]
     started = time.perf_counter()
     index.index(log.append(batch))
     return len(batch), time.perf_counter() - started

@@ -1,6 +1,7 @@
 """Load test of the web reader: article pages/s and search pages/s of ``newsmirror serve``.
 
     .venv/bin/python bench/serve.py [--articles 20000] [--seconds 10] [--connections 32]
+    .venv/bin/python bench/serve.py --api [--articles 200000] [--users 50] [--seconds 30]
 
 Writes an archive of N articles (bench/corpus.py: real Chinese news paragraphs), starts
 ``newsmirror serve`` on it and drives it with wrk (Debian's ``wrk``) from the same 2-core
@@ -8,11 +9,18 @@ machine: random article pages, then random Chinese and English searches. For com
 same run, Python's own ``http.server`` serves the same article pages as static files written by
 ``newsmirror build`` (the cheapest way to serve them at all). Targets: >= 500 article pages/s,
 >= 200 search pages/s. Asserts nothing.
+
+``--api``: the reader-app APIs instead (bench/serve_api.py). Over an archive of 200,000
+articles, 50 users, each with their own read and starred marks, sync as apps do: their unread
+counts, then their newest 100 unread items in full, then a pause (1 s on average) before the
+next sync. Prints each kind's requests, p50 and p99 latency; target p99 <= 100 ms. (No other
+Google Reader server runs here to compare with.)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
@@ -27,6 +35,7 @@ from typing import Any
 from urllib.parse import quote
 
 from corpus import make_archive
+from serve_api import add_users, first_sync, give_marks, one_user, report, users_reading
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSMIRROR = Path(sys.executable).with_name("newsmirror")
@@ -95,11 +104,19 @@ def wrk(port: int, urls: list[str], args: argparse.Namespace, work: Path) -> tup
 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--articles", type=int, default=20_000)
+    options.add_argument("--articles", type=int, help="20,000 (200,000 with --api)")
     options.add_argument("--seconds", type=int, default=10)
     options.add_argument("--connections", type=int, default=32)
     options.add_argument("--workers", type=int, default=2, help="serve --workers (2 cores here)")
+    options.add_argument("--api", action="store_true", help="the reader-app APIs instead")
+    options.add_argument("--users", type=int, default=50, help="users of the APIs (--api)")
+    options.add_argument("--think", type=float, default=1.0, help="seconds between syncs (--api)")
     args = options.parse_args()
+    if args.api:
+        args.articles = args.articles or 200_000
+        api_check(args)
+        return
+    args.articles = args.articles or 20_000
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="nm-serve-"))
@@ -114,22 +131,8 @@ def main() -> None:
         words = query_words(made, rng)
         search_urls = [f"/search.html?q={quote(w)}" for w in words]
 
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(NEWSMIRROR),
-                "-C",
-                str(root),
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
+        server, port = serving(root, args.workers)
         try:
-            wait_until_up(port)
             urllib.request.urlopen(f"http://127.0.0.1:{port}/").read()  # warm: first render
             served = f"serve --workers {args.workers}"
             rows = [
@@ -164,6 +167,59 @@ def main() -> None:
             print(f"{name:44} {rate:11,.0f} {p50:>9} {p99:>9}")
         print("\ntargets: article pages >= 500/s, search pages >= 200/s")
         print("(wrk and the server share this machine's cores)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def serving(root: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(NEWSMIRROR), "-C", str(root), "serve", "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_until_up(port)
+    return server, port
+
+
+def api_check(args: argparse.Namespace) -> None:
+    work = Path(tempfile.mkdtemp(prefix="nm-serve-api-"))
+    try:
+        started = time.perf_counter()
+        root = work / "archive"
+        make_archive(root, args.articles)
+        print(f"archive: {args.articles:,} articles in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        headers = add_users(root, args.users)
+        print(f"{args.users} users added in {time.perf_counter() - started:.1f} s (scrypt)")
+        server, port = serving(root, 1)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            took = first_sync(base, headers[0])
+            print(f"first API request, numbering every article: {took:.1f} s")
+        finally:
+            server.terminate()
+            server.wait()
+        started = time.perf_counter()
+        marks = give_marks(root, args.users, random.Random(5))
+        print(f"{marks:,} marks written in {time.perf_counter() - started:.1f} s")
+        server, port = serving(root, args.workers)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            first_sync(base, headers[0])  # each worker process opens its stores
+            started = time.perf_counter()
+            alone = one_user(base, headers[1], 50)
+            alone_seconds = time.perf_counter() - started
+            latencies = users_reading(base, headers, args.seconds, args.think)
+        finally:
+            server.terminate()
+            server.wait()
+        report("one user alone", alone, alone_seconds)
+        within = report(f"{args.users} users, a sync a {args.think:g} s", latencies, args.seconds)
+        print(
+            f"\ntarget: p99 <= 100 ms: {'met' if within else 'NOT met'} "
+            f"({args.users} users, serve --workers {args.workers}; the users' threads share "
+            f"this machine's {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from newsmirror.config import Source
 from newsmirror.configfile import init_archive
 from newsmirror.record.log import RecordLog
-from newsmirror.record.model import Revision, iso
+from newsmirror.record.model import Revision, RevisionKind, iso
 
 HOSTILE_TITLE = '<script>alert("t")</script> & "quotes" 标题'
 START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
@@ -66,13 +66,13 @@ def reader_revisions(extra: int = 0) -> list[Revision]:
         html="<p>中俄两国领导人会面，普京和习近平发表讲话。</p>",
         text="中俄两国领导人会面，普京和习近平发表讲话。",
         hash="h1-2",
-        change="edited",
+        change=RevisionKind.EDITED,
         fetched=iso(START + timedelta(hours=5)),
     )
     removed = replace(
         first[4],
         rev=2,
-        change="removed",
+        change=RevisionKind.REMOVED,
         evidence={"status": "404", "url": "https://example.com/voa/story-5.html"},
         fetched=iso(START + timedelta(days=3)),
     )

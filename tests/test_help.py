@@ -10,6 +10,7 @@ from pathlib import Path
 from newsmirror.cli import parser
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+GROUPS = {"sources", "users"}  # commands that are only a name for their actions
 
 
 def commands(
@@ -36,18 +37,18 @@ def test_every_option_of_every_command_is_in_the_readme() -> None:
     rows: dict[str, str] = {}  # command -> the first cells of its rows
     for line in README.read_text(encoding="utf-8").splitlines():
         if found := re.match(
-            r"\| `newsmirror ([a-z-]+(?: (list|add|remove|import|export))?)", line
+            r"\| `newsmirror ([a-z-]+(?: (list|add|remove|import|export|password|revoke))?)", line
         ):
             rows[found[1]] = rows.get(found[1], "") + line.split("` |")[0]
     missing = [
         f"{name} {names[0]}"
         for name, command in commands(parser())
-        if name != "sources"
+        if name not in GROUPS
         for names in options(command)
         if not any(re.search(f"{option}\\b", rows.get(name, "")) for option in names)
     ]
     assert missing == []
-    assert {name for name, _ in commands(parser())} - {"sources"} <= rows.keys()
+    assert {name for name, _ in commands(parser())} - GROUPS <= rows.keys()
 
 
 def test_every_argument_has_a_description_and_an_upper_case_name() -> None:

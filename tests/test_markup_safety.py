@@ -28,7 +28,7 @@ from newsmirror.render.mirror_format import render_article, render_list, render_
 from newsmirror.render.pages import Pages
 from newsmirror.render.paths import zone
 from newsmirror.render.syndication import feed_items
-from newsmirror.store.sqlite import Listed
+from newsmirror.store.model import Listed
 from reader_archive import make_reader_archive, revision
 from server import LocalServer, Reply
 

@@ -9,7 +9,7 @@ from newsmirror.escaping import escape_title
 from newsmirror.record.fingerprint import content_hash
 from newsmirror.render.mirror_format import render_list
 from newsmirror.render.paths import article_path, slug, zone
-from newsmirror.store.sqlite import Listed
+from newsmirror.store.model import Listed
 
 TZ = zone("+08:00")
 PROXY = ImagePolicy()

@@ -28,13 +28,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(root: Path, *options: str) -> Iterator[str]:
-    """`newsmirror serve` on a free port, until the block ends; yields its URL."""
+def serving(root: Path, *options: str, log: Path | None = None) -> Iterator[str]:
+    """`newsmirror serve` on a free port, until the block ends; yields its URL. Its output goes
+    to ``log`` when given."""
     port = free_port()
+    output = log.open("wb") if log else subprocess.PIPE
     server = subprocess.Popen(
         [str(NEWSMIRROR), "-C", str(root), "serve", "--port", str(port), *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=output,
+        stderr=output,
     )
     try:
         for _ in range(300):
@@ -48,6 +50,8 @@ def serving(root: Path, *options: str) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if not isinstance(output, int):
+            output.close()
 
 
 @pytest.fixture(scope="module")

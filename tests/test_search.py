@@ -16,7 +16,7 @@ from newsmirror.archive import SEARCH_FILE, Archive
 from newsmirror.config import Source
 from newsmirror.errors import ArchiveError
 from newsmirror.record.log import RecordLog
-from newsmirror.record.model import Revision, epoch_ms, iso, parse_iso
+from newsmirror.record.model import Revision, RevisionKind, epoch_ms, iso, parse_iso
 from newsmirror.search import SearchIndex, SearchPage, SearchQuery, marked_html, plain, searching
 from newsmirror.search.searching import WINDOW
 from server import LocalServer, Reply
@@ -136,8 +136,8 @@ def test_source_date_and_status_filters(record: Record) -> None:
     other = revision(2, "中国外交", "中国外交政策。", source="rfa", when="2024-05-02T08:00:00Z")
     edited = revision(3, "中国科技", "中国科技发展。", when="2024-05-03T08:00:00Z")
     record.add(old, other, edited)
-    record.add(later(edited, 1, change="edited", text="中国科技发展迅速。"))
-    removed = later(old, 1, change="removed")
+    record.add(later(edited, 1, change=RevisionKind.EDITED, text="中国科技发展迅速。"))
+    removed = later(old, 1, change=RevisionKind.REMOVED)
     record.add(removed)
     assert record.find("中国", sources=("rfa",)) == ["rfa-2"]
     assert set(record.find("中国", sources=("voa", "rfa"))) == {"voa-1", "rfa-2", "voa-3"}
@@ -153,9 +153,9 @@ def test_source_date_and_status_filters(record: Record) -> None:
         "rfa-2": "",
         "voa-3": "edited",
     }
-    record.add(later(removed, 1, change="restored"))  # back: no longer removed
+    record.add(later(removed, 1, change=RevisionKind.RESTORED))  # back: no longer removed
     assert record.find("中国", status="removed") == []
-    record.add(later(later(edited, 1, change="edited"), 1, change="removed"))
+    record.add(later(later(edited, 1, change=RevisionKind.EDITED), 1, change=RevisionKind.REMOVED))
     assert record.find("中国", status="edited") == record.find("中国", status="removed")
 
 
@@ -187,7 +187,9 @@ def test_terms_too_common_to_count_rank_by_title_then_recency(
 def test_an_update_replaces_the_document(record: Record) -> None:
     first = revision(1, "旧标题", "原来的文字提到了莫斯科。")
     record.add(first)
-    second = later(first, 1, change="edited", title="新标题", text="改过的文字提到了北京。")
+    second = later(
+        first, 1, change=RevisionKind.EDITED, title="新标题", text="改过的文字提到了北京。"
+    )
     record.add(second)
     assert record.find("莫斯科") == [] and record.find("旧标题") == []
     assert record.find("北京") == ["voa-1"] and record.find("新标题") == ["voa-1"]
@@ -255,8 +257,8 @@ def contents(index: SearchIndex) -> list[tuple[object, ...]]:
 
 def test_a_rebuilt_index_equals_the_original(record: Record, tmp_path: Path) -> None:
     record.add(*NEWS)
-    record.add(later(NEWS[0], 1, change="edited", text="普京与习近平再次会谈。"))
-    record.add(later(NEWS[1], 1, change="removed"))
+    record.add(later(NEWS[0], 1, change=RevisionKind.EDITED, text="普京与习近平再次会谈。"))
+    record.add(later(NEWS[1], 1, change=RevisionKind.REMOVED))
     queries = ["中", "普京", "台湾", "putin", "G20峰会", '"vladimir putin"']
     before = [record.page(q) for q in queries]
     record.index.db.execute("CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'instance')")

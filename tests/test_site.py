@@ -24,7 +24,7 @@ from newsmirror.cli import main
 from newsmirror.config import Source
 from newsmirror.project.site import MANIFEST, STATIC_DIR, build
 from newsmirror.record.log import RecordLog
-from newsmirror.record.model import Revision, iso, parse_iso
+from newsmirror.record.model import Revision, RevisionKind, iso, parse_iso
 from newsmirror.render.paths import zone
 from reader_archive import HOSTILE_TITLE, START, make_reader_archive, reader_revisions
 from server import LocalServer, Reply
@@ -427,7 +427,7 @@ def edit(root: Path, title: str) -> Revision:
         html=first.html.replace("</p>", "（更正）</p>"),
         text=first.text + "（更正）",
         hash=first.hash + "-2",
-        change="edited",
+        change=RevisionKind.EDITED,
         fetched=iso(parse_iso(first.fetched) + timedelta(days=9)),
     )
     RecordLog(root).append([edited])

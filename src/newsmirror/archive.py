@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import timezone
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .clean import ImagePolicy
 from .config import CONFIG_FILE, Settings, load_settings
@@ -22,7 +22,10 @@ from .record.log import RECORD_DIR, Entry, RecordLog
 from .record.model import Revision
 from .render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR, README_FILE, zone
 from .search import SearchIndex
-from .store.sqlite import StateStore
+from .store.follow import Follower, catch_up, follow
+from .store.model import Located
+from .store.protocols import SearchStore, Store
+from .store.sqlite import SQLiteStore
 
 CACHE_DIR = ".newsmirror"
 STATE_FILE = f"{CACHE_DIR}/state.sqlite"
@@ -31,7 +34,7 @@ LOCK_FILE = f"{CACHE_DIR}/lock"
 # What a writer writes and git commits: none of it may be a symbolic link (an archive cloned
 # from someone else's repository may hold one to any folder; git commits the link, not files).
 WRITTEN = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, IMAGES_DIR, README_FILE)
-T = TypeVar("T")
+T = TypeVar("T", bound=Follower[Any])
 
 
 def _writable(root: Path) -> bool:
@@ -92,18 +95,18 @@ class Archive:
         self.wait = wait
         self.log = RecordLog(self.root)
         self._lock_handle: int | None = None
-        self._store: StateStore | None = None
-        self._search: SearchIndex | None = None
+        self._store: Store | None = None
+        self._search: SearchStore[Any] | None = None
         self._private: tempfile.TemporaryDirectory[str] | None = None
 
     @property
-    def store(self) -> StateStore:
+    def store(self) -> Store:
         if self._store is None:
             raise ArchiveError(f"{self.root}: archive used outside `with`")
         return self._store
 
     @property
-    def search(self) -> SearchIndex:
+    def search(self) -> SearchStore[Any]:
         if self._search is None:
             raise ArchiveError(f"{self.root}: archive used outside `with`")
         return self._search
@@ -152,23 +155,19 @@ class Archive:
             raise
         return self
 
-    def _open_store(self, path: Path) -> StateStore:
-        store = StateStore(path)
-        try:
-            store.catch_up(self.log)
-        except BaseException:
-            store.close()
-            raise
-        return store
+    def _open_store(self, path: Path) -> Store:
+        return self._caught_up(SQLiteStore(path))
 
-    def _open_search(self, path: Path) -> SearchIndex:
-        search = SearchIndex(path, root=self.root)
+    def _open_search(self, path: Path) -> SearchStore[Any]:
+        return self._caught_up(SearchIndex(path, root=self.root))
+
+    def _caught_up(self, cache: T) -> T:
         try:
-            search.catch_up(self.log)
+            catch_up(self.log, cache)
         except BaseException:
-            search.close()
+            cache.close()
             raise
-        return search
+        return cache
 
     def __exit__(
         self,
@@ -192,9 +191,19 @@ class Archive:
     def append(self, batch: Sequence[Revision]) -> list[Entry]:
         """Record revisions durably, then index them for lookups and for search."""
         entries = self.log.append(batch)
-        self.store.index(entries)
-        self.search.index(entries)
+        follow(self.store, entries)
+        follow(self.search, entries)
         return entries
+
+    def revisions(self, article: str) -> list[Revision]:
+        """Every revision of ``article``, oldest first, as the record has them; [] for an
+        article the archive does not have."""
+        return [self.read(row) for row in self.store.revisions_of(article)]
+
+    def read(self, row: Located) -> Revision:
+        """The revision a store's row (``Shelved``, ``StoredRevision``, ``Pending``) stands for,
+        read from the record."""
+        return self.log.read_at(row.record_file, row.record_offset)
 
     def _acquire_lock(self) -> None:
         lock = self.root / LOCK_FILE

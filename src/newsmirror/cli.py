@@ -27,6 +27,7 @@ from .bulk_extract import (
 from .cli_adopt import add_commands as add_adopt_commands
 from .cli_site import add_commands as add_site_commands
 from .cli_sources import add_commands as add_sources_commands
+from .cli_users import add_commands as add_user_commands
 from .config import parse_duration, parse_settings
 from .configfile import init_archive
 from .errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
@@ -40,7 +41,7 @@ from .options import (
     whole,
 )
 from .project.projector import rebuild
-from .record.model import iso
+from .record.model import RevisionKind, iso
 from .report import (
     RunProgress,
     StatusRow,
@@ -224,7 +225,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     with Archive(root_of(args), write=False) as archive:
         found = changes(archive, iso(start))
     for change in found:
-        kind = f"{change.change or 'edited'} (revision {change.rev})"
+        kind = f"{change.change or RevisionKind.EDITED} (revision {change.rev})"
         print(f"{change.fetched}\t{change.source}\t{kind}\t{change.path}\t{change.title}")
     if not found:
         console.print(f"no edits, removals or restorations recorded since {iso(start)}")
@@ -334,6 +335,7 @@ def parser() -> argparse.ArgumentParser:
     warc.add_argument("--wait", action="store_true", help="wait for a running pass")
 
     add_site_commands(command)
+    add_user_commands(command)
 
     add_sources_commands(command)
     return top

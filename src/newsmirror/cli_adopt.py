@@ -8,9 +8,9 @@ import shlex
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .apply import Tally
 from .cli_site import Command
 from .errors import ConfigError
-from .ingest import Tally
 from .printable import printable
 from .report import console, errors
 from .services.adopt import adopt_archive, recheck_source

@@ -208,6 +208,7 @@ class Source:
     interval: float | None = None
     enabled: bool = True
     full_text: str = "auto"
+    group: str = ""  # the folder reader apps show the source in ("": none)
 
 
 @dataclass(frozen=True)
@@ -340,7 +341,7 @@ def source_from_table(entry: Any, index: int) -> Source:
     missing = [k for k in ("name", "abbr", "url") if not isinstance(entry.get(k), str)]
     if missing:
         raise ConfigError(f"{where}: missing {', '.join(missing)}")
-    unknown = set(entry) - {"name", "abbr", "url", "interval", "enabled", "full_text"}
+    unknown = set(entry) - {"name", "abbr", "url", "interval", "enabled", "full_text", "group"}
     if unknown:
         raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
     abbr = entry["abbr"]
@@ -365,6 +366,9 @@ def source_from_table(entry: Any, index: int) -> Source:
         raise ConfigError(
             f"{where}: full_text {full_text!r}: use one of {', '.join(FULL_TEXT_MODES)}"
         )
+    group = entry.get("group", "")
+    if not isinstance(group, str) or CONTROLS.search(group) or len(group) > 100:
+        raise ConfigError(f"{where}: group {group!r}: give up to 100 characters of text")
     return Source(
         name=name,
         abbr=abbr,
@@ -372,6 +376,7 @@ def source_from_table(entry: Any, index: int) -> Source:
         interval=None if interval is None else parse_duration(interval, f"{where} interval"),
         enabled=enabled,
         full_text=full_text,
+        group=group.strip(),
     )
 
 

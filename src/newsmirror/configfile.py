@@ -38,6 +38,8 @@ DEFAULT_SOURCES = (
 GITIGNORE = """\
 # newsmirror's caches: rebuilt from the record, never the only copy of anything
 .newsmirror/
+# private: reader accounts and their marks (`newsmirror users`), never published
+.newsmirror-private/
 # the static site (`newsmirror build`), published from its own branch or folder
 _site/
 # unfinished atomic writes
@@ -65,8 +67,9 @@ def template(sources: tuple[Source, ...] = DEFAULT_SOURCES) -> str:
         sources_doc.add("sources", _sources_array(sources))
     return (
         f"{document}\n# Sources: name (the list's name), abbr (folder under articles/), url\n"
-        "# (a feed, or a page that links to one); optional: interval, enabled, and full_text\n"
-        '# ("auto": fetch the page when the feed item looks cut short; "always"; "never").\n'
+        "# (a feed, or a page that links to one); optional: interval, enabled, full_text\n"
+        '# ("auto": fetch the page when the feed item looks cut short; "always"; "never"),\n'
+        "# and group (the folder reader apps show the source in).\n"
         f"{tomlkit.dumps(sources_doc)}"
     )
 
@@ -80,6 +83,8 @@ def _source_table(source: Source) -> Table:
         table.add("enabled", False)
     if source.full_text != "auto":
         table.add("full_text", source.full_text)
+    if source.group:
+        table.add("group", source.group)
     return table
 
 

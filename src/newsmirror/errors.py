@@ -11,8 +11,9 @@ traceback.
     ├── ArchiveError         the folder is not an archive, or cannot be used as one
     │   ├── ArchiveBusy      another newsmirror process holds the archive's lock
     │   ├── UnknownArticle   a command named an article the archive does not have
-    │   ├── DiskFull         a cache could not be written for want of space (the file is named)
-    │   └── DamagedCache     a SQLite cache cannot be read (rebuilt from the record on opening)
+    │   └── StoreError       a store (state, search index) cannot be read or written
+    │       ├── DiskFull     a cache could not be written for want of space (the file is named)
+    │       └── DamagedCache a cache is damaged or not of our making (rebuilt from the record)
     ├── FetchError           an HTTP request failed (``url`` says which)
     │   ├── BlockedAddress   the host resolves to a private or local address
     │   ├── ConnectFailed    DNS failure, refused or reset connection, proxy failure
@@ -59,12 +60,18 @@ class UnknownArticle(ArchiveError):
     """A command named an article the archive does not have."""
 
 
-class DiskFull(ArchiveError):
+class StoreError(ArchiveError):
+    """A store (the state and article index, the search index) cannot be read or written; the
+    message names it and says what to do. Every store method may raise it (store.protocols)."""
+
+
+class DiskFull(StoreError):
     """A cache could not be written: the disk is full."""
 
 
-class DamagedCache(ArchiveError):
-    """A SQLite cache is damaged; it can be deleted and rebuilt from the record."""
+class DamagedCache(StoreError):
+    """A cache is damaged, or its tables are not the ones this version makes; it is deleted
+    and rebuilt from the record when the archive is opened."""
 
 
 class FetchError(NewsmirrorError):

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 
 from .archive import Archive
 from .errors import UnknownArticle
 from .record.model import Revision
 from .search.text import CJK
+from .store.model import Change
 
 # A CJK character is a word of its own (Chinese has no spaces to split on); elsewhere a word is
 # a run of \w, and everything between words (spaces, punctuation) is a token too.
 TOKEN = re.compile(rf"{CJK}|\w+|\s+|[^\w\s]")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One recorded edit, for ``changes``."""
-
-    article: str
-    rev: int
-    fetched: str
-    source: str
-    path: str
-    title: str
-    change: str  # edited, removed or restored
 
 
 def history(archive: Archive, reference: str) -> list[Revision]:
@@ -36,14 +23,12 @@ def history(archive: Archive, reference: str) -> list[Revision]:
         raise UnknownArticle(
             f"no article {reference!r} in this archive; give its id, its file's path or its URL"
         )
-    return [
-        archive.log.read_at(r.record_file, r.record_offset)
-        for r in archive.store.revisions_of(article)
-    ]
+    return archive.revisions(article)
 
 
 def changes(archive: Archive, since: str) -> list[Change]:
-    return [Change(*row) for row in archive.store.changes_since(since)]
+    """Every revision after the first fetched since ``since``, oldest first."""
+    return archive.store.changes_since(since)
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

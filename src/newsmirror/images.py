@@ -21,9 +21,9 @@ from .archive import Archive
 from .clean import ImagePolicy
 from .clean.images import IMG_SRC
 from .config import MirrorSettings
+from .decide.items import Planned
 from .errors import FetchError
 from .fetch import Getter
-from .ingest import Planned
 from .project.files import write_if_changed
 from .render.paths import image_path
 

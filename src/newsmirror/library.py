@@ -28,7 +28,7 @@ from .render.views import (
     Version,
     list_bounds,
 )
-from .store.sqlite import Shelved, StoredRevision
+from .store.model import Shelved, StoredRevision
 
 DAY_MS = 24 * 3600 * 1000
 
@@ -104,14 +104,14 @@ class Library:
         if rev is None:
             revision = self.latest(shelved)
         elif chosen:
-            revision = self.archive.log.read_at(chosen[0].record_file, chosen[0].record_offset)
+            revision = self.archive.read(chosen[0])
         else:
             return None
         versions = tuple(Version(r.rev, r.fetched, r.change) for r in rows)
         return ArticleView(shelved, revision, self.body(revision), versions)
 
     def latest(self, article: Shelved) -> Revision:
-        return self.archive.log.read_at(article.record_file, article.record_offset)
+        return self.archive.read(article)
 
     def _shelved(self, reference: str) -> Shelved | None:
         return self.store.shelved(reference)

@@ -6,10 +6,10 @@ import asyncio
 from dataclasses import replace
 
 from .clean import ImagePolicy
+from .decide.items import Planned
 from .errors import FetchError
 from .extract import Extraction
 from .fetch import Getter
-from .ingest import Planned
 from .prepare import Preparer, with_page
 
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"

@@ -19,7 +19,7 @@ from .record.model import Revision
 from .run import Outcome
 from .search import SearchPage
 from .services.lines import outcome_line, page_line
-from .store.sqlite import SourceState
+from .store.model import SourceState
 
 # Off a terminal (cron, CI logs, pipes) lines are not wrapped at 80 columns: they are read later.
 # Every line printed carries titles, names, paths or errors from outside: none is read as Rich

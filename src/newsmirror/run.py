@@ -14,19 +14,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from .apply import Tally
 from .archive import Archive
 from .config import Source
 from .errors import ArchiveError, HTTPStatus, NewsmirrorError, NotAFeed, RecordError
 from .feeds import discover_feeds, looks_like_html
 from .fetch import Fetcher, Getter, Response, Validators
 from .images import ImageBudget, localize_images
-from .ingest import Tally, plan_feed, record_planned
+from .ingest import plan_feed, record_planned
 from .pages import fetch_pages
 from .prepare import Preparer
 from .project.projector import Written, project_articles
 from .recheck import recheck
 from .record.model import iso
-from .store.sqlite import SourceState
+from .store.model import SourceState
 from .warc import WarcRecorder
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from ..archive import Archive
 from ..escaping import escape_title, path_target
 from ..library import source_names
 from ..record.adopted import COPY, LIST, AdoptedFile, read_adopted
-from ..record.model import Revision
+from ..record.model import Revision, RevisionKind
 from ..render.adopted_lists import carry_on_list, carry_on_readme
 from ..render.mirror_format import (
     list_item,
@@ -42,14 +42,12 @@ Written = Callable[[str, bytes], None]  # told of each file written: path, conte
 def article_files(archive: Archive, revision: Revision) -> list[tuple[str, str]]:
     """(path, text) of an article's files: the latest version, and each earlier one beside it."""
     policy = archive.policy
-    removal = render_removal(revision, archive.tz) if revision.change == "removed" else ""
+    removal = (
+        render_removal(revision, archive.tz) if revision.change == RevisionKind.REMOVED else ""
+    )
     if revision.rev == 1:
         return [(revision.path, render_article(revision, policy))]
-    earlier = [
-        archive.log.read_at(r.record_file, r.record_offset)
-        for r in archive.store.revisions_of(revision.article)
-        if r.rev < revision.rev
-    ]
+    earlier = [old for old in archive.revisions(revision.article) if old.rev < revision.rev]
     notice = removal + render_notice(revision, earlier, archive.tz)
     files = [(revision.path, render_article(revision, policy, notice))]
     files += [(version_path(old.path, old.rev), render_article(old, policy)) for old in earlier]
@@ -81,9 +79,7 @@ def project_pending(archive: Archive) -> Projected:
     pending = archive.store.unprojected()
     result = Projected()
     for start in range(0, len(pending), 500):
-        batch = (
-            archive.log.read_at(file, offset) for _, file, offset in pending[start : start + 500]
-        )
+        batch = (archive.read(article) for article in pending[start : start + 500])
         done = project_articles(archive, batch)
         result.articles += done.articles
         result.files_changed += done.files_changed

@@ -41,7 +41,7 @@ from ..render.search_terms import FOLD_TABLE, fold_table
 from ..render.syndication import FEED_SIZE, Made, feed
 from ..render.views import PAGE_SIZE, list_bounds
 from ..search.index import VERSION as TERMS_VERSION
-from ..store.sqlite import Shelved
+from ..store.model import Shelved
 from .files import write_if_changed
 from .search_index import SearchIndexing
 

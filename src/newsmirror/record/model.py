@@ -6,6 +6,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from ..errors import RecordError
@@ -41,6 +42,21 @@ def epoch_ms(moment: datetime) -> int:
     return round(moment.timestamp() * 1000)
 
 
+class RevisionKind(StrEnum):
+    """What a revision is, written as its value in the record's ``change`` field."""
+
+    FIRST = ""  # the article as first archived
+    EDITED = "edited"  # the publisher changed it
+    RE_EXTRACTED = "re-extracted"  # a new extractor read the same page differently
+    VOLATILE = "volatile"  # the page flips between earlier versions; its edits are no longer kept
+    REMOVED = "removed"  # the page is gone (evidence says how we know)
+    RESTORED = "restored"  # the page answers again after a removal
+
+
+# A record's strings to kinds: a dict lookup, as reading the record is a hot path.
+KINDS = {kind.value: kind for kind in RevisionKind}
+
+
 @dataclass(frozen=True)
 class Revision:
     """What the archive knows of an article at one time; the record appends these."""
@@ -67,7 +83,7 @@ class Revision:
     summary_only: bool = False  # the body is the feed's summary: the page was not extracted
     extractor: str | None = None  # name and version of what extracted the body from the page
     images: dict[str, str] = field(default_factory=dict)  # image URL -> local copy (local policy)
-    change: str = ""  # what this revision is: "" (the first), edited, removed or restored
+    change: RevisionKind = RevisionKind.FIRST
     evidence: dict[str, str] = field(default_factory=dict)  # for removed: status, URL, snippet
     # An adopted file's own text: its mirror file stays exactly this while the revision is the
     # latest (written only when there is one, so other lines do not grow).
@@ -97,6 +113,12 @@ class Revision:
             known = {k: v for k, v in data.items() if k in FIELD_NAMES or k == "original"}
             known["images"] = dict(known.get("images") or {})
             known["evidence"] = dict(known.get("evidence") or {})
+            if (kind := KINDS.get(known.get("change", ""))) is None:
+                raise RecordError(
+                    f"unknown revision kind {known['change']!r} (a newer newsmirror wrote it?); "
+                    "upgrade newsmirror to read this archive"
+                )
+            known["change"] = kind
             for name in ("authors", "categories", "keys"):
                 known[name] = tuple(known.get(name, ()))
             extra = {k: v for k, v in data.items() if k not in known}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from html import escape
 from urllib.parse import quote, urljoin
 
-from ..store.sqlite import Shelved
+from ..store.model import Shelved
 from . import paths
 
 

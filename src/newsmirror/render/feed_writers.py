@@ -59,7 +59,7 @@ class FeedInfo:
     description: str = ""
 
 
-def _clean(text: str) -> str:
+def xml_text(text: str) -> str:
     """``text`` without the characters XML 1.0 forbids."""
     return _ILLEGAL.sub("", text)
 
@@ -68,37 +68,37 @@ def atom_id(stable_id: str) -> str:
     """The Atom id of a feed or entry. Atom ids must be IRIs and ours are bare strings, so they
     become name-based UUIDs: the same id always gives the same URN. Never change the scheme:
     readers keep read/unread state by this id."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'urn:newsmirror:' + _clean(stable_id))}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'urn:newsmirror:' + xml_text(stable_id))}"
 
 
 def _names(values: Sequence[str]) -> tuple[str, ...]:
     # A blank author or category would give an empty element that readers show as "".
-    return tuple(name for value in values if (name := _clean(value).strip()))
+    return tuple(name for value in values if (name := xml_text(value).strip()))
 
 
 def _clean_item(item: SyndicationItem) -> SyndicationItem:
     return SyndicationItem(
-        id=_clean(item.id),
-        title=_clean(item.title),
-        link=_clean(item.link),
-        original_url=_clean(item.original_url or "") or None,
+        id=xml_text(item.id),
+        title=xml_text(item.title),
+        link=xml_text(item.link),
+        original_url=xml_text(item.original_url or "") or None,
         published_ms=item.published_ms,
         updated_ms=item.updated_ms,
         authors=_names(item.authors),
-        content_html=_clean(item.content_html),
-        summary=_clean(item.summary),
+        content_html=xml_text(item.content_html),
+        summary=xml_text(item.summary),
         categories=_names(item.categories),
     )
 
 
 def _clean_info(info: FeedInfo) -> FeedInfo:
     return FeedInfo(
-        title=_clean(info.title),
-        home_url=_clean(info.home_url),
-        self_url=_clean(info.self_url),
-        id=_clean(info.id),
-        language=_clean(info.language).strip(),
-        description=_clean(info.description),
+        title=xml_text(info.title),
+        home_url=xml_text(info.home_url),
+        self_url=xml_text(info.self_url),
+        id=xml_text(info.id),
+        language=xml_text(info.language).strip(),
+        description=xml_text(info.description),
     )
 
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from ..clean import ImagePolicy, clean_line, flatten, map_image_sources
 from ..escaping import escape_line, escape_title, markdown_link, path_target
 from ..record.model import Revision, epoch_ms, parse_iso
-from ..store.sqlite import Listed
+from ..store.model import Listed
 from .paths import list_file, version_path
 
 # Lenient where old archives differ (a byte-order mark, CRLF, spaces inside the comment, a

@@ -18,19 +18,19 @@ from markupsafe import Markup
 
 from ..decide import MAX_PAGE_ATTEMPTS
 from ..escaping import http_url
-from ..record.model import parse_iso
+from ..record.model import RevisionKind, parse_iso
 from ..search import marked_html
 from . import paths
 from .search_terms import page_terms
 from .views import ListPage, Shelves
 
 CHANGE_NAMES = {
-    "": "首次存档 first archived",
-    "edited": "已修改 edited",
-    "re-extracted": "重新提取 re-extracted",
-    "volatile": "内容反复变化 volatile",
-    "removed": "已删除 removed",
-    "restored": "已恢复 restored",
+    RevisionKind.FIRST: "首次存档 first archived",
+    RevisionKind.EDITED: "已修改 edited",
+    RevisionKind.RE_EXTRACTED: "重新提取 re-extracted",
+    RevisionKind.VOLATILE: "内容反复变化 volatile",
+    RevisionKind.REMOVED: "已删除 removed",
+    RevisionKind.RESTORED: "已恢复 restored",
 }
 
 # The static site has no server to send headers: the same policy goes in a <meta> tag.

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 from ..clean import map_image_sources, plain_text
 from ..escaping import http_url
 from ..record.model import epoch_ms, parse_iso
-from ..store.sqlite import Shelved
+from ..store.model import Shelved
 from . import paths
 from .feed_writers import FORMATS, FeedInfo, SyndicationItem
 from .views import Shelves

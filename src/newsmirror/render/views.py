@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timezone
 from typing import Protocol
 
-from ..record.model import Revision
-from ..store.sqlite import Shelved
+from ..record.model import Revision, RevisionKind
+from ..store.model import Shelved
 
 PAGE_SIZE = 30
 
@@ -85,7 +85,7 @@ class ArticleView:
     def removal(self) -> Version | None:
         """The removal when the article is gone from its publisher now."""
         last = self.versions[-1]
-        return last if last.change == "removed" else None
+        return last if last.change == RevisionKind.REMOVED else None
 
 
 class Shelves(Protocol):

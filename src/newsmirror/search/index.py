@@ -11,24 +11,28 @@ Updates. A contentless table deletes a row only when given the values it indexed
 again from the record line ``docs`` points to (``RecordLog.read_at``), with the same folding. The
 folding's version (OpenCC's, Unicode's) is in ``meta``; an index made with another is dropped and
 built again, as its rows could no longer be deleted.
+
+Catching up. The index follows the record as every cache does (``store.follow``); a large
+backlog is read and cut into terms by another process while this one writes.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 import opencc
 
-from ..errors import ArchiveError
+from ..errors import StoreError
 from ..record.log import Entry, RecordLog
-from ..store.files import connect
+from ..record.model import RevisionKind
+from ..store import follow
+from ..store.files import POSITIONS, advance, check_tables, connect, made_by, positions, transaction
 from .documents import Document, documents, documents_of, indexed, line_ranges
 from .model import STATUSES, SearchPage, SearchQuery
 from .rowids import SLOTS, first_rowid, minute, minute_of
@@ -45,7 +49,7 @@ SCHEMA = (
         source TEXT NOT NULL, status TEXT NOT NULL,
         record_file TEXT NOT NULL, record_offset INTEGER NOT NULL)""",
     "CREATE TABLE counts(key TEXT PRIMARY KEY, n INTEGER NOT NULL)",
-    "CREATE TABLE record_files(file TEXT PRIMARY KEY, indexed_to INTEGER NOT NULL)",
+    POSITIONS,
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     # text.terms makes the tokens: the ascii tokenizer only has to split them at spaces, and
     # is faster than unicode61, which classifies every character again.
@@ -56,6 +60,7 @@ SCHEMA = (
     "INSERT INTO fts(fts, rank) VALUES('hashsize', 67108864)",
     "INSERT INTO fts(fts, rank) VALUES('automerge', 8)",
 )
+EXPECTED = made_by(SCHEMA)
 
 
 def _status(edited: bool, removed: bool) -> str:
@@ -76,12 +81,14 @@ class SearchIndex:
         # Minutes found full (their first rowid) -> a later minute to look at instead, so many
         # articles of one minute cost a look each, not one per full minute before theirs.
         self._full: dict[int, int] = {}
+        self.workers: int | None = None  # reading a backlog (catch_up); None: by its size
         self.db = connect(path, readonly=readonly)
         # Searches run while a pass writes: wait for its transaction rather than fail.
         self.db.execute("PRAGMA busy_timeout=30000")
         if readonly:
             if self._version() != VERSION:
-                raise ArchiveError(f"{path}: the search index is out of date; open the archive")
+                raise StoreError(f"{path}: the search index is out of date; open the archive")
+            check_tables(self.db, EXPECTED)
             return
         # Larger pages: FTS5 writes its segments in fewer, fuller pages (bench/search.py). Only
         # a new file takes it, and only before the switch to WAL.
@@ -94,6 +101,7 @@ class SearchIndex:
             with self._transaction():
                 if self._version() != VERSION:  # still: another process may have made it
                     self._create()
+        check_tables(self.db, EXPECTED)
 
     def close(self) -> None:
         self.db.close()
@@ -110,10 +118,9 @@ class SearchIndex:
         self.close()
 
     def _version(self) -> str | None:
-        try:
-            row = self.db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-        except sqlite3.OperationalError:  # no such table: a new file
-            return None
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            return None  # a new file
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         return str(row[0]) if row else None
 
     def _create(self) -> None:
@@ -126,14 +133,12 @@ class SearchIndex:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield
+            with transaction(self.db):
+                yield
         except BaseException:
-            self.db.execute("ROLLBACK")
-            self._full.clear()
+            self._full.clear()  # what it remembers of full minutes was rolled back
             raise
-        self.db.execute("COMMIT")
 
     def search(self, query: SearchQuery) -> SearchPage:
         self.db.execute("BEGIN")  # one snapshot, whatever a pass writes meanwhile
@@ -142,7 +147,7 @@ class SearchIndex:
         finally:
             self.db.execute("COMMIT")
 
-    # Indexing
+    # Following the record (store.follow)
 
     def catch_up(self, log: RecordLog, *, workers: int | None = None) -> int:
         """Index what the record has and the index lacks; returns revisions read.
@@ -151,44 +156,57 @@ class SearchIndex:
         for a large backlog, which keeps up with this process writing (it needs half the CPU
         time per article), none otherwise.
         """
-        unread = log.unread(dict(self.db.execute("SELECT file, indexed_to FROM record_files")))
-        if unread.restart:
-            with self._transaction():
-                self._create()
-        if workers is None:
-            backlog = sum(log.size(file) - start for file, start in unread.files)
-            workers = 1 if backlog >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1 else 0
-        ranges = [(f, a, b) for f, start in unread.files for a, b in line_ranges(log, f, start)]
-        count, batch = 0, []
-        for docs in documents_of(log, ranges, workers):
-            batch += docs
-            if len(batch) >= TRANSACTION:
-                self._apply(batch)
-                count, batch = count + len(batch), []
-        if batch:
-            self._apply(batch)
-        return count + len(batch)
+        self.workers = workers
+        try:
+            return follow.catch_up(log, self)
+        finally:
+            self.workers = None
 
     def rebuild(self, log: RecordLog) -> int:
         """Drop everything and index the whole record again."""
-        with self._transaction():
-            self._create()
+        self.reset()
         return self.catch_up(log)
 
     def index(self, entries: Iterable[Entry]) -> None:
         """Add appended revisions, in one transaction."""
-        self._apply(documents(list(entries)))
+        follow.follow(self, list(entries))
 
-    def _apply(self, docs: Sequence[Document]) -> None:
+    def positions(self) -> Mapping[str, int]:
+        return positions(self.db)
+
+    def reset(self) -> None:
+        with self._transaction():
+            self._create()
+
+    def batches(
+        self, log: RecordLog, unread: Sequence[tuple[str, int]]
+    ) -> Iterator[list[Document]]:
+        """The backlog's documents, ``TRANSACTION`` at a time."""
+        workers = self.workers
+        if workers is None:
+            backlog = sum(log.size(file) - start for file, start in unread)
+            workers = 1 if backlog >= PARALLEL_BYTES and (os.cpu_count() or 1) > 1 else 0
+        ranges = [(f, a, b) for f, start in unread for a, b in line_ranges(log, f, start)]
+        batch: list[Document] = []
+        for docs in documents_of(log, ranges, workers):
+            batch += docs
+            if len(batch) >= TRANSACTION:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def prepare(self, entries: Sequence[Entry]) -> list[Document]:
+        return documents(entries)
+
+    def apply(self, docs: Sequence[Document]) -> None:
         latest: dict[str, Document] = {}
         edited: set[str] = set()
-        ends: dict[str, int] = {}
         for doc in docs:
             if doc.article not in latest or doc.rev > latest[doc.article].rev:
                 latest[doc.article] = doc
-            if doc.change == "edited":
+            if doc.change == RevisionKind.EDITED:
                 edited.add(doc.article)
-            ends[doc.file] = max(ends.get(doc.file, 0), doc.end)
         with self._transaction():
             self._counts.clear()
             for article, doc in latest.items():
@@ -198,11 +216,7 @@ class SearchIndex:
                    ON CONFLICT(key) DO UPDATE SET n = n + excluded.n""",
                 self._counts.items(),
             )
-            self.db.executemany(
-                """INSERT INTO record_files(file, indexed_to) VALUES(?, ?) ON CONFLICT(file)
-                   DO UPDATE SET indexed_to = max(indexed_to, excluded.indexed_to)""",
-                ends.items(),
-            )
+            advance(self.db, follow.ends(docs))
 
     def _put(self, doc: Document, edited: bool) -> None:
         """Make the article's document say what ``doc`` (one of its revisions) adds."""
@@ -212,14 +226,14 @@ class SearchIndex:
             (doc.article,),
         ).fetchone()
         if row is None:
-            status = _status(edited, doc.change == "removed")
+            status = _status(edited, doc.change == RevisionKind.REMOVED)
             self._write(self._free_docid(doc.time_ms), doc, status)
             return
         docid, rev, source, status, file, offset = row
         newer = doc.rev > rev
         flags = status.split()
-        removed = doc.change == "removed" if newer else "removed" in flags
-        new_status = _status(edited or "edited" in flags, removed)
+        removed = doc.change == RevisionKind.REMOVED if newer else RevisionKind.REMOVED in flags
+        new_status = _status(edited or RevisionKind.EDITED in flags, removed)
         if not newer and new_status == status:
             return  # an older or the same revision, nothing new
         old = self.log.read_at(file, offset)

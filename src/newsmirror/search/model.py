@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
 from ..errors import ConfigError
-from ..record.model import epoch_ms, iso
+from ..record.model import RevisionKind, epoch_ms, iso
 
-STATUSES = ("edited", "removed")
+# Search filters by these kinds: an article edited at any time, or removed now.
+STATUSES = (RevisionKind.EDITED, RevisionKind.REMOVED)
 DAY_MS = 86_400_000
 
 # Text and whether it is a match; templates escape each part (``marked_html`` does).

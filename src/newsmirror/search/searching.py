@@ -25,7 +25,7 @@ from collections import Counter
 
 from ..dateline import text_without_date_line
 from ..record.log import RecordLog
-from ..record.model import epoch_ms
+from ..record.model import RevisionKind, epoch_ms
 from .model import STATUSES, Hit, SearchPage, SearchQuery
 from .query import ParsedQuery, parse_query
 from .rowids import MAX_ROWID, minute_of, rowid_at
@@ -135,7 +135,8 @@ def _hit(
     ).fetchone()
     r = log.read_at(file, offset)
     flags = status.split()
-    shown = "removed" if "removed" in flags else "edited" if flags else ""
+    removed, edited = RevisionKind.REMOVED, RevisionKind.EDITED
+    shown = removed if removed in flags else edited if flags else ""
     return Hit(
         article,
         source,

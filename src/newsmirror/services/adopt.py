@@ -12,9 +12,9 @@ from pathlib import Path
 
 from ..adopt import Adoption, adopt
 from ..adopt_scan import check_folder
+from ..apply import Tally
 from ..archive import Archive
 from ..fetch import Fetcher
-from ..ingest import Tally
 from ..prepare import Preparer
 from ..project.projector import project_pending
 from ..publish.commit import commit_all

@@ -16,7 +16,7 @@ from ..library import Library
 from ..render import paths
 from ..render.pages import Pages
 from ..search import Hit, hit_json
-from ..store.sqlite import Shelved
+from ..store.model import Shelved
 from .searching import BadParameter, run_search
 
 MAX_PAGE_SIZE = 100

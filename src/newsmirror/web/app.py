@@ -33,7 +33,8 @@ from ..render.feed_writers import FORMATS
 from ..render.pages import Pages
 from ..render.paths import IMAGE_FILE
 from ..render.syndication import feed
-from . import api
+from . import api, fever, greader
+from .reading import Reading
 from .searching import search_feed, search_page
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "render" / "static"
@@ -66,7 +67,7 @@ class Reader:
 
     def current(self) -> Pages[Library]:
         """The pages, renewed when a run has written to the index since (new sources)."""
-        version = self.archive.store.db.execute("PRAGMA data_version").fetchone()[0]
+        version = self.archive.store.data_version()
         if self.pages is None or version != self.data_version:
             self.pages = Pages(Library(self.archive), static=False)
             self.data_version = version
@@ -161,6 +162,7 @@ class SecurityHeaders:
 
 def create_app(root: Path) -> ASGIApp:
     reader = Reader(root)
+    reading = Reading(root)  # the reader-app APIs' accounts and marks
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -169,11 +171,14 @@ def create_app(root: Path) -> ASGIApp:
         try:
             yield
         finally:
+            reading.close()
             reader.close()
 
     routes = [
         Route("/search.html", search_route),
         Route("/search.atom", search_feed_route),
+        Mount("/api/greader", routes=greader.routes),
+        Mount("/api/fever", routes=fever.routes),
         Mount("/api", routes=api.routes),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         Mount("/images", app=Images(root / "images")),
@@ -189,6 +194,7 @@ def create_app(root: Path) -> ASGIApp:
         routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error}
     )
     app.state.reader = reader
+    app.state.reading = reading
     return SecurityHeaders(app)
 
 

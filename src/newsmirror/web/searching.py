@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 
 from ..errors import ConfigError
 from ..library import Library
+from ..record.model import RevisionKind
 from ..render.feed_writers import FORMATS, FeedInfo
 from ..render.pages import Pager, Pages
 from ..render.syndication import feed_items
@@ -24,7 +25,11 @@ from ..search.model import day_start_ms
 
 RESULTS_PER_PAGE = 20
 MAX_PAGE = 50  # the index ranks a window of the newest matches; deeper pages add nothing
-STATUSES = [("", "全部 All"), ("edited", "已修改 Edited"), ("removed", "已删除 Removed")]
+STATUSES = [
+    ("", "全部 All"),
+    (RevisionKind.EDITED, "已修改 Edited"),
+    (RevisionKind.REMOVED, "已删除 Removed"),
+]
 
 
 class BadParameter(ValueError):

@@ -1,0 +1,108 @@
+"""The rows a store returns (store.protocols): plain values, the same from every backend.
+
+Rows that stand for a revision carry where its line sits in the record (``record_file``,
+``record_offset``); only ``record/`` and ``store/`` (and ``Archive.read``) follow them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+from ..record.model import RevisionKind
+
+
+class Located(Protocol):
+    """A row that points at one revision's line in the record."""
+
+    @property
+    def record_file(self) -> str: ...  # relative to the archive root
+
+    @property
+    def record_offset(self) -> int: ...  # byte offset of the line
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What the archive keeps of fetching one source (SourceStates)."""
+
+    abbr: str
+    config_url: str | None = None  # the configured URL that feed_url was found from
+    feed_url: str | None = None  # the feed fetched: config_url itself, or what it links to
+    etag: str | None = None
+    last_modified: str | None = None
+    last_attempt: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    errors: int = 0
+    next_due: float | None = None
+    items_seen: int = 0
+    page_error: str | None = None  # the last pass's failed article pages (Tally.page_report)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An article as lists and the README show it."""
+
+    source: str
+    path: str
+    title: str
+    time_ms: int
+    removed: bool = False
+    summary_only: bool = False  # the body is the feed's summary: the page failed
+
+
+class StoredRevision(NamedTuple):
+    """What the index keeps of one revision: its number, when and how it came, where it is."""
+
+    rev: int
+    fetched: str
+    change: str
+    record_file: str
+    record_offset: int
+
+
+class Shelved(NamedTuple):  # a tuple: a build makes one for each article of the archive
+    """An article as readers browse it, and where its latest revision sits in the record."""
+
+    id: str
+    source: str
+    path: str
+    title: str
+    url: str | None
+    time_ms: int  # published, else first seen (ms since the epoch)
+    rev: int
+    change: str
+    record_file: str
+    record_offset: int
+    summary_only: int  # 1: the body is the feed's summary (the page failed)
+
+    @property
+    def removed(self) -> bool:
+        return self.change == RevisionKind.REMOVED
+
+
+class Change(NamedTuple):
+    """One recorded revision after the first, for ``changes``."""
+
+    article: str
+    rev: int
+    fetched: str
+    source: str
+    path: str
+    title: str
+    change: str  # edited, removed, restored, ...
+
+
+class Due(NamedTuple):
+    """An article whose page is due another look, and how many looks it will have had."""
+
+    article: str
+    looks: int
+
+
+class Pending(NamedTuple):
+    """An article whose mirror file is behind the record, and where its latest revision is."""
+
+    article: str
+    record_file: str
+    record_offset: int

@@ -1,0 +1,64 @@
+"""The state and article index in SQLite (``.newsmirror/state.sqlite``): a cache of the
+record, rebuilt from it at will (store.protocols.Store).
+
+What is here: per-source fetch state (validators, schedule, errors), and an index of the record
+(articles, their identity keys, where each revision sits in the record, which revision the
+mirror file shows). Deleting the file loses nothing: the index is rebuilt from the record, and
+lost validators only cost one unconditional fetch. One module per concern; this one joins them
+and follows the record (store.follow).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from ...record.log import Entry, RecordLog
+from ..files import positions, transaction
+from ..follow import entries
+from .articles import SQLiteArticles, take_in
+from .browsing import SQLiteBrowsing
+from .ledger import SQLiteProjectionLedger
+from .rechecks import SQLiteRecheckQueue
+from .schema import FROM_RECORD, open_state
+from .sources import SQLiteSourceStates
+
+
+class SQLiteStore(
+    SQLiteArticles,
+    SQLiteSourceStates,
+    SQLiteRecheckQueue,
+    SQLiteProjectionLedger,
+    SQLiteBrowsing,
+):
+    """The store at ``path`` (made when missing). Raises DamagedCache for a damaged file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = open_state(path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Following the record
+
+    def positions(self) -> Mapping[str, int]:
+        return positions(self.db)
+
+    def reset(self) -> None:
+        with transaction(self.db):
+            for table in FROM_RECORD:
+                self.db.execute(f"DELETE FROM {table}")
+
+    def batches(self, log: RecordLog, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
+        return entries(log, unread)
+
+    def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:
+        return entries
+
+    def apply(self, batch: Sequence[Entry]) -> None:
+        with transaction(self.db):
+            take_in(self.db, batch)
+
+
+__all__ = ["SQLiteStore"]

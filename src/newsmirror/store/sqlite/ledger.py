@@ -1,0 +1,30 @@
+"""Which mirror files show their article's latest revision, in ``state.sqlite``
+(protocols.ProjectionLedger)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from ..files import transaction
+from ..model import Pending
+
+
+class SQLiteProjectionLedger:
+    db: sqlite3.Connection
+
+    def unprojected(self) -> list[Pending]:
+        rows = self.db.execute(
+            """SELECT id, record_file, record_offset FROM articles
+               WHERE projected_rev < rev ORDER BY record_file, record_offset"""
+        )
+        return list(map(Pending._make, rows))
+
+    def mark_projected(self, articles: Iterable[str]) -> None:
+        with transaction(self.db):
+            self.db.executemany(
+                "UPDATE articles SET projected_rev = rev WHERE id = ?", [(a,) for a in articles]
+            )
+
+    def mark_all_unprojected(self) -> None:
+        self.db.execute("UPDATE articles SET projected_rev = 0")

@@ -1,0 +1,114 @@
+"""The store contract: every backend in BACKENDS passes every test in this folder, unchanged.
+Adding a backend is adding its entry here.
+
+A backend is one entry: how to open its store for an archive folder (made when missing,
+holding what an earlier opening left), and how to damage it so that opening it fails. Tests
+write revisions to a real record (record/*.jsonl in a temporary archive) and hand the store
+what was appended, as a run does (store.follow)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from newsmirror.record.log import Entry, RecordLog
+from newsmirror.record.model import Revision, iso
+from newsmirror.search import SearchIndex
+from newsmirror.store.follow import catch_up, follow
+from newsmirror.store.protocols import SearchStore, Store
+from newsmirror.store.sqlite import SQLiteStore
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    open: Callable[[Path], Store]  # the store of the archive at this folder
+    damage: Callable[[Path], None]  # after it, opening the store raises DamagedCache
+
+
+def _sqlite_path(root: Path) -> Path:
+    return root / ".newsmirror" / "state.sqlite"
+
+
+def _sqlite_damage(root: Path) -> None:
+    for path in _sqlite_path(root).parent.glob("state.sqlite*"):
+        path.unlink()
+    _sqlite_path(root).write_bytes(b"not a database " * 300)
+
+
+BACKENDS = [
+    Backend("sqlite", lambda root: SQLiteStore(_sqlite_path(root)), _sqlite_damage),
+]
+
+
+@dataclass(frozen=True)
+class SearchBackend:
+    name: str
+    open: Callable[[Path], SearchStore[Any]]  # the search index of the archive at this folder
+
+
+SEARCH_BACKENDS = [
+    SearchBackend("sqlite", lambda root: SearchIndex(root / ".newsmirror" / "search.sqlite")),
+]
+
+START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+START_MS = int(START.timestamp() * 1000)
+HOUR_MS = 3_600_000
+
+
+def revision(n: int, rev: int = 1, source: str = "voa", **fields: Any) -> Revision:
+    """Article ``n`` of ``source``, published ``n`` hours after START; revision ``rev`` is
+    fetched ``rev`` - 1 days after it was first seen."""
+    moment = START + timedelta(hours=n)
+    values: dict[str, Any] = {
+        "article": f"{source}-{n}",
+        "rev": rev,
+        "source": source,
+        "path": f"articles/{source}/{moment:%Y/%m/%d}-story-{n}.md",
+        "url": f"https://example.com/{source}/{n}.html",
+        "guid": None,
+        "title": f"Story {n} rev {rev}",
+        "published": iso(moment),
+        "updated": None,
+        "first_seen": iso(moment),
+        "fetched": iso(moment + timedelta(days=rev - 1)),
+        "html": f"<p>Body {n}.{rev}</p>",
+        "text": f"Body {n}.{rev}",
+        "hash": f"hash-{n}-{rev}",
+        "keys": (f"url:example.com/{source}/{n}.html",),
+        "change": "" if rev == 1 else "edited",
+    }
+    values.update(fields)
+    return Revision(**values)
+
+
+@dataclass
+class Harness:
+    """A temporary archive's record and the store following it."""
+
+    backend: Backend
+    root: Path
+    log: RecordLog
+    store: Store
+    others: list[Store] = field(default_factory=list)
+
+    def record(self, *revisions: Revision) -> list[Entry]:
+        """Append to the record and hand the store what was appended."""
+        entries = self.log.append(revisions)
+        follow(self.store, entries)
+        return entries
+
+    def another(self) -> Store:
+        """The same store opened a second time (another process, say)."""
+        store = self.backend.open(self.root)
+        self.others.append(store)
+        return store
+
+    def reopen(self) -> int:
+        """Close the store and open it again, caught up; returns revisions it took in."""
+        self.store.close()
+        self.store = self.backend.open(self.root)
+        return catch_up(self.log, self.store)
