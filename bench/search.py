@@ -1,6 +1,7 @@
 """Search benchmark: building the index of a large record, its size, and query latency.
 
     python bench/search.py [--articles 200000] [--workers N] [--keep DIR] [--unigrams]
+                           [--no-compare]
 
 Writes an archive-like record of generated articles with ``RecordLog.append`` into a temporary
 folder: 9 sources over about 15 months (450 articles a day), each article 600-1,400 characters
@@ -14,7 +15,12 @@ set's English articles. Then prints:
 - an incremental batch as a run writes it (new articles and edits of old ones);
 - ``SearchIndex.search`` latency (20 hits, snippets included), p50 and p95 for 1-, 2-, 3- and
   4-character Chinese queries, common and rare in the corpus, and for English words
-  (targets p50 <= 10 ms, p95 <= 50 ms). Asserts nothing.
+  (targets p50 <= 10 ms, p95 <= 50 ms);
+- then (bench/search_compare.py, in a throwaway PostgreSQL cluster started from the system's
+  binaries) the same record in newsmirror's PostgreSQL index, in SQLite FTS5's ``trigram``
+  tokenizer and in PostgreSQL's ``pg_trgm``: build time, size, the latency of the same queries
+  (same targets for PostgreSQL), and the recall of each on the one- and two-character words.
+  ``--no-compare`` skips it. Asserts nothing.
 
 ``--unigrams`` measures the alternative newsmirror does not use: one term per CJK character,
 no prefix index, a Chinese word a phrase of characters (see newsmirror/search/text.py).
@@ -50,6 +56,7 @@ from newsmirror.search import documents as documents_module
 from newsmirror.search import index as index_module
 from newsmirror.search import query as query_module
 from newsmirror.search.text import CJK
+from search_compare import compare
 
 CHINESE = [
     *sorted((DATA / "extraction/daniel-zh-dev/reference").glob("*.gz")),
@@ -194,7 +201,7 @@ def incremental(index: SearchIndex, log: RecordLog) -> tuple[int, float]:
     return len(batch), time.perf_counter() - started
 
 
-def bench(count: int, workers: int | None, keep: Path | None) -> None:
+def bench(count: int, workers: int | None, keep: Path | None, others: bool) -> None:
     work = keep or Path(tempfile.mkdtemp(prefix="newsmirror-search-bench-"))
     try:
         said, words = sentences(), english_words()
@@ -241,6 +248,8 @@ def bench(count: int, workers: int | None, keep: Path | None) -> None:
             met = max(p for p, _ in worst) <= 10 and max(p for _, p in worst) <= 50
             print(f"targets (p50 <= 10 ms, p95 <= 50 ms) met: {'yes' if met else 'NO'};", end="")
             print(f" build >= 2,000/s: {'yes' if rate >= 2000 else 'NO'}")
+            if others:
+                compare(work, log, index, query_set(said, words))
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -252,10 +261,13 @@ def main() -> None:
     options.add_argument("--workers", type=int, help="term-cutting processes (default: auto)")
     options.add_argument("--keep", type=Path, metavar="DIR", help="keep (and reuse) the record")
     options.add_argument("--unigrams", action="store_true", help="one term per CJK character")
+    options.add_argument(
+        "--no-compare", action="store_true", help="skip PostgreSQL, FTS5 trigram and pg_trgm"
+    )
     args = options.parse_args()
     if args.unigrams:
         use_unigrams()
-    bench(args.articles, args.workers, args.keep)
+    bench(args.articles, args.workers, args.keep, not args.no_compare)
 
 
 if __name__ == "__main__":

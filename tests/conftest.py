@@ -11,6 +11,7 @@ from hypothesis import settings
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browser import browser, tab  # noqa: F401 - fixtures for every test module
+from postgres import LocalPostgres
 from server import LocalServer
 
 # Property tests draw the same examples on every run, so a suite that passed passes again on a
@@ -28,3 +29,24 @@ DATA = Path(__file__).resolve().parent / "data"
 def server() -> Iterator[LocalServer]:
     with LocalServer() as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[LocalPostgres]:
+    """One throwaway PostgreSQL cluster for the whole run (started on first use)."""
+    with LocalPostgres() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_database(postgres: LocalPostgres) -> Iterator[str]:
+    """The name of a new, empty database, dropped after the test."""
+    name = postgres.create_database()
+    yield name
+    postgres.drop_database(name)
+
+
+@pytest.fixture
+def pg_url(postgres: LocalPostgres, pg_database: str) -> str:
+    """The URL of a new, empty database (over the cluster's unix socket)."""
+    return postgres.url(pg_database)

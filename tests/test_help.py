@@ -10,7 +10,8 @@ from pathlib import Path
 from newsmirror.cli import parser
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-GROUPS = {"sources", "users"}  # commands that are only a name for their actions
+GROUPS = {"sources", "users", "db"}  # commands that are only a name for their actions
+ACTIONS = ("list", "add", "remove", "import", "export", "password", "revoke", "upgrade")
 
 
 def commands(
@@ -36,9 +37,7 @@ def options(command: argparse.ArgumentParser) -> list[list[str]]:
 def test_every_option_of_every_command_is_in_the_readme() -> None:
     rows: dict[str, str] = {}  # command -> the first cells of its rows
     for line in README.read_text(encoding="utf-8").splitlines():
-        if found := re.match(
-            r"\| `newsmirror ([a-z-]+(?: (list|add|remove|import|export|password|revoke))?)", line
-        ):
+        if found := re.match(r"\| `newsmirror ([a-z-]+(?: (" + "|".join(ACTIONS) + "))?)", line):
             rows[found[1]] = rows.get(found[1], "") + line.split("` |")[0]
     missing = [
         f"{name} {names[0]}"

@@ -25,6 +25,7 @@ from .bulk_extract import (
     write_lines,
 )
 from .cli_adopt import add_commands as add_adopt_commands
+from .cli_db import add_commands as add_db_commands
 from .cli_site import add_commands as add_site_commands
 from .cli_sources import add_commands as add_sources_commands
 from .cli_users import add_commands as add_user_commands
@@ -336,6 +337,7 @@ def parser() -> argparse.ArgumentParser:
 
     add_site_commands(command)
     add_user_commands(command)
+    add_db_commands(command)
 
     add_sources_commands(command)
     return top

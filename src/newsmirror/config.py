@@ -200,6 +200,18 @@ class PublishSettings:
     )
 
 
+STORE_SCHEMES = ("postgresql", "postgres")
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    url: str = setting(
+        "",
+        "PostgreSQL database shared by several machines, postgresql://user:password@host/db "
+        "(so far only `db upgrade` uses it); empty: files and SQLite in the archive",
+    )
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -218,6 +230,7 @@ class Settings:
     mirror: MirrorSettings = field(default_factory=MirrorSettings)
     record: RecordSettings = field(default_factory=RecordSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
     sources: tuple[Source, ...] = ()
 
     def source(self, abbr: str) -> Source:
@@ -248,6 +261,7 @@ SECTIONS: dict[str, type] = {
     "mirror": MirrorSettings,
     "record": RecordSettings,
     "publish": PublishSettings,
+    "store": StoreSettings,
 }
 
 
@@ -396,6 +410,19 @@ def _check_values(name: str, section: Any) -> None:
                 )
 
 
+def check_store_url(url: str, where: str) -> str:
+    """``url`` when it is empty or a PostgreSQL URL (``postgresql://``); the error names
+    ``where`` and never shows a password."""
+    scheme = url.partition("://")[0].lower()
+    if url and ("://" not in url or scheme not in STORE_SCHEMES):
+        shown = f"{scheme}://…" if "://" in url else "…"  # never a password
+        raise ConfigError(
+            f"{where} {shown!r}: give a PostgreSQL URL, postgresql://user:password@host/db, "
+            "or nothing for files and SQLite"
+        )
+    return url
+
+
 def validate(settings: Settings) -> Settings:
     """Checks across fields; returns the settings unchanged when they hold."""
     abbrs = [s.abbr for s in settings.sources]
@@ -436,6 +463,7 @@ def validate(settings: Settings) -> Settings:
             raise ConfigError(
                 f"[publish] {where} {name!r}: a git name cannot start with - or hold spaces"
             )
+    check_store_url(settings.store.url, "[store] url")
     settings.interval_seconds  # noqa: B018 - parses, raising ConfigError when invalid
     settings.max_backoff_seconds  # noqa: B018
     settings.recheck_seconds  # noqa: B018

@@ -26,6 +26,8 @@ traceback.
     │   ├── MalformedFeed    broken XML or JSON that yields nothing
     │   └── HostileFeed      entity declarations (XML bombs, external entities)
     ├── RecordError          a record file cannot be read or appended to
+    ├── StoreError           the shared database cannot be reached or used (its URL is named)
+    │   └── SchemaMismatch   the database's schema is older or newer than this newsmirror's
     └── PublishError         a git commit or push failed
 """
 
@@ -61,8 +63,9 @@ class UnknownArticle(ArchiveError):
 
 
 class StoreError(ArchiveError):
-    """A store (the state and article index, the search index) cannot be read or written; the
-    message names it and says what to do. Every store method may raise it (store.protocols)."""
+    """A store (the state and article index, the search index, the shared PostgreSQL database)
+    cannot be reached, read or written; the message names it (a database by its URL without the
+    password) and says what to do. Every store method may raise it (store.protocols)."""
 
 
 class DiskFull(StoreError):
@@ -139,6 +142,10 @@ class HostileFeed(FeedError):
 
 class RecordError(NewsmirrorError):
     """A record file cannot be read or appended to."""
+
+
+class SchemaMismatch(StoreError):
+    """The database's schema is of another version than this newsmirror's."""
 
 
 class PublishError(NewsmirrorError):

@@ -236,14 +236,7 @@ class SearchIndex:
         new_status = _status(edited or RevisionKind.EDITED in flags, removed)
         if not newer and new_status == status:
             return  # an older or the same revision, nothing new
-        old = self.log.read_at(file, offset)
-        old_title, old_body = indexed(old)
-        self.db.execute(
-            "INSERT INTO fts(fts, rowid, body, title, source, status) VALUES('delete',?,?,?,?,?)",
-            (docid, old_body, old_title, source_term(source), status),
-        )
-        self.db.execute("DELETE FROM docs WHERE docid = ?", (docid,))
-        self._counts.subtract(_keys(source, status))
+        old_title, old_body = self._remove(docid, source, status, file, offset)
         if newer:
             same_minute = minute_of(docid) == minute(doc.time_ms)
             self._write(docid if same_minute else self._free_docid(doc.time_ms), doc, new_status)
@@ -252,6 +245,35 @@ class SearchIndex:
                 rev=rev, source=source, file=file, offset=offset, title=old_title, body=old_body
             )
             self._write(docid, kept, new_status)
+
+    def _remove(
+        self, docid: int, source: str, status: str, file: str, offset: int
+    ) -> tuple[bytes, bytes]:
+        """Take a document out; the title and body it had indexed."""
+        old_title, old_body = indexed(self.log.read_at(file, offset))
+        self.db.execute(
+            "INSERT INTO fts(fts, rowid, body, title, source, status) VALUES('delete',?,?,?,?,?)",
+            (docid, old_body, old_title, source_term(source), status),
+        )
+        self.db.execute("DELETE FROM docs WHERE docid = ?", (docid,))
+        self._counts.subtract(_keys(source, status))
+        return old_title, old_body
+
+    def delete(self, article: str) -> None:
+        """Forget the article's document (nothing happens when there is none)."""
+        with self._transaction():
+            self._counts.clear()
+            row = self.db.execute(
+                "SELECT docid, source, status, record_file, record_offset FROM docs "
+                "WHERE article = ?",
+                (article,),
+            ).fetchone()
+            if row is not None:
+                self._remove(*row)
+                self.db.executemany(
+                    "UPDATE counts SET n = n + ? WHERE key = ?",
+                    [(n, key) for key, n in self._counts.items()],
+                )
 
     def _write(self, docid: int, doc: Document, status: str) -> None:
         self.db.execute(

@@ -28,8 +28,19 @@ _SKIPPED = {"AND", "OR", "NEAR"}
 @dataclass(frozen=True)
 class Term:
     text: str  # folded
-    match: str  # the FTS5 phrase: "..." or "..." *
-    tokens: int  # in the phrase
+    terms: str  # text.query_terms: the tokens, separated by spaces
+    prefix: bool  # the last token is a prefix (a lone CJK character)
+
+    @property
+    def match(self) -> str:
+        """The FTS5 phrase: ``"..."`` or ``"..." *`` (only letters, digits and spaces: nothing
+        to escape)."""
+        return f'"{self.terms}" *' if self.prefix else f'"{self.terms}"'
+
+    @property
+    def tokens(self) -> int:
+        """In the phrase."""
+        return len(self.terms.split())
 
 
 @dataclass(frozen=True)
@@ -53,9 +64,7 @@ def _term(text: str, phrase: bool) -> Term | None:
         folded = _CJK_SPACE.sub("", folded)
     if not has_terms(folded):
         return None
-    index_form, prefix = query_terms(folded)
-    quoted = f'"{index_form}"'  # only letters, digits and spaces: nothing to escape
-    return Term(folded, quoted + " *" if prefix else quoted, len(index_form.split()))
+    return Term(folded, *query_terms(folded))
 
 
 def parse_query(text: str) -> ParsedQuery:

@@ -135,16 +135,43 @@ def _hit(
     ).fetchone()
     r = log.read_at(file, offset)
     flags = status.split()
-    removed, edited = RevisionKind.REMOVED, RevisionKind.EDITED
-    shown = removed if removed in flags else edited if flags else ""
-    return Hit(
+    return make_hit(
         article,
         source,
+        RevisionKind.EDITED in flags,
+        RevisionKind.REMOVED in flags,
         r.path,
         r.title,
         r.url,
         epoch_ms(r.time),
+        text_without_date_line(r.text),
+        pattern,
+    )
+
+
+def make_hit(
+    article: str,
+    source: str,
+    edited: bool,
+    removed: bool,
+    path: str,
+    title: str,
+    url: str | None,
+    time_ms: int,
+    body: str,
+    pattern: re.Pattern[str] | None,
+) -> Hit:
+    """A hit, its matches (``pattern``: ``highlighter``'s) marked in the title and a snippet
+    of ``body`` (the text without its date line); the same for every backend."""
+    shown = RevisionKind.REMOVED if removed else RevisionKind.EDITED if edited else ""
+    return Hit(
+        article,
+        source,
+        path,
+        title,
+        url,
+        time_ms,
         shown,
-        marked_title(r.title, pattern),
-        snippet(text_without_date_line(r.text), pattern),
+        marked_title(title, pattern),
+        snippet(body, pattern),
     )
