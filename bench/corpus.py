@@ -117,8 +117,8 @@ def make_archive(root: Path, articles: int) -> list[Any]:
     """Write the record of ``articles`` articles and index it; returns its revisions."""
     from newsmirror.archive.archive import Archive
     from newsmirror.record.log import RecordLog
-    from newsmirror.settings.config import Source
     from newsmirror.settings.configfile import init_archive
+    from newsmirror.settings.sources import Source
 
     started = time.perf_counter()
     made = revisions(articles)

@@ -213,8 +213,8 @@ def table(total: int, newsmirror: list[Run], baseline: list[Run]) -> None:
 
 
 def bench(feeds: int, items: int, profile: int) -> None:
-    from newsmirror.settings.config import Source
     from newsmirror.settings.configfile import init_archive
+    from newsmirror.settings.sources import Source
 
     work = Path(tempfile.mkdtemp(prefix="newsmirror-bench-"))
     rng, texts, total = random.Random(1), paragraphs(), feeds * items

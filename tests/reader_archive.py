@@ -9,8 +9,8 @@ from pathlib import Path
 
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, RevisionKind, iso
-from newsmirror.settings.config import Source
 from newsmirror.settings.configfile import init_archive
+from newsmirror.settings.sources import Source
 
 HOSTILE_TITLE = '<script>alert("t")</script> & "quotes" 标题'
 START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ from newsmirror.archive.archive import Archive
 from newsmirror.clean import ImagePolicy, sanitize
 from newsmirror.record.fingerprint import reading_hash
 from newsmirror.render.adopted_lists import carry_on_list
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 SAMPLE = Path(__file__).parents[1] / "data" / "dm-archive"

@@ -8,7 +8,7 @@ import pytest
 
 from archive_helpers import make_archive, nm, rss
 from newsmirror.archive.history import render_diff, word_diff
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 

@@ -20,7 +20,7 @@ from archive_helpers import articles, make_archive, nm
 from newsmirror.clean import sanitize
 from newsmirror.clean.depth import MAX_DEPTH, limit_depth
 from newsmirror.clean.sanitize import TOO_COMPLEX
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 

@@ -15,7 +15,7 @@ from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.archive.archive import Archive
 from newsmirror.clean import ImagePolicy
 from newsmirror.prepare.candidates import prepare_feed
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 JSON_FEED = "application/feed+json"

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from archive_helpers import make_archive, rss
 from newsmirror.cli.main import main
-from newsmirror.settings.config import SECTIONS, Source, env_name
+from newsmirror.settings.config import SECTIONS, env_name
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 FUZZ = settings(

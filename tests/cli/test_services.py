@@ -19,7 +19,7 @@ from newsmirror.services.adopt import adopt_archive
 from newsmirror.services.build import build_site
 from newsmirror.services.opml_import import import_opml
 from newsmirror.services.run import run_sources
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 SAMPLE = Path(__file__).parents[1] / "data" / "dm-archive"

@@ -27,7 +27,7 @@ from newsmirror.ingest.apply import Tally, apply_intents
 from newsmirror.prepare.candidates import page_body
 from newsmirror.prepare.fulltext import needs_page
 from newsmirror.record.model import Revision, RevisionKind
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Known
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.archive.archive import Archive
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 GOOD = rss([{"title": "Fine", "link": "https://ok.example.com/1.html", "description": "<p>ok</p>"}])

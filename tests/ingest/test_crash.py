@@ -14,7 +14,7 @@ import pytest
 
 from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.record.log import RecordLog
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 FEEDS = 24

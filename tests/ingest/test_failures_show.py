@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from test_full_text import page, summary_item
 
 from archive_helpers import make_archive, nm, rss
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from newsmirror.web.app import create_app
 from server import LocalServer, Reply
 

@@ -9,7 +9,7 @@ import pytest
 from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.archive.archive import Archive
 from newsmirror.record.model import Revision
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 PARAGRAPHS = [

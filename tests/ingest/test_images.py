@@ -11,7 +11,7 @@ import pytest
 
 from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.ingest.images import sniff_raster
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 

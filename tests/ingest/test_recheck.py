@@ -11,7 +11,7 @@ from test_full_text import PARAGRAPHS, page, summary_item
 from archive_helpers import articles, make_archive, nm, rss
 from newsmirror.archive.archive import Archive
 from newsmirror.record.model import Revision
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}

@@ -11,7 +11,7 @@ from test_full_text import page, summary_item
 from archive_helpers import articles, git_log, make_archive, nm, rss
 from newsmirror.archive.archive import Archive
 from newsmirror.feeds import Outline, write_opml
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 

@@ -11,7 +11,7 @@ import pytest
 from archive_helpers import git_log, make_archive, nm, rss
 from newsmirror.archive.archive import Archive
 from newsmirror.errors import ArchiveBusy
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 

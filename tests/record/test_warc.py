@@ -14,7 +14,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive_helpers import make_archive, nm, rss
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from archive_helpers import articles, make_archive, nm
 from conftest import DATA
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 GOLDEN = DATA / "golden"

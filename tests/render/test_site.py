@@ -25,7 +25,7 @@ from newsmirror.project.site import MANIFEST, STATIC_DIR, build
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, RevisionKind, iso, parse_iso
 from newsmirror.render.paths import zone
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from reader_archive import HOSTILE_TITLE, START, make_reader_archive, reader_revisions
 from server import LocalServer, Reply
 

@@ -18,7 +18,7 @@ from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, RevisionKind, epoch_ms, iso, parse_iso
 from newsmirror.search import SearchIndex, SearchPage, SearchQuery, marked_html, plain, searching
 from newsmirror.search.searching import WINDOW
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
 DAY = "2024-05-01T00:00:00Z"

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from archive_helpers import articles, git_log, make_archive, rss
 from faults import COMMAND, ReadOnlyView, SmallDisk
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from newsmirror.web.app import create_app
 from server import LocalServer, Reply
 

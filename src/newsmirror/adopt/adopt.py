@@ -28,8 +28,9 @@ from newsmirror.record.adopted import COPY, LIST, README, AdoptedFile, append_ad
 from newsmirror.record.fingerprint import reading_hash
 from newsmirror.record.identity import PATH_KEY, article_id, identity_keys
 from newsmirror.record.model import Revision, iso
-from newsmirror.settings.config import Source, load_settings
+from newsmirror.settings.config import load_settings
 from newsmirror.settings.configfile import ConfigEditor
+from newsmirror.settings.sources import Source
 from newsmirror.text.urls import is_http, normalize_url, url_key
 
 

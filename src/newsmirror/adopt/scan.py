@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from newsmirror.errors import RefusedInput
 from newsmirror.record.model import plausible
 from newsmirror.render import mirror_format
-from newsmirror.settings.config import valid_abbr
+from newsmirror.settings.sources import valid_abbr
 
 # A list's link to an article file: (/articles/{folder}/...), (articles/{folder}/...), or a
 # full URL of the archive's host with the same path; the folder may be percent-encoded.

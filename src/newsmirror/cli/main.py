@@ -56,8 +56,9 @@ from newsmirror.services.bulk_extract import (
     write_lines,
 )
 from newsmirror.services.run import replay_warc, run_sources
-from newsmirror.settings.config import parse_duration, parse_settings
+from newsmirror.settings.config import parse_settings
 from newsmirror.settings.configfile import init_archive
+from newsmirror.settings.values import parse_duration
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from typing import NoReturn
 
 from newsmirror.archive.archive import CACHE_DIR
 from newsmirror.errors import ArchiveError, ConfigError
-from newsmirror.settings.config import MAX_DURATION, parse_duration
+from newsmirror.settings.values import MAX_DURATION, parse_duration
 
 OS_ADVICE = {
     errno.ENOSPC: "; free space and run again (what was recorded is kept)",
@@ -95,7 +95,7 @@ def configure_logging(verbosity: int) -> None:
     has; ``verbosity`` 1 (``-v``) adds what the work does, 2 (``-vv``) the details; -1 (``-q``)
     only errors."""
     level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
-    package = logging.getLogger(__package__)
+    package = logging.getLogger("newsmirror")  # every module of the package
     for old in list(package.handlers):  # main() may run more than once in a process
         package.removeHandler(old)
     handler = logging.StreamHandler(sys.stderr)

@@ -18,7 +18,7 @@ from newsmirror.publish.git import PushResult
 from newsmirror.record.model import Revision
 from newsmirror.search import SearchPage
 from newsmirror.services.lines import outcome_line, page_line
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from newsmirror.store.model import SourceState
 
 # Off a terminal (cron, CI logs, pipes) lines are not wrapped at 80 columns: they are read later.

@@ -16,7 +16,7 @@ from newsmirror.errors import ConfigError
 from newsmirror.feeds import Outline, write_opml
 from newsmirror.services.opml_import import import_opml
 from newsmirror.services.sources import add_source, remove_source
-from newsmirror.settings.config import FULL_TEXT_MODES
+from newsmirror.settings.sources import FULL_TEXT_MODES
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

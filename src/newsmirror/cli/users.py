@@ -16,7 +16,7 @@ from newsmirror.accounts.sqlite import SQLitePrivateStore, private_path
 from newsmirror.cli.report import console
 from newsmirror.cli.site import Command
 from newsmirror.errors import ArchiveError, ConfigError
-from newsmirror.settings.config import CONFIG_FILE
+from newsmirror.settings.values import CONFIG_FILE
 
 EXPORT_FORMAT = "newsmirror-accounts"
 SHORTEST_PASSWORD = 8

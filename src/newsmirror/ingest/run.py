@@ -27,7 +27,7 @@ from newsmirror.prepare.candidates import Preparer
 from newsmirror.project.projector import Written, project_articles
 from newsmirror.record.model import iso
 from newsmirror.record.warc import WarcRecorder
-from newsmirror.settings.config import Source
+from newsmirror.settings.sources import Source
 from newsmirror.store.model import SourceState
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from pathlib import Path
 from newsmirror.archive.archive import Archive
 from newsmirror.errors import ConfigError
 from newsmirror.feeds import Outline, read_opml
-from newsmirror.settings.config import Source
 from newsmirror.settings.configfile import ConfigEditor, derive_abbr, list_name
+from newsmirror.settings.sources import Source
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from newsmirror.archive.archive import Archive
 from newsmirror.feeds import parse_feed
 from newsmirror.fetch import Fetcher, Validators
 from newsmirror.ingest.run import fetch_feed
-from newsmirror.settings.config import Source
 from newsmirror.settings.configfile import ConfigEditor, derive_abbr, list_name
+from newsmirror.settings.sources import Source
 
 log = logging.getLogger(__name__)
 

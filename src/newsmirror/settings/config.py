@@ -17,60 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from newsmirror.errors import ConfigError, UnknownSource
-from newsmirror.text.printable import INVISIBLE
+from newsmirror.settings.sources import Source, list_stem, source_from_table
+from newsmirror.settings.values import CONFIG_FILE, CONTROLS, ENV_PREFIX, coerce, parse_duration
 
-CONFIG_FILE = "newsmirror.toml"
-ENV_PREFIX = "NEWSMIRROR_"
-# A source's folder under articles/: any name that is a safe path component on every common file
-# system and in a URL path (old archives use names like "BBC"): no controls, none of
-# < > : " / \ | ? * % #, not starting with ".", "-" or a space, not ending with "." or a space;
-# no invisible characters that reorder or hide text on a terminal (bidi controls, zero-width
-# ones), nor the lone surrogates that stand for bytes of a folder name that is not UTF-8.
-_NOT_IN_ABBR = rf"\x00-\x1f\x7f-\x9f{INVISIBLE}\ud800-\udfff<>:\"/\\|?*%#"
-ABBR_PATTERN = re.compile(rf"[^{_NOT_IN_ABBR} .-](?:[^{_NOT_IN_ABBR}]{{0,62}}[^{_NOT_IN_ABBR} .])?")
-# Names that Windows reserves whatever the extension: never a folder name.
-RESERVED_NAMES = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{n}" for n in range(10)),
-    *(f"lpt{n}" for n in range(10)),
-}
 IMAGE_POLICIES = ("proxy", "local", "original")
-# When a source's article pages are fetched for the full text: when the feed item looks
-# truncated (auto), for every item (always), or never.
-FULL_TEXT_MODES = ("auto", "always", "never")
-DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-# The longest duration any setting or option takes: ten years. Longer ones are typos, and past
-# a few thousand years they are past the calendar that schedules and reports are written in.
-MAX_DURATION = 3650 * 86400.0
-# Control characters (C0, DEL, C1) and lone surrogates (bytes that were not UTF-8, as Python
-# decodes the environment): no name, URL or setting has a use for them, and a NUL makes file
-# names, HTTP headers and git fail.
-CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-# Names a file system or git treats specially: Windows' device names and forbidden characters
-# (a reader's clone must check out anywhere), path separators, a leading dot (hidden, and the
-# archive's .gitignore skips .tmp-*), trailing dots and spaces (Windows drops them).
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-
-
-def reserved(name: str) -> bool:
-    """Whether Windows reserves ``name`` as a device (``nul``, ``COM1.md``), whatever follows
-    its first dot."""
-    return name.split(".")[0].lower() in RESERVED_NAMES
-
-
-def list_stem(name: str) -> str:
-    """The file name (without ``.md``) of a source's list: ``name`` where it is safe as one on
-    any file system and in git, else with the unsafe parts replaced."""
-    safe = _UNSAFE.sub("_", name).rstrip(" .")
-    return f"_{safe}" if safe.startswith(".") or reserved(safe) or not safe else safe
 
 
 def setting(default: Any, help: str, low: float = 0, high: float = math.inf) -> Any:
@@ -80,22 +32,6 @@ def setting(default: Any, help: str, low: float = 0, high: float = math.inf) -> 
     if isinstance(default, list):
         return field(default_factory=lambda: list(default), metadata=metadata)
     return field(default=default, metadata=metadata)
-
-
-def parse_duration(value: object, name: str = "duration") -> float:
-    """Seconds from ``90``, ``"90s"``, ``"30m"``, ``"1h"``, ``"2d"`` or ``"1w"``."""
-    seconds = math.nan
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", value.lower())
-        if match:
-            seconds = float(match[1]) * DURATION_UNITS.get(match[2] or "s", 1)
-    if not math.isfinite(seconds):
-        raise ConfigError(f"{name}: expected a duration such as 30m or 1h, got {value!r}")
-    if not 0 < seconds <= MAX_DURATION:
-        raise ConfigError(f"{name}: give more than zero and at most 3650d, got {value!r}")
-    return seconds
 
 
 @dataclass(frozen=True)
@@ -213,17 +149,6 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
-class Source:
-    name: str
-    abbr: str
-    url: str
-    interval: float | None = None
-    enabled: bool = True
-    full_text: str = "auto"
-    group: str = ""  # the folder reader apps show the source in ("": none)
-
-
-@dataclass(frozen=True)
 class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
@@ -269,39 +194,6 @@ def env_name(section: str, key: str) -> str:
     return f"{ENV_PREFIX}{section.upper()}_{key.upper()}"
 
 
-def _coerce(value: Any, kind: Any, where: str) -> Any:
-    """Convert a TOML or environment value to the field's type, or say what is wrong."""
-    text = isinstance(value, str)
-    if kind in (bool, "bool"):
-        if isinstance(value, bool):
-            return value
-        if text and value.strip().lower() in ("1", "true", "yes", "on"):
-            return True
-        if text and value.strip().lower() in ("0", "false", "no", "off", ""):
-            return False
-    elif kind in (int, "int"):
-        try:
-            if not isinstance(value, bool) and (isinstance(value, int) or text):
-                return int(value)
-        except ValueError:
-            pass
-    elif kind in (float, "float"):
-        try:
-            if not isinstance(value, bool) and (isinstance(value, int | float) or text):
-                return float(value)
-        except ValueError:
-            pass
-    elif kind in (str, "str"):
-        if text:
-            return value
-    elif str(kind).startswith("list"):
-        if text:
-            return [part.strip() for part in value.split(",") if part.strip()]
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return value
-    raise ConfigError(f"{where}: {value!r} is not a valid {getattr(kind, '__name__', kind)}")
-
-
 def _section(name: str, table: Mapping[str, Any], env: Mapping[str, str]) -> Any:
     cls = SECTIONS[name]
     fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -312,86 +204,14 @@ def _section(name: str, table: Mapping[str, Any], env: Mapping[str, str]) -> Any
             f"known: {', '.join(fields)}"
         )
     values = {
-        key: _coerce(v, fields[key].type, f"{CONFIG_FILE} [{name}] {key}")
+        key: coerce(v, fields[key].type, f"{CONFIG_FILE} [{name}] {key}")
         for key, v in table.items()
     }
     for key, f in fields.items():
         variable = env_name(name, key)
         if variable in env:
-            values[key] = _coerce(env[variable], f.type, variable)
+            values[key] = coerce(env[variable], f.type, variable)
     return cls(**values)
-
-
-def _is_web_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError when the port is not one
-    except ValueError:
-        return False
-    return (
-        parts.scheme.lower() in ("http", "https")
-        and bool(parts.hostname)
-        and not CONTROLS.search(url)
-        and " " not in url
-    )
-
-
-ABBR_RULE = (
-    "must be 1-64 characters that are safe in a folder name (no control or invisible characters, "
-    'no < > : " / \\ | ? * % #), not starting with ".", "-" or a space, nor ending with "." or '
-    "a space"
-)
-
-
-def valid_abbr(abbr: str) -> bool:
-    """Whether ``abbr`` can name a source's folder on every common file system."""
-    return bool(ABBR_PATTERN.fullmatch(abbr)) and not reserved(abbr)
-
-
-def source_from_table(entry: Any, index: int) -> Source:
-    where = f"{CONFIG_FILE}: sources[{index}]"
-    if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: expected a table with name, abbr and url")
-    missing = [k for k in ("name", "abbr", "url") if not isinstance(entry.get(k), str)]
-    if missing:
-        raise ConfigError(f"{where}: missing {', '.join(missing)}")
-    unknown = set(entry) - {"name", "abbr", "url", "interval", "enabled", "full_text", "group"}
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
-    abbr = entry["abbr"]
-    if not valid_abbr(abbr):
-        raise ConfigError(f"{where}: abbr {abbr!r} {ABBR_RULE}")
-    name = entry["name"].strip()
-    if not name or CONTROLS.search(name) or len(name.encode()) > 200:
-        raise ConfigError(
-            f"{where}: name {entry['name']!r}: give 1 to 200 bytes of text, no control characters"
-        )
-    url = entry["url"].strip()
-    enabled = _coerce(entry.get("enabled", True), bool, f"{where} enabled")
-    if url and not _is_web_url(url):
-        raise ConfigError(
-            f"{where}: url {url!r} must start with http:// or https:// and name a host"
-        )
-    if enabled and not url:
-        raise ConfigError(f"{where}: an enabled source needs a url")
-    interval = entry.get("interval")
-    full_text = entry.get("full_text", "auto")
-    if full_text not in FULL_TEXT_MODES:
-        raise ConfigError(
-            f"{where}: full_text {full_text!r}: use one of {', '.join(FULL_TEXT_MODES)}"
-        )
-    group = entry.get("group", "")
-    if not isinstance(group, str) or CONTROLS.search(group) or len(group) > 100:
-        raise ConfigError(f"{where}: group {group!r}: give up to 100 characters of text")
-    return Source(
-        name=name,
-        abbr=abbr,
-        url=url,
-        interval=None if interval is None else parse_duration(interval, f"{where} interval"),
-        enabled=enabled,
-        full_text=full_text,
-        group=group.strip(),
-    )
 
 
 def _check_values(name: str, section: Any) -> None:

@@ -11,15 +11,9 @@ from tomlkit.items import AoT, Table
 from newsmirror.clean import clean_line
 from newsmirror.errors import ArchiveError, ConfigError, UnknownSource
 from newsmirror.publish.git import init_repository
-from newsmirror.settings.config import (
-    CONFIG_FILE,
-    Settings,
-    Source,
-    documented_settings,
-    env_name,
-    parse_settings,
-    source_from_table,
-)
+from newsmirror.settings.config import Settings, documented_settings, env_name, parse_settings
+from newsmirror.settings.sources import Source, source_from_table
+from newsmirror.settings.values import CONFIG_FILE
 
 # The publishers' own feeds; where no stable feed URL is known, the home page, resolved by
 # feed autodiscovery on the first run and remembered in the state.
