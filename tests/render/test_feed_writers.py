@@ -470,7 +470,7 @@ def test_same_input_same_bytes() -> None:
     # Another process with another hash seed: nothing depends on set or dict ordering.
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        script = DIGEST.format(tests=str(Path(__file__).parents[1]))
+        script = DIGEST.format(tests=str(Path(__file__).parent))
         run = subprocess.run(
             [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
         )
