@@ -2,7 +2,8 @@
 Adding a backend is adding its entry here.
 
 A backend is one entry: how to open its store for an archive folder (made when missing,
-holding what an earlier opening left), and how to damage it so that opening it fails. Tests
+holding what an earlier opening left), and how to damage it so that opening it fails. A
+backend kept in a database is made for each test from a new, empty database (``pg_url``). Tests
 write revisions to a real record (record/*.jsonl in a temporary archive) and hand the store
 what was appended, as a run does (store.follow)."""
 
@@ -18,6 +19,8 @@ from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import Revision, iso
 from newsmirror.search import SearchIndex
 from newsmirror.store.follow import catch_up, follow
+from newsmirror.store.postgres import PostgresStore, upgrade
+from newsmirror.store.postgres.connection import open_connection
 from newsmirror.store.protocols import SearchStore, Store
 from newsmirror.store.sqlite import SQLiteStore
 
@@ -27,6 +30,8 @@ class Backend:
     name: str
     open: Callable[[Path], Store]  # the store of the archive at this folder
     damage: Callable[[Path], None]  # after it, opening the store raises DamagedCache
+    # A backend kept in a database: the entry to test, given a new, empty database's URL.
+    in_database: Callable[[str], Backend] | None = None
 
 
 def _sqlite_path(root: Path) -> Path:
@@ -39,8 +44,26 @@ def _sqlite_damage(root: Path) -> None:
     _sqlite_path(root).write_bytes(b"not a database " * 300)
 
 
+def _postgres(url: str) -> Backend:
+    def open_store(root: Path) -> Store:
+        with open_connection(url) as connection:  # the schema, made in a new database
+            upgrade(connection, url)
+        return PostgresStore(url)
+
+    def damage(root: Path) -> None:
+        with open_connection(url, autocommit=True) as connection:
+            connection.execute("DROP TABLE article_keys")
+
+    return Backend("postgresql", open_store, damage)
+
+
+def _needs_a_database(root: Path) -> Any:
+    raise AssertionError("the postgresql backend is made from a database (in_database)")
+
+
 BACKENDS = [
     Backend("sqlite", lambda root: SQLiteStore(_sqlite_path(root)), _sqlite_damage),
+    Backend("postgresql", _needs_a_database, _needs_a_database, in_database=_postgres),
 ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from ..record.model import RevisionKind
+from ..record.model import Revision, RevisionKind, epoch_ms, parse_iso
 
 
 class Located(Protocol):
@@ -106,3 +106,12 @@ class Pending(NamedTuple):
     article: str
     record_file: str
     record_offset: int
+
+
+def schedule_start(revision: Revision) -> int:
+    """When an article's re-checks start counting (``due_checks``), in ms: when it was first
+    seen; for an adopted article, when it was published (the old archive had it since), and
+    never, 0, when its file gave no date: it was there before adoption, nobody knows how long."""
+    if revision.origin == "adopted" and not revision.published:
+        return 0
+    return epoch_ms(parse_iso(revision.first_seen))

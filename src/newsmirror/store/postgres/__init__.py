@@ -1,7 +1,17 @@
 """The shared PostgreSQL store (``[store] url``): connections whose faults are one-line errors
-naming the database, and the schema's versioned migrations (``newsmirror db upgrade``)."""
+naming the database, the schema's versioned migrations (``newsmirror db upgrade``), and the
+store's protocols (store.protocols) in the database, a module per concern as store.sqlite."""
 
 from .connection import connect, open_pool, redacted
 from .schema import SCHEMA_VERSION, schema_version, upgrade
+from .store import PostgresStore
 
-__all__ = ["SCHEMA_VERSION", "connect", "open_pool", "redacted", "schema_version", "upgrade"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "PostgresStore",
+    "connect",
+    "open_pool",
+    "redacted",
+    "schema_version",
+    "upgrade",
+]

@@ -8,22 +8,13 @@ from collections.abc import Iterable, Sequence
 
 from ...decide import PATH_KEY, Known
 from ...record.log import Entry
-from ...record.model import Revision, epoch_ms, parse_iso
+from ...record.model import epoch_ms
 from ...urls import url_key
 from ..files import advance
 from ..follow import ends
-from ..model import Change, StoredRevision
+from ..model import Change, StoredRevision, schedule_start
 
 REVISION_COLUMNS = "rev, fetched, change, record_file, record_offset"
-
-
-def _schedule_start(revision: Revision) -> int:
-    """When an article's re-checks start counting (``due_checks``), in ms: when it was first
-    seen; for an adopted article, when it was published (the old archive had it since), and
-    never, 0, when its file gave no date: it was there before adoption, nobody knows how long."""
-    if revision.origin == "adopted" and not revision.published:
-        return 0
-    return epoch_ms(parse_iso(revision.first_seen))
 
 
 def take_in(db: sqlite3.Connection, batch: Sequence[Entry]) -> None:
@@ -56,7 +47,7 @@ def take_in(db: sqlite3.Connection, batch: Sequence[Entry]) -> None:
                 r.url,
                 epoch_ms(r.time),
                 r.first_seen,
-                _schedule_start(r),
+                schedule_start(r),
                 entry.file,
                 entry.offset,
                 r.change,

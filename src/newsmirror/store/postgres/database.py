@@ -1,0 +1,101 @@
+"""The store's way into the shared database: a pool of connections whose every fault is a
+``StoreError`` of one line naming the database (its URL without the password) and what to do,
+never psycopg's own exception. Each ``connection()`` block is one transaction: committed when
+the block ends, rolled back, all of it, when it raises."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import errors
+from psycopg_pool import ConnectionPool
+
+from newsmirror.errors import DamagedCache, DiskFull, StoreError
+from newsmirror.store.postgres.connection import open_pool, reason, redacted
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+Row = tuple[Any, ...]
+
+# The store's tables (migrations/0002_store.sql): a database of this schema version without
+# one of them was changed by hand, and the store refuses it rather than half-work.
+TABLES = (
+    "articles",
+    "revisions",
+    "article_keys",
+    "images",
+    "store_positions",
+    "sources",
+    "store_version",
+)
+
+
+def fault(url: str, error: psycopg.Error) -> StoreError:
+    """The error to raise for ``error`` on the database at ``url``."""
+    where, said = redacted(url), reason(error)
+    if isinstance(error, errors.DiskFull | errors.OutOfMemory):
+        return DiskFull(f"{where}: the database is out of space ({said}); free space on its server")
+    if isinstance(error, errors.UndefinedTable | errors.UndefinedColumn | errors.UndefinedFunction):
+        return DamagedCache(
+            f"{where}: the store's tables are not this version's ({said}); "
+            "restore the database, or make a new one with `newsmirror db upgrade`"
+        )
+    if isinstance(error, psycopg.OperationalError):
+        return StoreError(
+            f"{where}: the database cannot be used ({said}); check that the server is running "
+            "and run again (nothing half-written was kept)"
+        )
+    return StoreError(f"{where}: the database refused a write or read ({said})")
+
+
+class Database:
+    """The database at ``url`` (its schema this newsmirror's, else ``SchemaMismatch``), with
+    every table the store needs (else ``DamagedCache``)."""
+
+    def __init__(self, url: str, max_size: int = 4) -> None:
+        self.url = url
+        self.pool: ConnectionPool = open_pool(url, max_size)
+        try:
+            self._check_tables()
+        except BaseException:
+            self.pool.close()
+            raise
+
+    def _check_tables(self) -> None:
+        row = self.one(
+            "SELECT array_agg(t) FROM unnest(%s::text[]) t WHERE to_regclass(t) IS NULL",
+            (list(TABLES),),
+        )
+        missing = row[0] if row and row[0] else []
+        if missing:
+            raise DamagedCache(
+                f"{redacted(self.url)}: the database lacks the store's table "
+                f"{', '.join(missing)} although its schema version says it has it; restore "
+                "the database, or make a new one with `newsmirror db upgrade`"
+            )
+
+    def close(self) -> None:
+        self.pool.close()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """One connection, and one transaction, for the block."""
+        try:
+            with self.pool.connection() as connection:
+                yield connection
+        except psycopg.Error as error:
+            raise fault(self.url, error) from None
+
+    def rows(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
+        with self.connection() as connection:
+            return connection.execute(sql, parameters).fetchall()
+
+    def one(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Row | None:
+        with self.connection() as connection:
+            return connection.execute(sql, parameters).fetchone()
+
+    def run(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> None:
+        with self.connection() as connection:
+            connection.execute(sql, parameters)
