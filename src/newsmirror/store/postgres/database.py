@@ -1,7 +1,7 @@
 """The store's way into the shared database: a pool of connections whose every fault is a
 ``StoreError`` of one line naming the database (its URL without the password) and what to do,
 never psycopg's own exception. Each ``connection()`` block is one transaction: committed when
-the block ends, rolled back, all of it, when it raises."""
+the block ends, rolled back, all of it, when it raises; a block that writes is a ``write()``."""
 
 from __future__ import annotations
 
@@ -88,6 +88,14 @@ class Database:
         except psycopg.Error as error:
             raise fault(self.url, error) from None
 
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One connection, and one transaction that writes the store, for the block: when it
+        ends, the store's version moves (``data_version``), last, and all of it commits."""
+        with self.connection() as connection:
+            yield connection
+            connection.execute("UPDATE store_version SET version = version + 1")
+
     def rows(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
         with self.connection() as connection:
             return connection.execute(sql, parameters).fetchall()
@@ -97,5 +105,6 @@ class Database:
             return connection.execute(sql, parameters).fetchone()
 
     def run(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> None:
-        with self.connection() as connection:
+        """A statement that writes the store, in a transaction of its own (``write``)."""
+        with self.write() as connection:
             connection.execute(sql, parameters)

@@ -46,7 +46,7 @@ class PostgresStore(
         return {file: int(end) for file, end in rows}
 
     def reset(self) -> None:
-        with self.db.connection() as connection:
+        with self.db.write() as connection:
             for table in FROM_RECORD:
                 connection.execute(f"DELETE FROM {table}")
 
@@ -57,7 +57,7 @@ class PostgresStore(
         return entries
 
     def apply(self, batch: Sequence[Entry]) -> None:
-        with self.db.connection() as connection:
+        with self.db.write() as connection:
             take_in(connection, batch)
 
 

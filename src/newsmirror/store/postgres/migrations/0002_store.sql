@@ -63,26 +63,10 @@ CREATE TABLE sources (
     page_error text
 );
 
--- Bumped by every statement that writes the store (data_version): a reader that keeps
--- something made from the store makes it again when the number moves. Taken in the writer's
--- transaction, so it moves when the writer commits and not when it rolls back.
+-- Moved by every transaction that writes the store, as its last statement (data_version): a
+-- reader that keeps something made from the store makes it again when the number moves. It is
+-- part of the writer's transaction, so it moves when the writer commits and not when it rolls
+-- back; taken last, its row lock is held only for the moment before the commit.
 CREATE TABLE store_version (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
                             version bigint NOT NULL);
 INSERT INTO store_version (version) VALUES (0);
-CREATE FUNCTION store_written() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE store_version SET version = version + 1;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER articles_written AFTER INSERT OR UPDATE OR DELETE ON articles
-    FOR EACH STATEMENT EXECUTE FUNCTION store_written();
-CREATE TRIGGER revisions_written AFTER INSERT OR UPDATE OR DELETE ON revisions
-    FOR EACH STATEMENT EXECUTE FUNCTION store_written();
-CREATE TRIGGER article_keys_written AFTER INSERT OR UPDATE OR DELETE ON article_keys
-    FOR EACH STATEMENT EXECUTE FUNCTION store_written();
-CREATE TRIGGER images_written AFTER INSERT OR UPDATE OR DELETE ON images
-    FOR EACH STATEMENT EXECUTE FUNCTION store_written();
-CREATE TRIGGER store_positions_written AFTER INSERT OR UPDATE OR DELETE ON store_positions
-    FOR EACH STATEMENT EXECUTE FUNCTION store_written();
-CREATE TRIGGER sources_written AFTER INSERT OR UPDATE OR DELETE ON sources
-    FOR EACH STATEMENT EXECUTE FUNCTION store_written();
