@@ -19,19 +19,6 @@ from newsmirror.store.postgres.connection import open_pool, reason, redacted
 Connection = psycopg.Connection[tuple[Any, ...]]
 Row = tuple[Any, ...]
 
-# The store's tables (migrations/0002_store.sql): a database of this schema version without
-# one of them was changed by hand, and the store refuses it rather than half-work.
-TABLES = (
-    "articles",
-    "revisions",
-    "article_keys",
-    "images",
-    "store_positions",
-    "sources",
-    "store_version",
-)
-
-
 def fault(url: str, error: psycopg.Error) -> StoreError:
     """The error to raise for ``error`` on the database at ``url``."""
     where, said = redacted(url), reason(error)
@@ -51,29 +38,23 @@ def fault(url: str, error: psycopg.Error) -> StoreError:
 
 
 class Database:
-    """The database at ``url`` (its schema this newsmirror's, else ``SchemaMismatch``), with
-    every table the store needs (else ``DamagedCache``)."""
+    """The database ``pool`` connects to, at ``url`` (what messages name, without password)."""
 
-    def __init__(self, url: str, max_size: int = 4) -> None:
-        self.url = url
-        self.pool: ConnectionPool = open_pool(url, max_size)
-        try:
-            self._check_tables()
-        except BaseException:
-            self.pool.close()
-            raise
+    def __init__(self, pool: ConnectionPool, url: str) -> None:
+        self.pool, self.url = pool, url
 
-    def _check_tables(self) -> None:
+    def check_tables(self, tables: Sequence[str]) -> None:
+        """Raise ``DamagedCache`` unless the database has ``tables``."""
         row = self.one(
             "SELECT array_agg(t) FROM unnest(%s::text[]) t WHERE to_regclass(t) IS NULL",
-            (list(TABLES),),
+            (list(tables),),
         )
         missing = row[0] if row and row[0] else []
         if missing:
             raise DamagedCache(
-                f"{redacted(self.url)}: the database lacks the store's table "
-                f"{', '.join(missing)} although its schema version says it has it; restore "
-                "the database, or make a new one with `newsmirror db upgrade`"
+                f"{redacted(self.url)}: the database lacks the table {', '.join(missing)} "
+                "although its schema version says it has it; restore the database, or make a "
+                "new one with `newsmirror db upgrade`"
             )
 
     def close(self) -> None:
@@ -108,3 +89,15 @@ class Database:
         """A statement that writes the store, in a transaction of its own (``write``)."""
         with self.write() as connection:
             connection.execute(sql, parameters)
+
+
+def open_database(url: str, tables: Sequence[str], max_size: int = 4) -> Database:
+    """The database at ``url``, its schema this newsmirror's (else ``SchemaMismatch``), with
+    ``tables`` (else ``DamagedCache``)."""
+    database = Database(open_pool(url, max_size), url)
+    try:
+        database.check_tables(tables)
+    except BaseException:
+        database.close()
+        raise
+    return database

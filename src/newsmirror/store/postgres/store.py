@@ -13,13 +13,16 @@ from newsmirror.record.log import Entry, RecordLog
 from newsmirror.store.follow import entries
 from newsmirror.store.postgres.articles import PostgresArticles, take_in
 from newsmirror.store.postgres.browsing import PostgresBrowsing
-from newsmirror.store.postgres.database import Database
+from newsmirror.store.postgres.database import open_database
 from newsmirror.store.postgres.ledger import PostgresProjectionLedger
 from newsmirror.store.postgres.rechecks import PostgresRecheckQueue
 from newsmirror.store.postgres.sources import PostgresSourceStates
 
 # What ``reset`` empties: everything made from the record (sources' state is not).
 FROM_RECORD = ("articles", "revisions", "article_keys", "images", "store_positions")
+# The store's tables (migrations/0002_store.sql): a database of this schema version without
+# one of them was changed by hand, and the store refuses it rather than half-work.
+TABLES = (*FROM_RECORD, "sources", "store_version")
 
 
 class PostgresStore(
@@ -34,7 +37,7 @@ class PostgresStore(
     DamagedCache when its tables are missing."""
 
     def __init__(self, url: str) -> None:
-        self.db = Database(url)
+        self.db = open_database(url, TABLES)
 
     def close(self) -> None:
         self.db.close()
