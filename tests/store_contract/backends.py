@@ -18,8 +18,9 @@ from typing import Any
 from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import Revision, iso
 from newsmirror.search import SearchIndex
+from newsmirror.search.postgres import PostgresSearch
 from newsmirror.store.follow import catch_up, follow
-from newsmirror.store.postgres import PostgresStore, upgrade
+from newsmirror.store.postgres import PostgresStore, open_pool, upgrade
 from newsmirror.store.postgres.connection import open_connection
 from newsmirror.store.protocols import SearchStore, Store
 from newsmirror.store.sqlite import SQLiteStore
@@ -71,10 +72,21 @@ BACKENDS = [
 class SearchBackend:
     name: str
     open: Callable[[Path], SearchStore[Any]]  # the search index of the archive at this folder
+    in_database: Callable[[str], SearchBackend] | None = None  # as Backend's
+
+
+def _postgres_search(url: str) -> SearchBackend:
+    def open_index(root: Path) -> SearchStore[Any]:
+        with open_connection(url) as connection:  # the schema, made in a new database
+            upgrade(connection, url)
+        return PostgresSearch(open_pool(url))
+
+    return SearchBackend("postgresql", open_index)
 
 
 SEARCH_BACKENDS = [
     SearchBackend("sqlite", lambda root: SearchIndex(root / ".newsmirror" / "search.sqlite")),
+    SearchBackend("postgresql", _needs_a_database, in_database=_postgres_search),
 ]
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -19,6 +19,7 @@ from newsmirror.store.postgres.connection import open_pool, reason, redacted
 Connection = psycopg.Connection[tuple[Any, ...]]
 Row = tuple[Any, ...]
 
+
 def fault(url: str, error: psycopg.Error) -> StoreError:
     """The error to raise for ``error`` on the database at ``url``."""
     where, said = redacted(url), reason(error)
