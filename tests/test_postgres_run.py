@@ -1,6 +1,6 @@
 """`newsmirror run` with the store in PostgreSQL (``[store] url``): the record stays in the
-archive's files, the state and article index live in the database, and the mirror is the one
-SQLite makes of the same record, byte for byte."""
+archive's files, the state, article and search indexes live in the database, and the mirror is
+the one SQLite makes of the same record, byte for byte."""
 
 from __future__ import annotations
 
@@ -38,7 +38,11 @@ def mirror(root: Path) -> dict[str, bytes]:
 
 
 def test_a_run_with_the_store_in_postgresql_makes_the_mirror_sqlite_makes(
-    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_url: str
+    server: LocalServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pg_url: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     sources = [
         Source("Alpha", "alpha", server.url("/alpha.xml")),
@@ -54,6 +58,10 @@ def test_a_run_with_the_store_in_postgresql_makes_the_mirror_sqlite_makes(
     assert nm(shared, "run", "--all") == 0
 
     assert not (shared / ".newsmirror" / "state.sqlite").exists()
+    assert not (shared / ".newsmirror" / "search.sqlite").exists()
+    capsys.readouterr()
+    assert nm(shared, "search", "edited") == 0
+    assert "Story 1" in capsys.readouterr().out  # found in the database's index
     store = PostgresStore(pg_url)
     try:
         assert store.article_counts() == {"alpha": 3, "beta": 1}

@@ -22,9 +22,10 @@ from .record.log import RECORD_DIR, Entry, RecordLog
 from .record.model import Revision
 from .render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR, README_FILE, zone
 from .search import SearchIndex
+from .search.postgres import PostgresSearch
 from .store.follow import Follower, catch_up, follow
 from .store.model import Located
-from .store.postgres import PostgresStore
+from .store.postgres import PostgresStore, open_pool
 from .store.protocols import SearchStore, Store
 from .store.sqlite import SQLiteStore
 
@@ -149,12 +150,12 @@ class Archive:
         try:
             if self.write:
                 self._acquire_lock()
-            self._store = (
-                self._caught_up(PostgresStore(url))  # shared: never deleted and rebuilt here
-                if (url := self.settings.store.url)
-                else _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
-            )
-            self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
+            if url := self.settings.store.url:  # shared: never deleted and rebuilt here
+                self._store = self._caught_up(PostgresStore(url))
+                self._search = self._caught_up(PostgresSearch(open_pool(url)))
+            else:
+                self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
+                self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
         except BaseException:
             self.__exit__(None, None, None)
             raise

@@ -208,8 +208,8 @@ class StoreSettings:
     url: str = setting(
         "",
         "PostgreSQL database shared by several machines, postgresql://user:password@host/db "
-        "(run `db upgrade` first): it keeps the state and article index; the record stays in "
-        "the archive's files; empty: files and SQLite in the archive",
+        "(run `db upgrade` first): it keeps the state, article and search indexes; the record "
+        "stays in the archive's files; empty: files and SQLite in the archive",
     )
 
 
