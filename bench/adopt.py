@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsmirror.cli import main
-from newsmirror.configfile import init_archive
+from newsmirror.cli.main import main
+from newsmirror.settings.configfile import init_archive
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests/data/dm-archive/articles/dw"
 

@@ -115,10 +115,10 @@ def later_revisions(rng: random.Random, made: list[Any]) -> list[Any]:
 
 def make_archive(root: Path, articles: int) -> list[Any]:
     """Write the record of ``articles`` articles and index it; returns its revisions."""
-    from newsmirror.archive import Archive
-    from newsmirror.config import Source
-    from newsmirror.configfile import init_archive
+    from newsmirror.archive.archive import Archive
     from newsmirror.record.log import RecordLog
+    from newsmirror.settings.configfile import init_archive
+    from newsmirror.settings.sources import Source
 
     started = time.perf_counter()
     made = revisions(articles)

@@ -5,9 +5,10 @@
 Serves generated full-content Chinese RSS 2.0 feeds from a separate process (ETag, Last-Modified,
 304 to a matching conditional request), then runs, each in a child process: newsmirror's first
 ingest and unchanged pass (``run --all``, every feed answering 304), once as a user runs it
-(``newsmirror -C DIR run``) and once timing ``newsmirror.cli.main()`` alone in a fresh interpreter
-(start-up and the import of newsmirror excluded, the import shown apart); then the baseline,
-requests + feedparser, feed after feed, one Markdown file per item, twice (no conditional GET).
+(``newsmirror -C DIR run``) and once timing ``newsmirror.cli.main.main()`` alone in a fresh
+interpreter (start-up and the import of newsmirror excluded, the import shown apart); then
+the baseline, requests + feedparser, feed after feed, one Markdown file per item, twice (no
+conditional GET).
 ``--profile N`` also profiles a first ingest and prints its N costliest calls. Asserts nothing.
 """
 
@@ -154,9 +155,9 @@ def emit(started: float, imported: float) -> None:
 
 
 def worker_main(profile_to: str, argv: list[str]) -> None:
-    """Time ``newsmirror.cli.main(argv)`` in this interpreter, start-up excluded."""
+    """Time ``newsmirror.cli.main.main(argv)`` in this interpreter, start-up excluded."""
     started = time.perf_counter()
-    from newsmirror.cli import main
+    from newsmirror.cli.main import main
 
     imported = time.perf_counter()
     profiler = cProfile.Profile() if profile_to != "-" else None
@@ -212,8 +213,8 @@ def table(total: int, newsmirror: list[Run], baseline: list[Run]) -> None:
 
 
 def bench(feeds: int, items: int, profile: int) -> None:
-    from newsmirror.config import Source
-    from newsmirror.configfile import init_archive
+    from newsmirror.settings.configfile import init_archive
+    from newsmirror.settings.sources import Source
 
     work = Path(tempfile.mkdtemp(prefix="newsmirror-bench-"))
     rng, texts, total = random.Random(1), paragraphs(), feeds * items

@@ -31,7 +31,7 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--sizes", default="2500,5000,10000")
     sizes = [int(n) for n in options.parse_args().sizes.split(",")]
-    command = [sys.executable, "-m", "newsmirror.cli"]
+    command = [sys.executable, "-m", "newsmirror.cli.main"]
     print(f"{'outlines':>9} {'hosts':>6} {'seconds':>8} {'s/1000':>7}")
     for one_host in (False, True):
         for count in sizes:

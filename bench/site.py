@@ -107,7 +107,7 @@ class Run:
 
 def worker(kind: str, root: Path, out: Path, profile_to: str) -> None:
     """In the child: open the archive, build into ``out``, print the figures as the last line."""
-    from newsmirror.archive import Archive
+    from newsmirror.archive.archive import Archive
     from newsmirror.project import site
 
     searched: list[float] = []
@@ -225,7 +225,7 @@ def table(ours: list[Run], theirs: list[Run], later: list[tuple[Run, Run | None]
 
 
 def bench(articles: int, search: bool, profile: int, rounds: int) -> None:
-    from newsmirror.archive import Archive
+    from newsmirror.archive.archive import Archive
 
     work = Path(tempfile.mkdtemp(prefix="newsmirror-site-bench-"))
     root, out = work / "archive", work / "site"

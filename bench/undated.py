@@ -61,8 +61,8 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> None:
-    from newsmirror.config import Source
-    from newsmirror.configfile import init_archive
+    from newsmirror.settings.configfile import init_archive
+    from newsmirror.settings.sources import Source
 
     options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     options.add_argument("--items", type=int, default=200_000, help="items (default 200,000)")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from newsmirror.cli import main
+from newsmirror.cli.main import main
 from newsmirror.web.reading import Reading
 from reader_archive import make_reader_archive
 

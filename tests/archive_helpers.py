@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsmirror.cli import main
-from newsmirror.config import Source
-from newsmirror.configfile import init_archive
+from newsmirror.cli.main import main
+from newsmirror.settings.configfile import init_archive
+from newsmirror.settings.sources import Source
 
 
 def make_archive(

@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMMAND = [sys.executable, "-m", "newsmirror.cli"]
+COMMAND = [sys.executable, "-m", "newsmirror.cli.main"]
 
 
 def _mount(*args: str) -> bool:

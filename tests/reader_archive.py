@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsmirror.config import Source
-from newsmirror.configfile import init_archive
 from newsmirror.record.log import RecordLog
 from newsmirror.record.model import Revision, RevisionKind, iso
+from newsmirror.settings.configfile import init_archive
+from newsmirror.settings.sources import Source
 
 HOSTILE_TITLE = '<script>alert("t")</script> & "quotes" 标题'
 START = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import secrets
 
-from .model import User
+from newsmirror.accounts.model import User
 
 # 2**15 x 8 x 128 bytes: 32 MiB and some 100 ms a guess (OWASP's scrypt floor is 2**17 / 2**15).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1

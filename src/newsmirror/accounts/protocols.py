@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from .model import Item, Selection, User
+from newsmirror.accounts.model import Item, Selection, User
 
 
 class Accounts(Protocol):

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import ArchiveError, ConfigError
-from .model import Item, Selection, User
+from newsmirror.accounts.model import Item, Selection, User
+from newsmirror.errors import ArchiveError, ConfigError
 
 PRIVATE_DIR = ".newsmirror-private"
 FILE_NAME = "accounts.sqlite"

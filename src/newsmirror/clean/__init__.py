@@ -1,7 +1,7 @@
 """Sanitizing bodies and rewriting their URLs."""
 
-from .images import ImagePolicy, map_image_sources
-from .sanitize import clean_line, flatten, plain_text, sanitize, text_only
+from newsmirror.clean.images import ImagePolicy, map_image_sources
+from newsmirror.clean.sanitize import clean_line, flatten, plain_text, sanitize, text_only
 
 __all__ = [
     "ImagePolicy",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import resource
 import sys
 
-from .sanitize import clean_html
+from newsmirror.clean.sanitize import clean_html
 
 
 def main(seconds: int, base_url: str | None) -> None:

@@ -17,7 +17,7 @@ that never gets that deep comes back unchanged (the same string).
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Iterable
 
 MAX_DEPTH = 512
 TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
@@ -53,18 +53,37 @@ def limit_depth(html: str, limit: int = MAX_DEPTH) -> str:
     formatting tags, when they are misnested more than ``MAX_MISNESTED`` times)."""
     if html.count("<") <= limit:
         return html  # too few tags to get that deep
+    # Streamed, (slash, name) per tag: a list of them would add ~50 bytes per tag at the peak.
+    cut, misnested = _walk(map(re.Match.groups, TAG.finditer(html)), limit)
+    if misnested > MAX_MISNESTED:
+        return limit_depth(FORMATTING_TAG.sub("", html), limit)  # none left to misnest
+    if not cut:
+        return html
+    pieces, start = [], 0
+    for index, match in enumerate(TAG.finditer(html)):
+        if index in cut:
+            pieces.append(html[start : match.start()])
+            start = match.end()
+    pieces.append(html[start:])
+    return "".join(pieces)
+
+
+def _walk(tags: Iterable[tuple[str, ...]], limit: int) -> tuple[set[int], int]:
+    """The indexes of the tags to cut, and how many formatting elements were closed out of
+    order, from the (end-slash, name) of every tag. Runs over every tag of a page: plain
+    tuples and dicts, and the matches' positions are only looked up when something is cut."""
     misnested = 0
     stack: list[str] = []
-    open_names: Counter[str] = Counter()
-    dropped: Counter[str] = Counter()  # start tags dropped, by name, whose end tag goes too
-    cuts: list[tuple[int, int]] = []
-    for match in TAG.finditer(html):
-        name = match[2].lower()
-        if match[1]:  # an end tag
-            if dropped[name]:
+    open_names: dict[str, int] = {}
+    dropped: dict[str, int] = {}  # start tags dropped, by name, whose end tag goes too
+    cut: set[int] = set()
+    for index, (slash, raw) in enumerate(tags):
+        name = raw.lower()
+        if slash:  # an end tag
+            if dropped.get(name):
                 dropped[name] -= 1
-                cuts.append(match.span())
-            elif open_names[name]:
+                cut.add(index)
+            elif open_names.get(name):
                 while True:  # each element is popped once: linear over the whole body
                     top = stack.pop()
                     open_names[top] -= 1
@@ -78,18 +97,9 @@ def limit_depth(html: str, limit: int = MAX_DEPTH) -> str:
             ):
                 open_names[stack.pop()] -= 1
             if len(stack) >= limit:
-                dropped[name] += 1
-                cuts.append(match.span())
+                dropped[name] = dropped.get(name, 0) + 1
+                cut.add(index)
             else:
                 stack.append(name)
-                open_names[name] += 1
-    if misnested > MAX_MISNESTED:
-        return limit_depth(FORMATTING_TAG.sub("", html), limit)  # none left to misnest
-    if not cuts:
-        return html
-    pieces, start = [], 0
-    for begin, end in cuts:
-        pieces.append(html[start:begin])
-        start = end
-    pieces.append(html[start:])
-    return "".join(pieces)
+                open_names[name] = open_names.get(name, 0) + 1
+    return cut, misnested

@@ -17,7 +17,7 @@ from html import unescape
 
 import nh3
 
-from .depth import limit_depth
+from newsmirror.clean.depth import limit_depth
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl",

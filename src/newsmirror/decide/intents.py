@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..record.model import Revision
+from newsmirror.record.model import Revision
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..clean import ImagePolicy
-from ..prepare import Candidate
-from ..record.fingerprint import is_reading_hash, same_reading
-from ..record.model import Revision, RevisionKind, iso, plausible
-from .identity import article_id
-from .intents import CountPageFailure, Intent, NoteFeedHash, Nothing, RecordRevision
-from .verdict import Known, Verdict, verdict
+from newsmirror.clean import ImagePolicy
+from newsmirror.decide.intents import (
+    CountPageFailure,
+    Intent,
+    NoteFeedHash,
+    Nothing,
+    RecordRevision,
+)
+from newsmirror.decide.verdict import Verdict, verdict
+from newsmirror.prepare.candidates import Candidate
+from newsmirror.record.fingerprint import is_reading_hash, same_reading
+from newsmirror.record.identity import article_id
+from newsmirror.record.model import Revision, RevisionKind, iso, plausible
+from newsmirror.store.model import Known
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..clean import ImagePolicy
-from ..extract import Extraction
-from ..prepare import PageBody, page_content
-from ..record.model import Revision, RevisionKind, iso, parse_iso
-from ..urls import url_key
-from .intents import Intent, Nothing, RecordRevision
+from newsmirror.clean import ImagePolicy
+from newsmirror.decide.intents import Intent, Nothing, RecordRevision
+from newsmirror.extract import Extraction
+from newsmirror.prepare.candidates import PageBody, page_content
+from newsmirror.record.model import Revision, RevisionKind, iso, parse_iso
+from newsmirror.text.urls import url_key
 
 GONE = (404, 410)
 NOT_MODIFIED = 304

@@ -3,25 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
-# Failed fetches of one article's page before its feed summary is left to stand.
-MAX_PAGE_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the index knows of an archived article."""
-
-    article: str
-    rev: int
-    hash: str
-    source: str
-    path: str
-    first_seen: str
-    feed_hash: str  # hash of the feed item behind the latest revision
-    summary_only: bool = False  # the page could not be extracted; the feed's summary stands
-    page_attempts: int = 0  # page fetches that failed since the last success
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Known
 
 
 class Verdict(enum.Enum):

@@ -51,8 +51,12 @@ class Rendered:
     images: list[Image] = field(default_factory=list)
 
 
+_STRING = etree.XPath("string()", smart_strings=False)
+
+
 def node_text(node: etree._Element) -> str:
-    return "".join(t for t in node.itertext() if isinstance(t, str))
+    """All the text below ``node``, as ``itertext`` gives it, concatenated in C."""
+    return str(_STRING(node))
 
 
 class Renderer:

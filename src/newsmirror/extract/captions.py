@@ -60,7 +60,11 @@ def _text(node: etree._Element) -> str:
     return clean(" ".join(t for t in node.itertext() if isinstance(t, str)))
 
 
-def _caption_near(img: etree._Element, extra: list[str]) -> str:
+def _caption_near(
+    img: etree._Element,
+    extra: list[str],
+    labelled: dict[etree._Element, list[etree._Element]],
+) -> str:
     node = img
     for _ in range(3):
         parent = node.getparent()
@@ -70,11 +74,8 @@ def _caption_near(img: etree._Element, extra: list[str]) -> str:
             caption = parent.find(".//figcaption")
             if caption is not None:
                 return _text(caption)
-        for child in parent:
-            if child is node or not isinstance(child.tag, str):
-                continue
-            classes = f"{child.get('class', '')} {child.get('id', '')}"
-            if _CAPTION_CLASS.search(classes) and child.find(".//img") is None:
+        for child in _labelled(parent, labelled):
+            if child is not node:
                 return _text(child)
         for selector in extra:
             try:
@@ -88,8 +89,26 @@ def _caption_near(img: etree._Element, extra: list[str]) -> str:
     return ""
 
 
+def _labelled(
+    parent: etree._Element, seen: dict[etree._Element, list[etree._Element]]
+) -> list[etree._Element]:
+    """The children of ``parent`` whose class or id says caption and that hold no image,
+    looked for once per parent: the images of a gallery or a list share their parents."""
+    found = seen.get(parent)
+    if found is None:
+        found = seen[parent] = [
+            child
+            for child in parent
+            if isinstance(child.tag, str)
+            and _CAPTION_CLASS.search(f"{child.get('class', '')} {child.get('id', '')}")
+            and child.find(".//img") is None
+        ]
+    return found
+
+
 def caption_map(tree: etree._Element, base: str | None, selectors: list[str]) -> dict[str, str]:
     captions: dict[str, str] = {}
+    labelled: dict[etree._Element, list[etree._Element]] = {}
     for img in tree.iter("img"):
         src = image_source(img)
         if not src:
@@ -100,7 +119,7 @@ def caption_map(tree: etree._Element, base: str | None, selectors: list[str]) ->
             continue
         if captions.get(key):
             continue
-        caption = _caption_near(img, selectors)
+        caption = _caption_near(img, selectors, labelled)
         if len(caption) <= _MAX_CAPTION:
             captions[key] = caption
     # A "caption" found next to several different images is a container's shared text (a

@@ -32,10 +32,14 @@ MORE_REPEATED = 2
 QUICK_KEY = 40
 
 
-def needs_full_pass(body: etree._Element | None, page: etree._Element) -> bool:
+def needs_full_pass(
+    body: etree._Element | None, page: etree._Element, extracted: int | None = None
+) -> bool:
+    """Whether ``body`` is doubtful; ``extracted`` is its ``chars`` when the caller has them."""
     if body is None:
         return True
-    extracted = chars(body)
+    if extracted is None:
+        extracted = chars(body)
     if extracted < DOUBTFUL_BELOW or _deficient(body) or _doubtful(extracted, page):
         return True
     quick = norm(str(_STRING(body)))
@@ -43,7 +47,9 @@ def needs_full_pass(body: etree._Element | None, page: etree._Element) -> bool:
 
 
 def chars(body: etree._Element | None) -> int:
-    return 0 if body is None else len(" ".join(str(_STRING(body)).split()))
+    """The length of ``body``'s text with its white space runs made one space (not joined)."""
+    words = [] if body is None else str(_STRING(body)).split()
+    return sum(map(len, words)) + max(len(words) - 1, 0)
 
 
 def _deficient(body: etree._Element) -> bool:
@@ -85,7 +91,10 @@ def _repeated(page: etree._Element, quick: str, least: int) -> int:
         for members in groups.values():
             if len(members) < REPEATED:
                 continue
-            texts = [norm(str(_STRING(member))) for member in members]
+            raw = [str(_STRING(member)) for member in members]
+            if sum(len(text) for text in raw) <= least:
+                continue  # norm only shortens: too little text however it is normalised
+            texts = [norm(text) for text in raw]
             total = sum(len(text) for text in texts)
             if total > least and all(texts) and any(quick in text for text in texts):
                 best = max(best, total)

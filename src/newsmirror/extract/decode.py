@@ -1,4 +1,4 @@
-"""Decode an HTML page to text (``newsmirror.charsets`` weighs the evidence).
+"""Decode an HTML page to text (``newsmirror.text.charsets`` weighs the evidence).
 
 The labels, in the order they count: the HTTP header's charset, then the page's own
 ``<meta charset>`` or http-equiv declaration. Characters XML cannot hold (C0 controls other
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from newsmirror.charsets import decode, header_charset
+from newsmirror.text.charsets import decode, header_charset
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

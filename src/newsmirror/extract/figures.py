@@ -46,7 +46,8 @@ def _body_keys(body: etree._Element) -> tuple[dict[str, int], dict[str, int]]:
     exact: dict[str, int] = {}
     prefix: dict[str, int] = {}
     for index, block in enumerate(body):
-        nodes = [block, *block.iter(*_BODY_TEXT)] if block.tag != "graphic" else []
+        # iterdescendants: iter() would yield ``block`` itself again (most blocks are <p>).
+        nodes = [block, *block.iterdescendants(*_BODY_TEXT)] if block.tag != "graphic" else []
         for node in nodes:
             key = norm(_text(node))
             if len(key) >= _MIN_KEY:

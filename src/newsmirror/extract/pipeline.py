@@ -130,9 +130,10 @@ def _extract(
     # result looks doubtful.
     recall = source is not tree
     body = _trafilatura(source, fast=True, recall=recall)
-    if needs_full_pass(body, source):
-        body = better(body, _trafilatura(source, fast=False, recall=recall))
     extracted = chars(body)
+    if needs_full_pass(body, source, extracted):
+        body = better(body, _trafilatura(source, fast=False, recall=recall))
+        extracted = chars(body)
     rendered = plain = None
     if body is not None:
         prune(body)
@@ -351,8 +352,9 @@ def _link_share(tree: etree._Element) -> float:
     body = tree.find(".//body")
     if body is None:
         return 0.0
-    total = len("".join(str(_STRING(body)).split()))
-    linked = len("".join("".join(_LINK_TEXT(body)).split()))  # type: ignore[arg-type]
+    # Characters other than white space: the lengths of the split words, no joined copy.
+    total = sum(map(len, str(_STRING(body)).split()))
+    linked = sum(map(len, "".join(_LINK_TEXT(body)).split()))  # type: ignore[arg-type]
     return linked / total if total else 0.0
 
 

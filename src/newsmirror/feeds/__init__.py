@@ -6,11 +6,11 @@ touches the network or the file system, and no document may declare XML entities
 
 from __future__ import annotations
 
-from .discover import discover_feeds
-from .model import Feed, FeedItem, Outline
-from .opml import read_opml, write_opml
-from .parse import parse_feed
-from .sniff import looks_like_html
+from newsmirror.feeds.discover import discover_feeds
+from newsmirror.feeds.model import Feed, FeedItem, Outline
+from newsmirror.feeds.opml import read_opml, write_opml
+from newsmirror.feeds.parse import parse_feed
+from newsmirror.feeds.sniff import looks_like_html
 
 __all__ = [
     "Feed",

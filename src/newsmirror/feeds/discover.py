@@ -7,7 +7,7 @@ import re
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]  # lxml-stubs is optional
 import lxml.html  # type: ignore[import-untyped,unused-ignore]
 
-from .text import resolve_url
+from newsmirror.feeds.text import resolve_url
 
 # Best first: RSS and Atom are what every site's main feed uses; application/json is last
 # because WordPress also labels its REST API that way.

@@ -1,4 +1,4 @@
-"""Decode a feed or OPML document to text (``newsmirror.charsets`` weighs the evidence).
+"""Decode a feed or OPML document to text (``newsmirror.text.charsets`` weighs the evidence).
 
 Feeds are then handed on as UTF-8 with a declaration that says so, so that no later parser can
 decode them a second, different way.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..charsets import decode, header_charset
+from newsmirror.text.charsets import decode, header_charset
 
 _XML_DECL_ENCODING = re.compile(
     rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)["']"""

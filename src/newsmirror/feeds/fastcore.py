@@ -23,9 +23,9 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
-from . import fastvalues as values
-from .fastrules import CAN_BE_RELATIVE, HANDLED_ENDS, HANDLED_STARTS, KEYMAP
-from .fastvalues import XHTML
+from newsmirror.feeds import fastvalues as values
+from newsmirror.feeds.fastrules import CAN_BE_RELATIVE, HANDLED_ENDS, HANDLED_STARTS, KEYMAP
+from newsmirror.feeds.fastvalues import XHTML
 
 
 class Decline(Exception):

@@ -21,11 +21,11 @@ from typing import Any
 
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]  # lxml-stubs is optional
 
-from .fastcore import Core, Decline
-from .fastrules import NAMESPACES
-from .fasttables import tables
-from .model import Feed
-from .xmlmap import build_feed
+from newsmirror.feeds.fastcore import Core, Decline
+from newsmirror.feeds.fastrules import NAMESPACES
+from newsmirror.feeds.fasttables import tables
+from newsmirror.feeds.model import Feed
+from newsmirror.feeds.xmlmap import build_feed
 
 _HANDLERS = tables()
 _XML_NS = "http://www.w3.org/XML/1998/namespace"

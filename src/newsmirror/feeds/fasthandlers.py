@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .fastcore import Attrs, Core, Decline
+from newsmirror.feeds.fastcore import Attrs, Core, Decline
 
 _EMAIL = re.compile(
     r"(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))"

@@ -5,9 +5,9 @@ As in fasthandlers: ports of feedparser 6's handlers of the same names, quirks k
 
 from __future__ import annotations
 
-from . import fasthandlers as h
-from .fastcore import Attrs, Core, Decline, End, Start
-from .fastvalues import XHTML, OddDate, map_content_type, parse_date, urljoin
+from newsmirror.feeds import fasthandlers as h
+from newsmirror.feeds.fastcore import Attrs, Core, Decline, End, Start
+from newsmirror.feeds.fastvalues import XHTML, OddDate, map_content_type, parse_date, urljoin
 
 _HTML_TYPES = frozenset({"application/xhtml+xml", "text/html"})
 _SUMMARY_TYPES = frozenset({"text/plain", "text/html", XHTML})

@@ -5,7 +5,7 @@ tables that decide what lands in that dictionary (which namespaces it knows and 
 prefix, which elements it has handlers for, which HTML tags make plain text count as HTML...)
 live in its internals, whose names and places change between releases. Importing them would
 make every newsmirror command fail at import the day one moves, so they are written out from
-feedparser 6.0 instead. tests/test_feeds_fast_rules.py checks each one against what
+feedparser 6.0 instead. tests/feeds/test_feeds_fast_rules.py checks each one against what
 ``feedparser.parse`` does with the installed feedparser (the handled-element lists through a
 sample of unhandled elements and a sweep of every handled one through both paths), and the
 equivalence tests compare whole results, so a feedparser release that changes a rule fails

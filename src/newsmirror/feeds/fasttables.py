@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import fasthandlers as h
-from . import fastitems as i
-from .fastcore import Attrs, Core, Decline, End, Start
+from newsmirror.feeds import fasthandlers as h
+from newsmirror.feeds import fastitems as i
+from newsmirror.feeds.fastcore import Attrs, Core, Decline, End, Start
 
 
 def _pusher(key: str, expecting: int = 1) -> Start:

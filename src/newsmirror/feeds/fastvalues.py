@@ -3,7 +3,7 @@
 feedparser exposes none of these functions (only ``feedparser.parse``), so the small ones are
 written out here from feedparser 6.0, and dates take the standard library where it is exact
 and ``feedparser.parse`` itself otherwise: the fast path must give feedparser's answers, not
-better ones. tests/test_feeds_fast*.py check them against feedparser.parse.
+better ones. tests/feeds/test_feeds_fast*.py check them against feedparser.parse.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 import feedparser
 
-from .fastrules import C1_AS_CP1252, HTML_ELEMENTS, URI_SCHEMES
+from newsmirror.feeds.fastrules import C1_AS_CP1252, HTML_ELEMENTS, URI_SCHEMES
 
 __all__ = [
     "XHTML",
@@ -43,7 +43,7 @@ _C1 = re.compile("[\x80-\x9f]")
 _WIDE = re.compile("[^\x00-\xff]")
 
 # Only the shapes below go to the standard library; for them it agrees with feedparser's own
-# parsers to the second (tests/test_feeds_fast.py checks). Anything else (two-digit years,
+# parsers to the second (tests/feeds/test_feeds_fast.py checks). Anything else (two-digit years,
 # zones like CET or "+0530" in ISO dates, weekday-less oddities) is feedparser's call, and
 # so are years below 1000: email.utils reads "0021" as 2021.
 _RFC822 = re.compile(

@@ -7,9 +7,8 @@ from typing import Any
 
 from newsmirror.clean.sanitize import text_only
 from newsmirror.errors import MalformedFeed, NotAFeed
-
-from .model import Feed, FeedItem
-from .text import html_to_text, resolve_url, text_to_html, unique, utc_from_string
+from newsmirror.feeds.model import Feed, FeedItem
+from newsmirror.feeds.text import html_to_text, resolve_url, text_to_html, unique, utc_from_string
 
 _VERSION_PREFIXES = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
 

@@ -9,11 +9,10 @@ from email.utils import formatdate
 import lxml.etree  # type: ignore[import-untyped,unused-ignore]  # lxml-stubs is optional
 
 from newsmirror.errors import HostileFeed, MalformedFeed
-
-from .encoding import as_utf8_xml, decode_document
-from .model import Outline
-from .sniff import declares_entities
-from .text import is_web_url, resolve_url
+from newsmirror.feeds.encoding import as_utf8_xml, decode_document
+from newsmirror.feeds.model import Outline
+from newsmirror.feeds.sniff import declares_entities
+from newsmirror.feeds.text import is_web_url, resolve_url
 
 ABBR_ATTRIBUTE = "newsmirrorAbbr"
 # XML 1.0 cannot hold these characters at all, not even escaped; lxml would raise on them.

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 from newsmirror.errors import HostileFeed, NotAFeed
-
-from .encoding import as_utf8_xml, decode_document
-from .jsonfeed import parse_json_feed
-from .model import Feed
-from .sniff import declares_entities, looks_like_html, looks_like_json
-from .xmlfeed import parse_xml_feed
+from newsmirror.feeds.encoding import as_utf8_xml, decode_document
+from newsmirror.feeds.jsonfeed import parse_json_feed
+from newsmirror.feeds.model import Feed
+from newsmirror.feeds.sniff import declares_entities, looks_like_html, looks_like_json
+from newsmirror.feeds.xmlfeed import parse_xml_feed
 
 _CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]+|[0-9]+);")
 

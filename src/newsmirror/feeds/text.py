@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
-from ..clean.sanitize import clean_line
+from newsmirror.clean.sanitize import clean_line
 
 _WEB_SCHEMES = frozenset({"http", "https"})
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import feedparser
 
-from .fastfeed import parse_xml_feed_fast
-from .model import Feed
-from .xmlmap import build_feed
+from newsmirror.feeds.fastfeed import parse_xml_feed_fast
+from newsmirror.feeds.model import Feed
+from newsmirror.feeds.xmlmap import build_feed
 
 __all__ = ["parse_xml_feed", "parse_xml_feed_fast", "parse_xml_feed_slow"]
 

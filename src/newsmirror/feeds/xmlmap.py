@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from newsmirror.errors import MalformedFeed, NotAFeed
-
-from .model import Feed, FeedItem
-from .text import (
+from newsmirror.feeds.model import Feed, FeedItem
+from newsmirror.feeds.text import (
     html_to_text,
     is_web_url,
     resolve_url,

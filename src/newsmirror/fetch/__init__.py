@@ -11,7 +11,7 @@ size cap per request, follows redirects, and refuses private addresses at connec
 ``guard``) unless ``[fetch] allow_private_networks`` or ``allowed_networks`` say otherwise.
 """
 
-from .client import Fetcher
-from .models import Exchange, Getter, Response, Validators
+from newsmirror.fetch.client import Fetcher
+from newsmirror.fetch.models import Exchange, Getter, Response, Validators
 
 __all__ = ["Exchange", "Fetcher", "Getter", "Response", "Validators"]

@@ -15,14 +15,14 @@ from types import TracebackType
 
 import httpx
 
-from ..config import FetchSettings
-from ..errors import ConnectFailed, HTTPStatus, ResponseTooLarge, TooManyRedirects
-from .failures import hop, retryable, to_fetch_error
-from .guard import AddressPolicy, vet_target
-from .limits import Limiter
-from .models import Exchange, Response, Validators
-from .retry import parse_retry_after, retry_delay
-from .transport import build_transport, check_proxy
+from newsmirror.errors import ConnectFailed, HTTPStatus, ResponseTooLarge, TooManyRedirects
+from newsmirror.fetch.failures import hop, retryable, to_fetch_error
+from newsmirror.fetch.guard import AddressPolicy, vet_target
+from newsmirror.fetch.limits import Limiter
+from newsmirror.fetch.models import Exchange, Response, Validators
+from newsmirror.fetch.retry import parse_retry_after, retry_delay
+from newsmirror.fetch.transport import build_transport, check_proxy
+from newsmirror.settings.config import FetchSettings
 
 DEFAULT_ACCEPT = "*/*"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

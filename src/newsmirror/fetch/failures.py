@@ -12,10 +12,10 @@ import os
 import httpcore
 import httpx
 
-from ..config import FetchSettings
-from ..errors import BlockedAddress, ConnectFailed, FetchError, FetchTimeout, HTTPStatus
-from .guard import Refused
-from .retry import retryable_status
+from newsmirror.errors import BlockedAddress, ConnectFailed, FetchError, FetchTimeout, HTTPStatus
+from newsmirror.fetch.guard import Refused
+from newsmirror.fetch.retry import retryable_status
+from newsmirror.settings.config import FetchSettings
 
 CONNECT_TIMEOUTS = (httpx.ConnectTimeout, httpcore.ConnectTimeout)
 CONNECT_ERRORS = (httpx.ConnectError, httpcore.ConnectError)

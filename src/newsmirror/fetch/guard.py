@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import httpcore
 
-from ..config import FetchSettings
-from ..errors import ConfigError
+from newsmirror.errors import ConfigError
+from newsmirror.settings.config import FetchSettings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

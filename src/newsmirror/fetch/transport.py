@@ -20,9 +20,9 @@ from types import TracebackType
 import httpcore
 import httpx
 
-from ..config import FetchSettings
-from ..errors import ConfigError
-from .guard import AddressPolicy, GuardedBackend
+from newsmirror.errors import ConfigError
+from newsmirror.fetch.guard import AddressPolicy, GuardedBackend
+from newsmirror.settings.config import FetchSettings
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 KEEPALIVE_EXPIRY = 5.0  # seconds an idle connection is kept for the next request to its host

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import ArchiveError
+from newsmirror.errors import ArchiveError
 
 
 def write_if_changed(path: Path, data: bytes, *, within: Path, new: bool = False) -> bool:

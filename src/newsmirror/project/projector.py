@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..archive import Archive
-from ..escaping import escape_title, path_target
-from ..library import source_names
-from ..record.adopted import COPY, LIST, AdoptedFile, read_adopted
-from ..record.model import Revision, RevisionKind
-from ..render.adopted_lists import carry_on_list, carry_on_readme
-from ..render.mirror_format import (
+from newsmirror.archive.archive import Archive
+from newsmirror.archive.library import source_names
+from newsmirror.project.files import write_if_changed
+from newsmirror.record.adopted import COPY, LIST, AdoptedFile, read_adopted
+from newsmirror.record.model import Revision, RevisionKind
+from newsmirror.render.adopted_lists import carry_on_list, carry_on_readme
+from newsmirror.render.mirror_format import (
     list_item,
     render_article,
     render_list,
@@ -26,8 +26,8 @@ from ..render.mirror_format import (
     render_readme,
     render_removal,
 )
-from ..render.paths import ARTICLES_DIR, LISTS_DIR, README_FILE, list_file, version_path
-from .files import write_if_changed
+from newsmirror.render.paths import ARTICLES_DIR, LISTS_DIR, README_FILE, list_file, version_path
+from newsmirror.text.escaping import escape_title, path_target
 
 
 @dataclass

@@ -39,10 +39,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import PublishError
-from ..render import paths
-from ..render.paths import ARTICLES_DIR
-from .files import write_if_changed
+from newsmirror.errors import PublishError
+from newsmirror.project.files import write_if_changed
+from newsmirror.render import paths
+from newsmirror.render.paths import ARTICLES_DIR
 
 SEARCH_DIR = "pagefind"
 SHARDS = "shards.json"

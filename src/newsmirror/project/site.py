@@ -25,25 +25,25 @@ from pathlib import Path
 from typing import Any, Concatenate
 from urllib.parse import quote, urlsplit
 
-from .. import __version__
-from ..archive import CACHE_DIR, Archive
-from ..config import PublishSettings
-from ..errors import ConfigError
-from ..library import PreloadedLibrary
-from ..pools import cpus, process_pool
-from ..record.log import RECORD_DIR
-from ..render import paths
-from ..render.crawlers import robots_txt, sitemap
-from ..render.feed_writers import FORMATS
-from ..render.pages import Pages
-from ..render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR
-from ..render.search_terms import FOLD_TABLE, fold_table
-from ..render.syndication import FEED_SIZE, Made, feed
-from ..render.views import PAGE_SIZE, list_bounds
-from ..search.index import VERSION as TERMS_VERSION
-from ..store.model import Shelved
-from .files import write_if_changed
-from .search_index import SearchIndexing
+from newsmirror import __version__
+from newsmirror.archive.archive import CACHE_DIR, Archive
+from newsmirror.archive.library import PreloadedLibrary
+from newsmirror.errors import ConfigError
+from newsmirror.pools import cpus, process_pool
+from newsmirror.project.files import write_if_changed
+from newsmirror.project.search_index import SearchIndexing
+from newsmirror.record.log import RECORD_DIR
+from newsmirror.render import paths
+from newsmirror.render.crawlers import robots_txt, sitemap
+from newsmirror.render.feed_writers import FORMATS
+from newsmirror.render.pages import Pages
+from newsmirror.render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR
+from newsmirror.render.search_terms import FOLD_TABLE, fold_table
+from newsmirror.render.syndication import FEED_SIZE, Made, feed
+from newsmirror.render.views import PAGE_SIZE, list_bounds
+from newsmirror.search.index import VERSION as TERMS_VERSION
+from newsmirror.settings.config import PublishSettings
+from newsmirror.store.model import Shelved
 
 MANIFEST = ".newsmirror-site.json"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "render" / "static"

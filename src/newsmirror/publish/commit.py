@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from ..errors import PublishError
-from .git import git
-from .locks import clear_stale_locks
+from newsmirror.errors import PublishError
+from newsmirror.publish.git import git
+from newsmirror.publish.locks import clear_stale_locks
 
 log = logging.getLogger(__name__)
 

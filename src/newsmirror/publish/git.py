@@ -6,7 +6,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import PublishError
+from newsmirror.errors import PublishError
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import time
 from collections.abc import Collection
 from pathlib import Path
 
-from ..errors import PublishError
+from newsmirror.errors import PublishError
 
 log = logging.getLogger(__name__)
 

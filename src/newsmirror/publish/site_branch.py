@@ -11,9 +11,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from ..errors import PublishError
-from .git import git
-from .locks import clear_stale_locks
+from newsmirror.errors import PublishError
+from newsmirror.publish.git import git
+from newsmirror.publish.locks import clear_stale_locks
 
 SITE_INDEX = ".newsmirror/site-index"
 

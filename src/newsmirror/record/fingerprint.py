@@ -11,8 +11,8 @@ import hashlib
 import re
 from html import unescape
 
-from ..clean.images import ImagePolicy
-from ..urls import strip_tracking
+from newsmirror.clean.images import ImagePolicy
+from newsmirror.text.urls import strip_tracking
 
 URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
 RELATIVE_TIME = re.compile(

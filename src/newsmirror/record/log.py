@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import RecordError
-from .model import Revision, parse_iso
+from newsmirror.errors import RecordError
+from newsmirror.record.model import Revision, parse_iso
 
 RECORD_DIR = "record"
 

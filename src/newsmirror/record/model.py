@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from ..errors import RecordError
+from newsmirror.errors import RecordError
 
 SCHEMA = 1
 

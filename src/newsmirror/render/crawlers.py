@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from html import escape
 from urllib.parse import quote, urljoin
 
-from ..store.model import Shelved
-from . import paths
+from newsmirror.render import paths
+from newsmirror.store.model import Shelved
 
 
 def robots_txt(base_url: str) -> bytes:

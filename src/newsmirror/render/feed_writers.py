@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..record.model import iso
+from newsmirror.record.model import iso
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"

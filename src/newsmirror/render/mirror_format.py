@@ -16,11 +16,11 @@ from datetime import UTC, datetime, timezone
 from html import escape
 from urllib.parse import quote
 
-from ..clean import ImagePolicy, clean_line, flatten, map_image_sources
-from ..escaping import escape_line, escape_title, markdown_link, path_target
-from ..record.model import Revision, epoch_ms, parse_iso
-from ..store.model import Listed
-from .paths import list_file, version_path
+from newsmirror.clean import ImagePolicy, clean_line, flatten, map_image_sources
+from newsmirror.record.model import Revision, epoch_ms, parse_iso
+from newsmirror.render.paths import list_file, version_path
+from newsmirror.store.model import Listed
+from newsmirror.text.escaping import escape_line, escape_title, markdown_link, path_target
 
 # Lenient where old archives differ (a byte-order mark, CRLF, spaces inside the comment, a
 # longer rule, no blank line after it), strict where the fields are.

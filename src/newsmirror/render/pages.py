@@ -16,13 +16,13 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from ..decide import MAX_PAGE_ATTEMPTS
-from ..escaping import http_url
-from ..record.model import RevisionKind, parse_iso
-from ..search import marked_html
-from . import paths
-from .search_terms import page_terms
-from .views import ListPage, Shelves
+from newsmirror.record.model import RevisionKind, parse_iso
+from newsmirror.render import paths
+from newsmirror.render.search_terms import page_terms
+from newsmirror.render.views import ListPage, Shelves
+from newsmirror.search import marked_html
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS
+from newsmirror.text.escaping import http_url
 
 CHANGE_NAMES = {
     RevisionKind.FIRST: "首次存档 first archived",

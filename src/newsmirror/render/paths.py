@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from urllib.parse import quote
 
-from ..config import list_stem
+from newsmirror.settings.sources import list_stem
 
 ARTICLES_DIR = "articles"
 LISTS_DIR = "lists"

@@ -26,8 +26,8 @@ import functools
 import json
 from itertools import chain
 
-from ..dateline import text_without_date_line
-from ..search.text import fold, terms
+from newsmirror.search.text import fold, terms
+from newsmirror.text.dateline import text_without_date_line
 
 SEPARATOR = "zz"  # between the title's terms and the text's
 FOLD_TABLE = "fold.json"  # under the site's static/

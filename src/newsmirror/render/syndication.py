@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from functools import partial
 from urllib.parse import urljoin
 
-from ..clean import map_image_sources, plain_text
-from ..escaping import http_url
-from ..record.model import epoch_ms, parse_iso
-from ..store.model import Shelved
-from . import paths
-from .feed_writers import FORMATS, FeedInfo, SyndicationItem
-from .views import Shelves
+from newsmirror.clean import map_image_sources, plain_text
+from newsmirror.record.model import epoch_ms, parse_iso
+from newsmirror.render import paths
+from newsmirror.render.feed_writers import FORMATS, FeedInfo, SyndicationItem
+from newsmirror.render.views import Shelves
+from newsmirror.store.model import Shelved
+from newsmirror.text.escaping import http_url
 
 FEED_SIZE = 50
 SUMMARY_CHARS = 200

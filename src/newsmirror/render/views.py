@@ -1,7 +1,7 @@
 """What the pages and the feeds show, as plain data, and the reads they ask for (``Shelves``).
 
-render/ formats and never reads the archive itself: ``newsmirror.library`` answers these reads
-from the index and the record (the web reader's library, or the static build's preloaded one).
+render/ formats and never reads the archive itself: ``newsmirror.archive.library`` answers these
+reads from the index and the record (the web reader's library, or the static build's preloaded one).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timezone
 from typing import Protocol
 
-from ..record.model import Revision, RevisionKind
-from ..store.model import Shelved
+from newsmirror.record.model import Revision, RevisionKind
+from newsmirror.store.model import Shelved
 
 PAGE_SIZE = 30
 

@@ -1,15 +1,15 @@
 """What a search index does, whichever engine holds it: SQLite's FTS5 in the archive
 (``index.SearchIndex``) or PostgreSQL shared by several machines (``postgres.PostgresSearch``).
 Both index the same terms (``text``), read the same query language (``query``) and answer with
-the same hits; tests/test_search_backends.py holds them to it."""
+the same hits; tests/search/test_search_backends.py holds them to it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Protocol
 
-from ..record.log import Entry
-from .model import SearchPage, SearchQuery
+from newsmirror.record.log import Entry
+from newsmirror.search.model import SearchPage, SearchQuery
 
 
 class SearchBackend(Protocol):

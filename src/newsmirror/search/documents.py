@@ -13,11 +13,11 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import NamedTuple
 
-from ..dateline import text_without_date_line
-from ..pools import process_pool
-from ..record.log import Entry, RecordLog
-from ..record.model import Revision, epoch_ms
-from .text import index_form
+from newsmirror.pools import process_pool
+from newsmirror.record.log import Entry, RecordLog
+from newsmirror.record.model import Revision, epoch_ms
+from newsmirror.search.text import index_form
+from newsmirror.text.dateline import text_without_date_line
 
 RANGE_BYTES = 8 << 20  # of record read at a time: some 1,000 articles
 # Record read ahead of the writer: more than it writes in one transaction (index.TRANSACTION),

@@ -28,15 +28,23 @@ from types import TracebackType
 
 import opencc
 
-from ..errors import StoreError
-from ..record.log import Entry, RecordLog
-from ..record.model import RevisionKind
-from ..store import follow
-from ..store.files import POSITIONS, advance, check_tables, connect, made_by, positions, transaction
-from .documents import Document, documents, documents_of, indexed, line_ranges
-from .model import STATUSES, SearchPage, SearchQuery
-from .rowids import SLOTS, first_rowid, minute, minute_of
-from .searching import search, source_term
+from newsmirror.errors import StoreError
+from newsmirror.record.log import Entry, RecordLog
+from newsmirror.record.model import RevisionKind
+from newsmirror.search.documents import Document, documents, documents_of, indexed, line_ranges
+from newsmirror.search.model import STATUSES, SearchPage, SearchQuery
+from newsmirror.search.rowids import SLOTS, first_rowid, minute, minute_of
+from newsmirror.search.searching import search, source_term
+from newsmirror.store import follow
+from newsmirror.store.files import (
+    POSITIONS,
+    advance,
+    check_tables,
+    connect,
+    made_by,
+    positions,
+    transaction,
+)
 
 # Bump the first number whenever fold() or terms() change what they make.
 VERSION = f"4; opencc {opencc.__version__}; unicode {unicodedata.unidata_version}"

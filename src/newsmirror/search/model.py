@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
-from ..errors import ConfigError
-from ..record.model import RevisionKind, epoch_ms, iso
+from newsmirror.errors import ConfigError
+from newsmirror.record.model import RevisionKind, epoch_ms, iso
 
 # Search filters by these kinds: an article edited at any time, or removed now.
 STATUSES = (RevisionKind.EDITED, RevisionKind.REMOVED)

@@ -28,17 +28,17 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from ..dateline import text_without_date_line
-from ..record.log import Entry, RecordLog
-from ..record.model import Revision, RevisionKind, epoch_ms
-from ..store.follow import catch_up, ends, entries, follow
-from ..store.postgres.database import Database
-from .model import STATUSES, SearchPage, SearchQuery
-from .query import ParsedQuery, Term, parse_query
-from .rowids import MINUTE_MS, minute
-from .searching import MAX_LIMIT, RECENCY_DAYS, TITLE_WEIGHT, WINDOW, make_hit
-from .snippets import highlighter
-from .text import fold, terms
+from newsmirror.record.log import Entry, RecordLog
+from newsmirror.record.model import Revision, RevisionKind, epoch_ms
+from newsmirror.search.model import STATUSES, SearchPage, SearchQuery
+from newsmirror.search.query import ParsedQuery, Term, parse_query
+from newsmirror.search.rowids import MINUTE_MS, minute
+from newsmirror.search.searching import MAX_LIMIT, RECENCY_DAYS, TITLE_WEIGHT, WINDOW, make_hit
+from newsmirror.search.snippets import highlighter
+from newsmirror.search.text import fold, terms
+from newsmirror.store.follow import catch_up, ends, entries, follow
+from newsmirror.store.postgres.database import Database
+from newsmirror.text.dateline import text_without_date_line
 
 MAX_POSITION = 16383  # PostgreSQL's largest position in a tsvector
 # A token longer than a query term can be never matches one: cut (a lexeme has at most 2 KB).

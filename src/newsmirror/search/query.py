@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import CJK, fold, has_terms, query_terms
+from newsmirror.search.text import CJK, fold, has_terms, query_terms
 
 MAX_CHARS = 1000  # of the query; the rest is ignored
 MAX_TERMS = 16

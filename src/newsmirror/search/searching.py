@@ -23,13 +23,13 @@ import re
 import sqlite3
 from collections import Counter
 
-from ..dateline import text_without_date_line
-from ..record.log import RecordLog
-from ..record.model import RevisionKind, epoch_ms
-from .model import STATUSES, Hit, SearchPage, SearchQuery
-from .query import ParsedQuery, parse_query
-from .rowids import MAX_ROWID, minute_of, rowid_at
-from .snippets import highlighter, marked_title, snippet
+from newsmirror.record.log import RecordLog
+from newsmirror.record.model import RevisionKind, epoch_ms
+from newsmirror.search.model import STATUSES, Hit, SearchPage, SearchQuery
+from newsmirror.search.query import ParsedQuery, parse_query
+from newsmirror.search.rowids import MAX_ROWID, minute_of, rowid_at
+from newsmirror.search.snippets import highlighter, marked_title, snippet
+from newsmirror.text.dateline import text_without_date_line
 
 WINDOW = 1000  # newest matches ranked
 MAX_LIMIT = 100

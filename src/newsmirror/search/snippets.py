@@ -13,8 +13,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from .model import Segments
-from .text import CJK, fold
+from newsmirror.search.model import Segments
+from newsmirror.search.text import CJK, fold
 
 SNIPPET_CHARS = 120
 MAX_MATCH = 200  # characters a match can span (a query term is at most 64, plus separators)

@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..adopt import Adoption, adopt
-from ..adopt_scan import check_folder
-from ..apply import Tally
-from ..archive import Archive
-from ..fetch import Fetcher
-from ..prepare import Preparer
-from ..project.projector import project_pending
-from ..publish.commit import commit_all
-from ..recheck import verify
-from ..record.model import epoch_ms
+from newsmirror.adopt.adopt import Adoption, adopt
+from newsmirror.adopt.scan import check_folder
+from newsmirror.archive.archive import Archive
+from newsmirror.fetch import Fetcher
+from newsmirror.ingest.apply import Tally
+from newsmirror.ingest.recheck import verify
+from newsmirror.prepare.candidates import Preparer
+from newsmirror.project.projector import project_pending
+from newsmirror.publish.commit import commit_all
+from newsmirror.record.model import epoch_ms
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..archive import Archive
-from ..project.site import Built, build, check_base_url
-from ..publish.git import PushResult, push
-from ..publish.site_branch import commit_site, keep_out_of_commits
+from newsmirror.archive.archive import Archive
+from newsmirror.project.site import Built, build, check_base_url
+from newsmirror.publish.git import PushResult, push
+from newsmirror.publish.site_branch import commit_site, keep_out_of_commits
 
 log = logging.getLogger(__name__)
 

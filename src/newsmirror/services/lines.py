@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..decide import MAX_PAGE_ATTEMPTS
-from ..run import Outcome
+from newsmirror.ingest.run import Outcome
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS
 
 RETRIES = (
     f"their feed summaries are kept and each page is tried again at the next runs whose feed "

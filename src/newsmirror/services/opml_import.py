@@ -6,11 +6,11 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..archive import Archive
-from ..config import Source
-from ..configfile import ConfigEditor, derive_abbr, list_name
-from ..errors import ConfigError
-from ..feeds import Outline, read_opml
+from newsmirror.archive.archive import Archive
+from newsmirror.errors import ConfigError
+from newsmirror.feeds import Outline, read_opml
+from newsmirror.settings.configfile import ConfigEditor, derive_abbr, list_name
+from newsmirror.settings.sources import Source
 
 log = logging.getLogger(__name__)
 

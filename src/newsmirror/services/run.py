@@ -9,13 +9,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..archive import Archive
-from ..project.projector import project_pending
-from ..publish.commit import Snapshot
-from ..publish.git import PushResult, push
-from ..run import Outcome, replay_pass, run_pass
-from ..warc import Captured, WarcReplay, read_captures
-from .lines import commit_message
+from newsmirror.archive.archive import Archive
+from newsmirror.ingest.run import Outcome, replay_pass, run_pass
+from newsmirror.project.projector import project_pending
+from newsmirror.publish.commit import Snapshot
+from newsmirror.publish.git import PushResult, push
+from newsmirror.record.warc import Captured, WarcReplay, read_captures
+from newsmirror.services.lines import commit_message
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ import asyncio
 import logging
 from pathlib import Path
 
-from ..archive import Archive
-from ..config import Source
-from ..configfile import ConfigEditor, derive_abbr, list_name
-from ..feeds import parse_feed
-from ..fetch import Fetcher, Validators
-from ..run import fetch_feed
+from newsmirror.archive.archive import Archive
+from newsmirror.feeds import parse_feed
+from newsmirror.fetch import Fetcher, Validators
+from newsmirror.ingest.run import fetch_feed
+from newsmirror.settings.configfile import ConfigEditor, derive_abbr, list_name
+from newsmirror.settings.sources import Source
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol, TypeVar
 
-from ..record.log import Entry, RecordLog
+from newsmirror.record.log import Entry, RecordLog
 
 
 class Positioned(Protocol):

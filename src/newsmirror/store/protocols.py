@@ -2,7 +2,7 @@
 
 A store is a cache of the record: everything in it but source state is made from the record by
 following it (store.follow), and the state only costs an unconditional fetch when lost. A
-backend implements every protocol here (``Store``) and passes tests/store_contract unchanged.
+backend implements every protocol here (``Store``) and passes tests/store/contract unchanged.
 
 Common to every method:
 
@@ -23,13 +23,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from ..record.log import Entry, RecordLog
-from .follow import Follower, Item
-from .model import Change, Due, Listed, Pending, Shelved, SourceState, StoredRevision
+from newsmirror.record.log import Entry, RecordLog
+from newsmirror.store.follow import Follower, Item
+from newsmirror.store.model import (
+    Change,
+    Due,
+    Listed,
+    Pending,
+    Shelved,
+    SourceState,
+    StoredRevision,
+)
 
 if TYPE_CHECKING:
-    from ..decide import Known
-    from ..search.model import SearchPage, SearchQuery
+    from newsmirror.search.model import SearchPage, SearchQuery
+    from newsmirror.store.model import Known
 
 
 class Articles(Protocol):

@@ -12,12 +12,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ..library import Library
-from ..render import paths
-from ..render.pages import Pages
-from ..search import Hit, hit_json
-from ..store.model import Shelved
-from .searching import BadParameter, run_search
+from newsmirror.archive.library import Library
+from newsmirror.render import paths
+from newsmirror.render.pages import Pages
+from newsmirror.search import Hit, hit_json
+from newsmirror.store.model import Shelved
+from newsmirror.web.searching import BadParameter, run_search
 
 MAX_PAGE_SIZE = 100
 

@@ -27,15 +27,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..archive import Archive
-from ..library import Library
-from ..render.feed_writers import FORMATS
-from ..render.pages import Pages
-from ..render.paths import IMAGE_FILE
-from ..render.syndication import feed
-from . import api, fever, greader
-from .reading import Reading
-from .searching import search_feed, search_page
+from newsmirror.archive.archive import Archive
+from newsmirror.archive.library import Library
+from newsmirror.render.feed_writers import FORMATS
+from newsmirror.render.pages import Pages
+from newsmirror.render.paths import IMAGE_FILE
+from newsmirror.render.syndication import feed
+from newsmirror.web import api, fever, greader
+from newsmirror.web.reading import Reading
+from newsmirror.web.searching import search_feed, search_page
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "render" / "static"
 HEADERS = [

@@ -14,12 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..accounts.model import Selection, User
-from ..accounts.protocols import PrivateStore
-from ..library import Library
-from .form import BadRequest, Params, number, one, read_params
-from .greader_items import groups, site_links
-from .reading import Reading
+from newsmirror.accounts.model import Selection, User
+from newsmirror.accounts.protocols import PrivateStore
+from newsmirror.archive.library import Library
+from newsmirror.web.form import BadRequest, Params, number, one, read_params
+from newsmirror.web.greader_items import groups, site_links
+from newsmirror.web.reading import Reading
 
 PAGE = 50  # items per answer, as Fever gives them
 BASE = {"api_version": 3}

@@ -17,11 +17,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ..accounts import credentials
-from ..accounts.model import Selection, User
-from ..accounts.protocols import PrivateStore
-from .form import BadRequest, Params, number, one, read_params
-from .greader_items import (
+from newsmirror.accounts import credentials
+from newsmirror.accounts.model import Selection, User
+from newsmirror.accounts.protocols import PrivateStore
+from newsmirror.web.form import BadRequest, Params, number, one, read_params
+from newsmirror.web.greader_items import (
     LABEL,
     READING_LIST,
     STARRED,
@@ -32,7 +32,7 @@ from .greader_items import (
     site_links,
     stream,
 )
-from .reading import Reading
+from newsmirror.web.reading import Reading
 
 DEFAULT_ITEMS = 20
 MOST_ITEMS = 1000  # a larger n is cut to this, as Google Reader did

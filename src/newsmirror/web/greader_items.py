@@ -11,12 +11,12 @@ from urllib.parse import quote, urljoin
 
 from lxml import etree
 
-from ..accounts.model import Item, Selection
-from ..library import Library
-from ..render import paths
-from ..render.feed_writers import ATOM_NS, xml_text
-from .form import BadRequest
-from .reading import Entry
+from newsmirror.accounts.model import Item, Selection
+from newsmirror.archive.library import Library
+from newsmirror.render import paths
+from newsmirror.render.feed_writers import ATOM_NS, xml_text
+from newsmirror.web.form import BadRequest
+from newsmirror.web.reading import Entry
 
 ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 STATE = "user/-/state/com.google/"

@@ -18,16 +18,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from ..accounts import credentials
-from ..accounts.model import Item, User
-from ..accounts.protocols import PrivateStore
-from ..accounts.sqlite import SQLitePrivateStore, private_path
-from ..accounts.throttle import Throttle
-from ..library import Library
-from ..render.feed_writers import SyndicationItem
-from ..render.pages import Pages
-from ..render.syndication import Made, feed_items
-from ..store.model import Shelved
+from newsmirror.accounts import credentials
+from newsmirror.accounts.model import Item, User
+from newsmirror.accounts.protocols import PrivateStore
+from newsmirror.accounts.sqlite import SQLitePrivateStore, private_path
+from newsmirror.accounts.throttle import Throttle
+from newsmirror.archive.library import Library
+from newsmirror.render.feed_writers import SyndicationItem
+from newsmirror.render.pages import Pages
+from newsmirror.render.syndication import Made, feed_items
+from newsmirror.store.model import Shelved
 
 REMOVED_TITLE = "【已删除】"
 # Items made from the record, kept for the next app that asks: users of one archive sync much

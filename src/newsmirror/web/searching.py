@@ -14,14 +14,14 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from ..errors import ConfigError
-from ..library import Library
-from ..record.model import RevisionKind
-from ..render.feed_writers import FORMATS, FeedInfo
-from ..render.pages import Pager, Pages
-from ..render.syndication import feed_items
-from ..search import SearchPage, SearchQuery
-from ..search.model import day_start_ms
+from newsmirror.archive.library import Library
+from newsmirror.errors import ConfigError
+from newsmirror.record.model import RevisionKind
+from newsmirror.render.feed_writers import FORMATS, FeedInfo
+from newsmirror.render.pages import Pager, Pages
+from newsmirror.render.syndication import feed_items
+from newsmirror.search import SearchPage, SearchQuery
+from newsmirror.search.model import day_start_ms
 
 RESULTS_PER_PAGE = 20
 MAX_PAGE = 50  # the index ranks a window of the newest matches; deeper pages add nothing

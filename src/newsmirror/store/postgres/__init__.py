@@ -2,9 +2,9 @@
 naming the database, the schema's versioned migrations (``newsmirror db upgrade``), and the
 store's protocols (store.protocols) in the database, a module per concern as store.sqlite."""
 
-from .connection import connect, open_pool, redacted
-from .schema import SCHEMA_VERSION, schema_version, upgrade
-from .store import PostgresStore
+from newsmirror.store.postgres.connection import connect, open_pool, redacted
+from newsmirror.store.postgres.schema import SCHEMA_VERSION, schema_version, upgrade
+from newsmirror.store.postgres.store import PostgresStore
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from newsmirror.decide import PATH_KEY, Known
+from newsmirror.record.identity import PATH_KEY
 from newsmirror.record.log import Entry
 from newsmirror.record.model import epoch_ms
 from newsmirror.store.follow import ends
-from newsmirror.store.model import Change, StoredRevision, schedule_start
+from newsmirror.store.model import Change, Known, StoredRevision, schedule_start
 from newsmirror.store.postgres.database import Connection, Database
-from newsmirror.urls import url_key
+from newsmirror.text.urls import url_key
 
 REVISION_COLUMNS = "rev, fetched, change, record_file, record_offset"
 

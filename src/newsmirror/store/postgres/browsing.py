@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from newsmirror.decide import MAX_PAGE_ATTEMPTS
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS
 from newsmirror.record.model import RevisionKind
 from newsmirror.store.model import Listed, Shelved
 from newsmirror.store.postgres.database import Database

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from ...errors import StoreError
+from newsmirror.errors import StoreError
 
 CONNECT_TIMEOUT = 10  # seconds: an address that does not answer fails, not hangs
 _SECRET_PARAMETERS = {"password", "passfile", "sslpassword"}
@@ -69,7 +69,7 @@ def open_connection(url: str, **options: object) -> psycopg.Connection[tuple[obj
 
 def connect(url: str, **options: object) -> psycopg.Connection[tuple[object, ...]]:
     """A connection to ``url`` whose schema is this newsmirror's (else ``SchemaMismatch``)."""
-    from .schema import check
+    from newsmirror.store.postgres.schema import check
 
     connection = open_connection(url, **options)
     try:

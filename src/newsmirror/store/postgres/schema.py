@@ -11,8 +11,8 @@ from importlib.resources import files
 
 import psycopg
 
-from ...errors import SchemaMismatch, StoreError
-from .connection import reason, redacted
+from newsmirror.errors import SchemaMismatch, StoreError
+from newsmirror.store.postgres.connection import reason, redacted
 
 _NAME = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
 # pg_advisory_xact_lock's key for upgrades: any constant no other code uses ("nmschema").

@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from ...record.log import Entry, RecordLog
-from ..files import positions, transaction
-from ..follow import entries
-from .articles import SQLiteArticles, take_in
-from .browsing import SQLiteBrowsing
-from .ledger import SQLiteProjectionLedger
-from .rechecks import SQLiteRecheckQueue
-from .schema import FROM_RECORD, open_state
-from .sources import SQLiteSourceStates
+from newsmirror.record.log import Entry, RecordLog
+from newsmirror.store.files import positions, transaction
+from newsmirror.store.follow import entries
+from newsmirror.store.sqlite.articles import SQLiteArticles, take_in
+from newsmirror.store.sqlite.browsing import SQLiteBrowsing
+from newsmirror.store.sqlite.ledger import SQLiteProjectionLedger
+from newsmirror.store.sqlite.rechecks import SQLiteRecheckQueue
+from newsmirror.store.sqlite.schema import FROM_RECORD, open_state
+from newsmirror.store.sqlite.sources import SQLiteSourceStates
 
 
 class SQLiteStore(

@@ -6,13 +6,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from ...decide import PATH_KEY, Known
-from ...record.log import Entry
-from ...record.model import epoch_ms
-from ...urls import url_key
-from ..files import advance
-from ..follow import ends
-from ..model import Change, StoredRevision, schedule_start
+from newsmirror.record.identity import PATH_KEY
+from newsmirror.record.log import Entry
+from newsmirror.record.model import epoch_ms
+from newsmirror.store.files import advance
+from newsmirror.store.follow import ends
+from newsmirror.store.model import Change, Known, StoredRevision, schedule_start
+from newsmirror.text.urls import url_key
 
 REVISION_COLUMNS = "rev, fetched, change, record_file, record_offset"
 

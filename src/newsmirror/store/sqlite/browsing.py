@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from ...decide import MAX_PAGE_ATTEMPTS
-from ...record.model import RevisionKind
-from ..model import Listed, Shelved
+from newsmirror.record.model import RevisionKind
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Listed, Shelved
 
 SHELVED = """id, source, path, title, url, time_ms, rev, change, record_file, record_offset,
     summary_only"""

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from ..files import transaction
-from ..model import Pending
+from newsmirror.store.files import transaction
+from newsmirror.store.model import Pending
 
 
 class SQLiteProjectionLedger:

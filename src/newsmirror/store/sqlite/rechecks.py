@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from ..model import Due
+from newsmirror.store.model import Due
 
 DAY = 86400.0
 

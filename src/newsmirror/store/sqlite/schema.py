@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ..files import POSITIONS, check_tables, connect, made_by
+from newsmirror.store.files import POSITIONS, check_tables, connect, made_by
 
 # Bumped whenever the tables change: a cache of another version is dropped and rebuilt.
 SCHEMA_VERSION = 9

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 
-from ..model import SourceState
+from newsmirror.store.model import SourceState
 
 COLUMNS = tuple(field.name for field in dataclasses.fields(SourceState))
 

@@ -1,0 +1,237 @@
+"""An archive folder: its settings, record, state and lock, opened together."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from newsmirror.clean import ImagePolicy
+from newsmirror.errors import ArchiveBusy, ArchiveError, DamagedCache
+from newsmirror.record.log import RECORD_DIR, Entry, RecordLog
+from newsmirror.record.model import Revision
+from newsmirror.render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR, README_FILE, zone
+from newsmirror.search import SearchIndex
+from newsmirror.search.postgres import PostgresSearch
+from newsmirror.settings.config import Settings, load_settings
+from newsmirror.settings.values import CONFIG_FILE
+from newsmirror.store.follow import Follower, catch_up, follow
+from newsmirror.store.model import Located
+from newsmirror.store.postgres import PostgresStore, open_pool
+from newsmirror.store.protocols import SearchStore, Store
+from newsmirror.store.sqlite import SQLiteStore
+
+CACHE_DIR = ".newsmirror"
+STATE_FILE = f"{CACHE_DIR}/state.sqlite"
+SEARCH_FILE = f"{CACHE_DIR}/search.sqlite"
+LOCK_FILE = f"{CACHE_DIR}/lock"
+# What a writer writes and git commits: none of it may be a symbolic link (an archive cloned
+# from someone else's repository may hold one to any folder; git commits the link, not files).
+WRITTEN = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, IMAGES_DIR, README_FILE)
+T = TypeVar("T", bound=Follower[Any])
+
+
+def _writable(root: Path) -> bool:
+    """Whether the archive's caches can be written (the folder, and each file that exists)."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return False
+    files = [folder, *(root / name for name in (STATE_FILE, SEARCH_FILE))]
+    return all(os.access(f, os.W_OK) for f in files if f.exists())
+
+
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file itself (not a link to one, a folder or a device)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _rebuilt_if_damaged(path: Path, open_cache: Callable[[Path], T]) -> T:
+    """``open_cache(path)``; a damaged cache is deleted and made again from the record, and so
+    is one that is no regular file (a folder, or a link, say to /dev/zero, never followed)."""
+    odd = [
+        part
+        for part in (Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm"))
+        if os.path.lexists(part) and not _regular(part)
+    ]
+    for part in odd:
+        if part.is_dir() and not part.is_symlink():
+            shutil.rmtree(part)
+        else:
+            part.unlink()
+    if odd:
+        sys.stderr.write(f"newsmirror: {path}: was not a regular file; rebuilt from the record\n")
+    try:
+        return open_cache(path)
+    except DamagedCache:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        sys.stderr.write(f"newsmirror: {path}: was damaged; rebuilt from the record\n")
+        return open_cache(path)
+
+
+class Archive:
+    """Open with ``with Archive(root) as archive:``; holds the lock for writers."""
+
+    def __init__(self, root: Path, *, write: bool = True, wait: bool = False) -> None:
+        self.root = root.resolve()
+        if not (self.root / CONFIG_FILE).is_file():
+            raise ArchiveError(
+                f"{self.root}: not a newsmirror archive (no {CONFIG_FILE}); "
+                "run `newsmirror init` there or pass -C DIR"
+            )
+        self.settings: Settings = load_settings(self.root)
+        self.write = write
+        self.wait = wait
+        self.log = RecordLog(self.root)
+        self._lock_handle: int | None = None
+        self._store: Store | None = None
+        self._search: SearchStore[Any] | None = None
+        self._private: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise ArchiveError(f"{self.root}: archive used outside `with`")
+        return self._store
+
+    @property
+    def search(self) -> SearchStore[Any]:
+        if self._search is None:
+            raise ArchiveError(f"{self.root}: archive used outside `with`")
+        return self._search
+
+    @property
+    def policy(self) -> ImagePolicy:
+        mirror = self.settings.mirror
+        return ImagePolicy(mirror.image_policy, mirror.image_proxy)
+
+    @property
+    def tz(self) -> timezone:
+        return zone(self.settings.mirror.utc_offset)
+
+    def __enter__(self) -> Archive:
+        caches = self.root
+        if not self.write and not _writable(self.root):
+            # A read-only archive (a mounted backup, a read-only bind): its caches are copied
+            # to a private folder, brought up to date with the record there, dropped at exit.
+            self._private = tempfile.TemporaryDirectory(prefix="newsmirror-")
+            caches = Path(self._private.name)
+            for name in (STATE_FILE, SEARCH_FILE):
+                for suffix in ("", "-wal"):
+                    copied = caches / f"{name}{suffix}"
+                    copied.parent.mkdir(exist_ok=True)
+                    # Regular files only: a cache linked to /dev/zero would copy without end;
+                    # one not copied is made again from the record.
+                    if _regular(self.root / f"{name}{suffix}"):
+                        with contextlib.suppress(FileNotFoundError):
+                            shutil.copyfile(self.root / f"{name}{suffix}", copied)
+        else:
+            (self.root / CACHE_DIR).mkdir(exist_ok=True)
+        if self.write:
+            for name in WRITTEN:
+                if (self.root / name).is_symlink():
+                    raise ArchiveError(
+                        f"{self.root / name}: a symbolic link, where newsmirror writes; put the "
+                        "folder itself there (git would commit the link, not what it links to)"
+                    )
+        try:
+            if self.write:
+                self._acquire_lock()
+            if url := self.settings.store.url:  # shared: never deleted and rebuilt here
+                self._store = self._caught_up(PostgresStore(url))
+                self._search = self._caught_up(PostgresSearch(open_pool(url)))
+            else:
+                self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
+                self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _open_store(self, path: Path) -> Store:
+        return self._caught_up(SQLiteStore(path))
+
+    def _open_search(self, path: Path) -> SearchStore[Any]:
+        return self._caught_up(SearchIndex(path, root=self.root))
+
+    def _caught_up(self, cache: T) -> T:
+        try:
+            catch_up(self.log, cache)
+        except BaseException:
+            cache.close()
+            raise
+        return cache
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        if self._search is not None:
+            self._search.close()
+            self._search = None
+        if self._lock_handle is not None:
+            os.close(self._lock_handle)  # closing releases the flock
+            self._lock_handle = None
+        if self._private is not None:
+            self._private.cleanup()
+            self._private = None
+
+    def append(self, batch: Sequence[Revision]) -> list[Entry]:
+        """Record revisions durably, then index them for lookups and for search."""
+        entries = self.log.append(batch)
+        follow(self.store, entries)
+        follow(self.search, entries)
+        return entries
+
+    def revisions(self, article: str) -> list[Revision]:
+        """Every revision of ``article``, oldest first, as the record has them; [] for an
+        article the archive does not have."""
+        return [self.read(row) for row in self.store.revisions_of(article)]
+
+    def read(self, row: Located) -> Revision:
+        """The revision a store's row (``Shelved``, ``StoredRevision``, ``Pending``) stands for,
+        read from the record."""
+        return self.log.read_at(row.record_file, row.record_offset)
+
+    def _acquire_lock(self) -> None:
+        lock = self.root / LOCK_FILE
+        if lock.is_symlink():  # never ours: writing the pid through it would truncate its target
+            lock.unlink()
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(handle, 64, 0).decode(errors="replace").strip() or "another process"
+            os.close(handle)
+            raise ArchiveBusy(
+                f"{self.root}: another newsmirror run holds the archive (pid {holder}); "
+                "wait for it to finish, or pass --wait"
+            ) from None
+        self._lock_handle = handle
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, str(os.getpid()).encode(), 0)
+        except OSError as error:
+            raise ArchiveError(
+                f"{self.root / LOCK_FILE}: cannot write: {error.strerror}; free space or fix "
+                "the disk and run again"
+            ) from None

@@ -1,0 +1,1 @@
+"""From feed bytes to candidates ready for the record: parse, sanitize, text, hash (pure)."""

@@ -1,0 +1,1 @@
+"""The typed settings (``config``) and the archive's settings file (``configfile``)."""
