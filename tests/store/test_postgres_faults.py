@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from contract.backends import revision
 
 from archive_helpers import make_archive, nm
 from newsmirror.errors import SchemaMismatch, StoreError
@@ -15,7 +16,6 @@ from newsmirror.store.follow import catch_up, follow
 from newsmirror.store.postgres import PostgresStore, redacted, upgrade
 from newsmirror.store.postgres.connection import open_connection
 from postgres import PASSWORD, LocalPostgres
-from contract.backends import revision
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from newsmirror.store.model import MAX_PAGE_ATTEMPTS
 from newsmirror.record.model import RevisionKind
-from newsmirror.store.model import Listed, Shelved
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Listed, Shelved
 from newsmirror.store.postgres.database import Database
 
 SHELVED = """id, source, path, title, url, time_ms, rev, change, record_file, record_offset,
