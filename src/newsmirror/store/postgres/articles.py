@@ -1,6 +1,6 @@
 """Articles and their revisions in the shared database (protocols.Articles), and taking in
-the record's entries, which is what fills them: one batch, one transaction, its statements
-sent together (psycopg's pipeline) with server-side parameters."""
+the record's entries, which is what fills them: one batch, one transaction, a statement per
+table with server-side parameters."""
 
 from __future__ import annotations
 
@@ -16,78 +16,98 @@ from newsmirror.text.urls import url_key
 
 REVISION_COLUMNS = "rev, fetched, change, record_file, record_offset"
 
-# A later revision replaces what the store shows of the article; an earlier one taken in late
-# only adds to its revisions. The article's path never changes: a second article with the
-# same path breaks the unique constraint, and the whole batch is refused.
-_ARTICLE = """
+# One statement per table and batch, its rows as one array per column (``unnest``): a batch
+# costs a few round trips, not one per revision. A later revision replaces what the store
+# shows of the article; an earlier one taken in late only adds to its revisions. The article's
+# path never changes: a second article with the same path breaks the unique constraint, and
+# the whole batch is refused.
+_ARTICLES = """
     INSERT INTO articles (id, source, path, rev, hash, feed_hash, summary_only, title, url,
         time_ms, first_seen, first_seen_ms, record_file, record_offset, change, adopted)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int4[], %s::text[],
+        %s::text[], %s::bool[], %s::text[], %s::text[], %s::int8[], %s::text[], %s::int8[],
+        %s::text[], %s::int8[], %s::text[], %s::bool[])
     ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, hash = excluded.hash,
         change = excluded.change, feed_hash = excluded.feed_hash,
         summary_only = excluded.summary_only, page_attempts = 0, title = excluded.title,
         url = excluded.url, time_ms = excluded.time_ms, record_file = excluded.record_file,
         record_offset = excluded.record_offset
     WHERE excluded.rev >= articles.rev"""
-_REVISION = """
+_REVISIONS = """
     INSERT INTO revisions (article, rev, fetched, title, change, record_file, record_offset)
-    VALUES (%s, %s, %s, %s, %s, %s, %s)
+    SELECT * FROM unnest(%s::text[], %s::int4[], %s::text[], %s::text[], %s::text[],
+        %s::text[], %s::int8[])
     ON CONFLICT (article, rev) DO UPDATE SET fetched = excluded.fetched,
         title = excluded.title, change = excluded.change, record_file = excluded.record_file,
         record_offset = excluded.record_offset"""
-_KEY = "INSERT INTO article_keys (key, article) VALUES (%s, %s) ON CONFLICT DO NOTHING"
-_IMAGE = """INSERT INTO images (url, file) VALUES (%s, %s)
-            ON CONFLICT (url) DO UPDATE SET file = excluded.file"""
-_POSITION = """
-    INSERT INTO store_positions (file, indexed_to) VALUES (%s, %s)
+_KEYS = """INSERT INTO article_keys (key, article) SELECT * FROM unnest(%s::text[], %s::text[])
+           ON CONFLICT DO NOTHING"""
+_IMAGES = """INSERT INTO images (url, file) SELECT * FROM unnest(%s::text[], %s::text[])
+             ON CONFLICT (url) DO UPDATE SET file = excluded.file"""
+_POSITIONS = """
+    INSERT INTO store_positions (file, indexed_to) SELECT * FROM unnest(%s::text[], %s::int8[])
     ON CONFLICT (file) DO UPDATE
     SET indexed_to = greatest(store_positions.indexed_to, excluded.indexed_to)"""
 
 
+def _article_row(entry: Entry) -> tuple[object, ...]:
+    r = entry.revision
+    return (
+        r.article,
+        r.source,
+        r.path,
+        r.rev,
+        r.hash,
+        r.feed_hash or r.hash,
+        r.summary_only,
+        r.title,
+        r.url,
+        epoch_ms(r.time),
+        r.first_seen,
+        schedule_start(r),
+        entry.file,
+        entry.offset,
+        r.change,
+        r.origin == "adopted",
+    )
+
+
 def take_in(db: Connection, batch: Sequence[Entry]) -> None:
     """Index appended revisions and move the positions past them (in the caller's
-    transaction)."""
-    articles: list[tuple[object, ...]] = []
-    revisions: list[tuple[object, ...]] = []
-    keys: list[tuple[str, str]] = []
-    images: list[tuple[str, str]] = []
+    transaction). One statement cannot change a row twice, so the batch is first reduced to
+    what taking its revisions in one by one would leave: each article's latest revision (the
+    later entry of two equal ones), each revision's last entry, a key's first article, an
+    image's last file."""
+    latest: dict[str, Entry] = {}
+    revisions: dict[tuple[str, int], tuple[object, ...]] = {}
+    keys: dict[str, str] = {}
+    images: dict[str, str] = {}
     for entry in batch:
         r = entry.revision
-        articles.append(
-            (
-                r.article,
-                r.source,
-                r.path,
-                r.rev,
-                r.hash,
-                r.feed_hash or r.hash,
-                r.summary_only,
-                r.title,
-                r.url,
-                epoch_ms(r.time),
-                r.first_seen,
-                schedule_start(r),
-                entry.file,
-                entry.offset,
-                r.change,
-                r.origin == "adopted",
-            )
+        if r.article not in latest or r.rev >= latest[r.article].revision.rev:
+            latest[r.article] = entry
+        revisions[r.article, r.rev] = (
+            r.article,
+            r.rev,
+            r.fetched,
+            r.title,
+            r.change,
+            entry.file,
+            entry.offset,
         )
-        revisions.append((r.article, r.rev, r.fetched, r.title, r.change, entry.file, entry.offset))
-        keys.extend((key, r.article) for key in r.keys)
-        images.extend(r.images.items())
+        for key in r.keys:
+            keys.setdefault(key, r.article)
+        images.update(r.images)
     with db.cursor() as cursor:
-        # One statement after another, in the record's order: a later revision of an article
-        # in the same batch finds the earlier one's row.
         for sql, rows in (
-            (_ARTICLE, articles),
-            (_REVISION, revisions),
-            (_KEY, keys),
-            (_IMAGE, images),
-            (_POSITION, list(ends(batch).items())),
+            (_ARTICLES, [_article_row(entry) for entry in latest.values()]),
+            (_REVISIONS, list(revisions.values())),
+            (_KEYS, list(keys.items())),
+            (_IMAGES, list(images.items())),
+            (_POSITIONS, list(ends(batch).items())),
         ):
             if rows:
-                cursor.executemany(sql, rows)
+                cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
 
 
 class PostgresArticles:
