@@ -18,11 +18,12 @@ from typing import Any
 from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import Revision, iso
 from newsmirror.search import SearchIndex
+from newsmirror.search.backend import SearchStore
 from newsmirror.search.postgres import PostgresSearch
 from newsmirror.store.follow import catch_up, follow
 from newsmirror.store.postgres import PostgresStore, open_pool, upgrade
 from newsmirror.store.postgres.connection import open_connection
-from newsmirror.store.protocols import SearchStore, Store
+from newsmirror.store.protocols import Store
 from newsmirror.store.sqlite import SQLiteStore
 
 

@@ -14,7 +14,8 @@ from psycopg import errors
 from psycopg_pool import ConnectionPool
 
 from newsmirror.errors import DamagedCache, DiskFull, StoreError
-from newsmirror.store.postgres.connection import open_pool, reason, redacted
+from newsmirror.store.postgres.connection import reason, redacted
+from newsmirror.store.postgres.schema import open_pool
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 Row = tuple[Any, ...]
