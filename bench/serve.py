@@ -212,7 +212,7 @@ def api_check(args: argparse.Namespace) -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             took = first_sync(base, headers[0])
-            print(f"first API request, numbering every article: {took:.1f} s")
+            print(f"server start and first API request, numbering every article: {took:.1f} s")
         finally:
             server.terminate()
             server.wait()

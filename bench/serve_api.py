@@ -59,7 +59,8 @@ def give_marks(root: Path, count: int, rng: random.Random) -> int:
 
 
 def first_sync(base: str, header: str) -> float:
-    """Seconds of the first API request: it numbers every article of the index."""
+    """Seconds until the first API request is answered: a new server numbers every article
+    of the index as it starts."""
     started = time.perf_counter()
     httpx.get(base + API + "/unread-count", headers={"Authorization": header}, timeout=600)
     return time.perf_counter() - started

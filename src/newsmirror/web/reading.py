@@ -69,6 +69,16 @@ class Reading:
             self.store = SQLitePrivateStore(private_path(self.root))
         return self.store
 
+    def open(self, pages: Pages[Library]) -> None:
+        """Ready before the first request (each server process): the private store open, its
+        item ids in step with the index and its per-source totals counted, so that the first
+        apps do not wait for that (and every app behind them in this process)."""
+        store = self.private()
+        if store is not None:
+            _number_new(store, pages.library)
+            self.synced = pages
+            store.unread_counts(0)  # no user has id 0: counts only the totals
+
     def close(self) -> None:
         if self.store is not None:
             self.store.close()
