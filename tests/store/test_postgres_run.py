@@ -48,19 +48,19 @@ def test_a_run_with_the_store_in_postgresql_makes_the_mirror_sqlite_makes(
         Source("Alpha", "alpha", server.url("/alpha.xml")),
         Source("Beta", "beta", server.url("/beta.xml")),
     ]
-    shared = make_archive(tmp_path / "shared", sources, monkeypatch)
+    in_database = make_archive(tmp_path / "in-database", sources, monkeypatch)
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
-    assert nm(shared, "db", "upgrade") == 0
+    assert nm(in_database, "db", "upgrade") == 0
     server.route("/alpha.xml", Reply(body=rss([item(1), item(2)])))
     server.route("/beta.xml", Reply(body=rss([item(3)])))
-    assert nm(shared, "run") == 0
+    assert nm(in_database, "run") == 0
     server.route("/alpha.xml", Reply(body=rss([item(1, "Edited body"), item(2), item(4)])))
-    assert nm(shared, "run", "--all") == 0
+    assert nm(in_database, "run", "--all") == 0
 
-    assert not (shared / ".newsmirror" / "state.sqlite").exists()
-    assert not (shared / ".newsmirror" / "search.sqlite").exists()
+    assert not (in_database / ".newsmirror" / "state.sqlite").exists()
+    assert not (in_database / ".newsmirror" / "search.sqlite").exists()
     capsys.readouterr()
-    assert nm(shared, "search", "edited") == 0
+    assert nm(in_database, "search", "edited") == 0
     assert "Story 1" in capsys.readouterr().out  # found in the database's index
     store = PostgresStore(pg_url)
     try:
@@ -75,9 +75,9 @@ def test_a_run_with_the_store_in_postgresql_makes_the_mirror_sqlite_makes(
     # The same record, projected by an archive whose store is SQLite.
     monkeypatch.delenv("NEWSMIRROR_STORE_URL")
     alone = make_archive(tmp_path / "alone", sources, monkeypatch)
-    shutil.copytree(shared / "record", alone / "record")
+    shutil.copytree(in_database / "record", alone / "record")
     assert nm(alone, "rebuild") == 0
     assert (alone / ".newsmirror" / "state.sqlite").is_file()
-    assert mirror(alone) == mirror(shared)
+    assert mirror(alone) == mirror(in_database)
     # Four articles, and the edited one's first revision beside it.
-    assert len([p for p in mirror(shared) if p.startswith("articles/")]) == 5
+    assert len([p for p in mirror(in_database) if p.startswith("articles/")]) == 5

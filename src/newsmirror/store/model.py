@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from newsmirror.record.log import Entry
 from newsmirror.record.model import Revision, RevisionKind, epoch_ms, parse_iso
 
 # Failed fetches of one article's page before its feed summary is left to stand.
@@ -133,3 +134,27 @@ def schedule_start(revision: Revision) -> int:
     if revision.origin == "adopted" and not revision.published:
         return 0
     return epoch_ms(parse_iso(revision.first_seen))
+
+
+def article_row(entry: Entry) -> tuple[object, ...]:
+    """An appended revision as the columns of its article's row, in the order every backend's
+    articles table takes them (id, source, path, ... record pointer, change, adopted)."""
+    r = entry.revision
+    return (
+        r.article,
+        r.source,
+        r.path,
+        r.rev,
+        r.hash,
+        r.feed_hash or r.hash,
+        r.summary_only,
+        r.title,
+        r.url,
+        epoch_ms(r.time),
+        r.first_seen,
+        schedule_start(r),
+        entry.file,
+        entry.offset,
+        r.change,
+        r.origin == "adopted",
+    )

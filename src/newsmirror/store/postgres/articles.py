@@ -8,9 +8,8 @@ from collections.abc import Iterable, Sequence
 
 from newsmirror.record.identity import PATH_KEY
 from newsmirror.record.log import Entry
-from newsmirror.record.model import epoch_ms
 from newsmirror.store.follow import ends
-from newsmirror.store.model import Change, Known, StoredRevision, schedule_start
+from newsmirror.store.model import Change, Known, StoredRevision, article_row
 from newsmirror.store.postgres.database import Connection, Database
 from newsmirror.text.urls import url_key
 
@@ -50,28 +49,6 @@ _POSITIONS = """
     SET indexed_to = greatest(store_positions.indexed_to, excluded.indexed_to)"""
 
 
-def _article_row(entry: Entry) -> tuple[object, ...]:
-    r = entry.revision
-    return (
-        r.article,
-        r.source,
-        r.path,
-        r.rev,
-        r.hash,
-        r.feed_hash or r.hash,
-        r.summary_only,
-        r.title,
-        r.url,
-        epoch_ms(r.time),
-        r.first_seen,
-        schedule_start(r),
-        entry.file,
-        entry.offset,
-        r.change,
-        r.origin == "adopted",
-    )
-
-
 def take_in(db: Connection, batch: Sequence[Entry]) -> None:
     """Index appended revisions and move the positions past them (in the caller's
     transaction). One statement cannot change a row twice, so the batch is first reduced to
@@ -100,7 +77,7 @@ def take_in(db: Connection, batch: Sequence[Entry]) -> None:
         images.update(r.images)
     with db.cursor() as cursor:
         for sql, rows in (
-            (_ARTICLES, [_article_row(entry) for entry in latest.values()]),
+            (_ARTICLES, [article_row(entry) for entry in latest.values()]),
             (_REVISIONS, list(revisions.values())),
             (_KEYS, list(keys.items())),
             (_IMAGES, list(images.items())),
