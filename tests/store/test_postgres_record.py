@@ -88,7 +88,7 @@ def test_the_database_keeps_each_line_as_the_file_would(pg_url: str, tmp_path: P
     try:
         in_database = PostgresRecord(database)
         (entry, _) = in_database.append(revisions)
-        lines = "".join(line + "\n" for _, line in in_database.lines(entry.file))
+        lines = "".join(line + "\n" for line in in_database.lines(entry.file))
     finally:
         database.close()
     assert lines.encode() == (tmp_path / entry.file).read_bytes()

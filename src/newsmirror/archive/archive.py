@@ -259,25 +259,32 @@ class Archive:
         return self.log.read_at(row.record_file, row.record_offset)
 
     def _acquire_lock(self) -> None:
-        lock = self.root / LOCK_FILE
-        if lock.is_symlink():  # never ours: writing the pid through it would truncate its target
-            lock.unlink()
-        handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(handle, 64, 0).decode(errors="replace").strip() or "another process"
-            os.close(handle)
-            raise ArchiveBusy(
-                f"{self.root}: another newsmirror run holds the archive (pid {holder}); "
-                "wait for it to finish, or pass --wait"
-            ) from None
-        self._lock_handle = handle
-        try:
-            os.ftruncate(handle, 0)
-            os.pwrite(handle, str(os.getpid()).encode(), 0)
-        except OSError as error:
-            raise ArchiveError(
-                f"{self.root / LOCK_FILE}: cannot write: {error.strerror}; free space or fix "
-                "the disk and run again"
-            ) from None
+        self._lock_handle = hold_lock(self.root, self.wait)
+
+
+def hold_lock(root: Path, wait: bool = False) -> int:
+    """Take the archive folder's lock (``ArchiveBusy`` when another process has it, unless
+    ``wait``); closing the returned descriptor releases it."""
+    lock = root / LOCK_FILE
+    if lock.is_symlink():  # never ours: writing the pid through it would truncate its target
+        lock.unlink()
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(handle, 64, 0).decode(errors="replace").strip() or "another process"
+        os.close(handle)
+        raise ArchiveBusy(
+            f"{root}: another newsmirror run holds the archive (pid {holder}); "
+            "wait for it to finish, or pass --wait"
+        ) from None
+    try:
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, str(os.getpid()).encode(), 0)
+    except OSError as error:
+        os.close(handle)
+        raise ArchiveError(
+            f"{root / LOCK_FILE}: cannot write: {error.strerror}; free space or fix "
+            "the disk and run again"
+        ) from None
+    return handle

@@ -176,6 +176,21 @@ class RecordLog:
         except FileNotFoundError:
             return
 
+    def lines(self, file: str) -> Iterator[str]:
+        """The whole lines of ``file`` as written, without their newlines (a torn last line
+        is skipped): what a copy of the record carries byte for byte."""
+        try:
+            with open(self.root / file, "rb") as handle:
+                for number, line in enumerate(handle, 1):
+                    if not line.endswith(b"\n"):
+                        return
+                    try:
+                        yield line[:-1].decode()
+                    except UnicodeDecodeError:
+                        raise RecordError(f"{file} line {number}: not UTF-8") from None
+        except FileNotFoundError:
+            return
+
     def read_at(self, file: str, offset: int) -> Revision:
         """The one revision whose line starts at ``offset``."""
         with open(self.root / file, "rb") as handle:

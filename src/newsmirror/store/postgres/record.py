@@ -71,7 +71,26 @@ class PostgresRecord:
             for r, (file, *_) in zip(batch, rows, strict=True)
         ]
 
-    def lines(self, file: str, offset: int = 0) -> Iterator[tuple[int, str]]:
+    def count(self) -> int:
+        row = self.db.one("SELECT count(*) FROM record")
+        return int(row[0]) if row else 0
+
+    def copy_in(self, file: str, lines: Iterable[str]) -> int:
+        """Append ``file``'s JSON ``lines`` as they are, in order (in the caller's transaction,
+        inside ``together()``); how many. What copies a record in from files."""
+        count = 0
+        with (
+            self.db.connection() as connection,
+            connection.cursor() as cursor,
+            cursor.copy("COPY record (file, article, rev, line) FROM STDIN") as copy,
+        ):
+            for line in lines:
+                revision = Revision.from_json(line)
+                copy.write_row((file, revision.article, revision.rev, line))
+                count += 1
+        return count
+
+    def rows(self, file: str, offset: int = 0) -> Iterator[tuple[int, str]]:
         """(seq, JSON line without its newline) of ``file``'s rows from ``offset``, in order."""
         while True:
             page = self.db.rows(
@@ -84,8 +103,13 @@ class PostgresRecord:
                 return
             offset = int(page[-1][0]) + 1
 
+    def lines(self, file: str) -> Iterator[str]:
+        """``file``'s JSON lines, without their newlines, as its file would hold them."""
+        for _, line in self.rows(file):
+            yield line
+
     def read(self, file: str, offset: int = 0) -> Iterator[Entry]:
-        for seq, line in self.lines(file, offset):
+        for seq, line in self.rows(file, offset):
             yield Entry(self._revision(file, seq, line), file, seq, seq + 1)
 
     def read_at(self, file: str, offset: int) -> Revision:
