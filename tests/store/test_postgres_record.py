@@ -66,6 +66,7 @@ def test_both_records_keep_the_same_files_lines_and_revisions(record: Record) ->
     march = list(record.read("record/voa/2026-03.jsonl"))
     assert [e.revision for e in march] == [revision(1), revision(3)]
     assert list(record.read(march[1].file, march[1].offset)) == march[1:]
+    assert list(record.lines(march[0].file)) == [revision(1).to_json(), revision(3).to_json()]
     assert [e.revision for e in record.read_all()] == [
         revision(2, source="rfa"),
         revision(1),
