@@ -236,8 +236,11 @@ class Archive:
         them first, and nothing kept)."""
         with self._together():
             entries = self.log.append(batch)
-            follow(self.store, entries)
+            # The store last: its version row, which every writer of the database moves, is
+            # then locked only for the store's few statements before the commit, not while
+            # the search index cuts the batch's terms.
             follow(self.search, entries)
+            follow(self.store, entries)
         return entries
 
     @contextlib.contextmanager

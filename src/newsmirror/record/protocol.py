@@ -40,6 +40,11 @@ class Record(Protocol):
         """The revisions of ``file`` from position ``offset``, in order."""
         ...
 
+    def lines(self, file: str) -> Iterator[str]:
+        """``file``'s JSON lines as recorded, without their newlines: what a copy of the
+        record carries, byte for byte."""
+        ...
+
     def read_at(self, file: str, offset: int) -> Revision:
         """The one revision whose line starts at ``offset`` of ``file``."""
         ...

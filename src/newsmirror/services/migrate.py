@@ -17,14 +17,14 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from newsmirror.archive.archive import CACHE_DIR, STATE_FILE, hold_lock
 from newsmirror.errors import ConfigError, RecordError, RefusedInput
 from newsmirror.record.log import RECORD_DIR, RecordLog
+from newsmirror.record.protocol import Record
 from newsmirror.search.postgres import TABLES as SEARCH_TABLES
 from newsmirror.search.postgres import PostgresSearch
 from newsmirror.settings.config import load_settings
@@ -42,18 +42,10 @@ from newsmirror.store.sqlite import SQLiteStore
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
 
-class Lines(Protocol):
-    """A record as its lines: what a copy reads and checks, on either side."""
-
-    def files(self) -> list[str]: ...
-
-    def lines(self, file: str) -> Iterator[str]: ...
-
-
 Digests = dict[str, list[bytes]]
 
 
-def digests(record: Lines) -> Digests:
+def digests(record: Record) -> Digests:
     """Each file's lines as SHA-256 digests, in order."""
     return {
         file: [hashlib.sha256(line.encode()).digest() for line in record.lines(file)]
