@@ -144,6 +144,10 @@ class RecordError(NewsmirrorError):
     """A record file cannot be read or appended to."""
 
 
+class Conflict(StoreError):
+    """Another process recorded the same revision first; nothing of the batch was kept."""
+
+
 class SchemaMismatch(StoreError):
     """The database's schema is of another version than this newsmirror's."""
 

@@ -87,7 +87,9 @@ def _rebuilt_if_damaged(path: Path, open_cache: Callable[[Path], T]) -> T:
 class Archive:
     """Open with ``with Archive(root) as archive:``; holds the lock for writers."""
 
-    def __init__(self, root: Path, *, write: bool = True, wait: bool = False) -> None:
+    def __init__(
+        self, root: Path, *, write: bool = True, wait: bool = False, lock: bool = True
+    ) -> None:
         self.root = root.resolve()
         if not (self.root / CONFIG_FILE).is_file():
             raise ArchiveError(
@@ -97,6 +99,12 @@ class Archive:
         self.settings: Settings = load_settings(self.root)
         self.write = write
         self.wait = wait
+        if not lock and not self.settings.store.url:
+            raise ArchiveError(
+                f"{self.root}: only an archive whose record is in a shared database can be "
+                "written without its lock; set [store] url (or NEWSMIRROR_STORE_URL)"
+            )
+        self.lock = lock
         self.log = RecordLog(self.root)
         self._lock_handle: int | None = None
         self._store: Store | None = None
@@ -150,7 +158,7 @@ class Archive:
                         "folder itself there (git would commit the link, not what it links to)"
                     )
         try:
-            if self.write:
+            if self.write and self.lock:
                 self._acquire_lock()
             if url := self.settings.store.url:  # shared: never deleted and rebuilt here
                 self._store = self._caught_up(PostgresStore(url))
