@@ -13,10 +13,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from archive_helpers import rss
+import psycopg
+import pytest
+
+from archive_helpers import make_archive, nm, rss
 from newsmirror.settings.sources import Source
+from newsmirror.store.postgres import PostgresStore
 from server import LocalServer, Reply, Request
 
 PARAGRAPHS = [
@@ -141,3 +145,30 @@ def wait_for(condition: Callable[[], object], what: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"waited in vain for {what}"
         time.sleep(0.05)
+
+
+def shared(
+    tmp_path: Path,
+    farm: Farm,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    full_text: str = "never",
+) -> Path:
+    """An archive of the farm's feeds whose store is the database at ``url``."""
+    root = make_archive(tmp_path / "archive", farm.sources(), monkeypatch, full_text)
+    monkeypatch.setenv("NEWSMIRROR_STORE_URL", url)
+    assert nm(root, "db", "upgrade") == 0
+    return root
+
+
+def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def counts(url: str) -> dict[str, int]:
+    store = PostgresStore(url)
+    try:
+        return dict(store.article_counts())
+    finally:
+        store.close()

@@ -9,44 +9,14 @@ import os
 import signal
 import socket
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
 
 from archive_helpers import make_archive, nm
-from farm import Farm, Running, wait_for
-from newsmirror.store.postgres import PostgresStore
+from farm import Farm, Running, counts, rows, shared, wait_for
 from newsmirror.workers.leases import lease_sources, offer_sources
 from newsmirror.workers.registry import open_workers, register
 from server import LocalServer
-
-
-def shared(
-    tmp_path: Path,
-    farm: Farm,
-    monkeypatch: pytest.MonkeyPatch,
-    url: str,
-    full_text: str = "never",
-) -> Path:
-    """An archive of the farm's feeds whose store is the database at ``url``."""
-    root = make_archive(tmp_path / "archive", farm.sources(), monkeypatch, full_text)
-    monkeypatch.setenv("NEWSMIRROR_STORE_URL", url)
-    assert nm(root, "db", "upgrade") == 0
-    return root
-
-
-def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(url) as connection:
-        return connection.execute(sql).fetchall()
-
-
-def counts(url: str) -> dict[str, int]:
-    store = PostgresStore(url)
-    try:
-        return dict(store.article_counts())
-    finally:
-        store.close()
 
 
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
