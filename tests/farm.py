@@ -44,13 +44,15 @@ def page(title: str, n: int) -> bytes:
 @dataclass
 class Farm:
     """``feeds`` feeds of ``items`` items each on ``server``; every answer starts ``delay``
-    seconds after its request, and not before ``opened`` is set."""
+    seconds after its request, and, for paths that start with one of ``held``, not before
+    ``opened`` is set."""
 
     server: LocalServer
     feeds: int
     items: int
     delay: float = 0.0
     opened: threading.Event = field(default_factory=threading.Event)
+    held: tuple[str, ...] = ("/",)
     starts: list[tuple[float, str]] = field(default_factory=list)  # (monotonic, path)
 
     def __post_init__(self) -> None:
@@ -77,7 +79,8 @@ class Farm:
     def _answer(self, body: bytes, kind: str) -> Callable[[Request], Reply]:
         def answer(request: Request) -> Reply:
             self.starts.append((time.monotonic(), request.path))
-            self.opened.wait(PATIENCE)
+            if request.path.startswith(self.held):
+                self.opened.wait(PATIENCE)
             return Reply(body=body, headers={"Content-Type": kind}, delay=self.delay)
 
         return answer
@@ -103,6 +106,7 @@ class Running:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # a group of its own, as a terminal's foreground job
         )
         self.out: list[str] = []
         self.err: list[str] = []
@@ -124,7 +128,12 @@ class Running:
         return any(words in line for line in self.err)
 
     def send(self, number: int = signal.SIGINT) -> None:
-        os.kill(self.process.pid, number)
+        """Signal it as a terminal's Ctrl-C does (SIGINT: the whole process group, its helper
+        processes too) or as systemd stops a service with KillMode=mixed (the process alone)."""
+        if number == signal.SIGINT:
+            os.killpg(self.process.pid, number)
+        else:
+            os.kill(self.process.pid, number)
 
     def wait(self) -> int:
         """Its exit code, once it has exited and everything it printed is read."""
@@ -170,5 +179,13 @@ def counts(url: str) -> dict[str, int]:
     store = PostgresStore(url)
     try:
         return dict(store.article_counts())
+    finally:
+        store.close()
+
+
+def summary_only(url: str) -> dict[str, tuple[int, int]]:
+    store = PostgresStore(url)
+    try:
+        return dict(store.summary_only_counts())
     finally:
         store.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from archive_helpers import make_archive, nm
-from farm import Farm, Running, counts, rows, shared, wait_for
+from farm import Farm, Running, counts, rows, shared, summary_only, wait_for
 from newsmirror.workers.leases import lease_sources, offer_sources
 from newsmirror.workers.registry import open_workers, register
 from server import LocalServer
@@ -27,24 +27,32 @@ def test_a_signal_finishes_the_pass_in_hand_then_frees_everything_and_exits_0(
     pg_url: str,
     number: int,
 ) -> None:
-    farm = Farm(server, feeds=2, items=3)
-    root = shared(tmp_path, farm, monkeypatch, pg_url)
-    farm.opened.clear()  # the first feed's answer waits
+    farm = Farm(server, feeds=3, items=3, held=("/feed/1.xml",))
+    root = shared(tmp_path, farm, monkeypatch, pg_url, full_text="always")
+    farm.opened.clear()  # the second feed's answer waits
     worker = Running(root, "--concurrency", "1")
-    wait_for(lambda: farm.starts, "the first feed's request")
+    wait_for(lambda: "/feed/1.xml" in dict(farm.starts).values(), "the second feed's request")
     worker.send(number)
     wait_for(lambda: worker.said("stopping: finishing the work in hand"), "the worker to stop")
     farm.opened.set()
     assert worker.wait() == 0, worker.err
 
-    assert [path for _, path in farm.starts] == ["/feed/0.xml"]  # the other source untouched
-    assert counts(pg_url) == {"s00": 3}  # the pass in hand was finished: its items recorded
+    # The pass in hand was finished, its pages fetched and extracted after the signal (by
+    # helper processes started for the pass before, which a terminal's Ctrl-C reaches too);
+    # the third source was left untouched.
+    fetched = sorted(path for _, path in farm.starts)
+    assert fetched == [f"/feed/{k}.xml" for k in (0, 1)] + [
+        f"/page/{k}/{n}.html" for k in (0, 1) for n in range(3)
+    ]
+    assert counts(pg_url) == {"s00": 3, "s01": 3}, "\n".join(worker.out + worker.err)
+    assert summary_only(pg_url) == {}  # each with its page's full text
     assert any(line.startswith("s00") for line in worker.out), worker.out
-    assert "worker stopped: 1 passes, 0 pages re-checked" in worker.out
+    assert "worker stopped: 2 passes, 0 pages re-checked" in worker.out
     assert rows(pg_url, "SELECT count(*) FROM workers") == [(0,)]
     assert rows(pg_url, "SELECT abbr, worker FROM source_leases ORDER BY abbr") == [
         ("s00", None),
         ("s01", None),
+        ("s02", None),
     ]
     assert rows(pg_url, "SELECT count(*) FROM host_slots WHERE worker IS NOT NULL") == [(0,)]
 
