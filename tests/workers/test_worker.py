@@ -154,3 +154,26 @@ def test_a_worker_needs_a_shared_database(
     assert "[store] url" in err
     assert len(err.strip().splitlines()) == 1
     assert farm.starts == []
+
+
+def test_two_workers_look_again_at_each_due_page_once(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_url: str
+) -> None:
+    farm = Farm(server, feeds=4, items=3)
+    root = shared(tmp_path, farm, monkeypatch, pg_url, full_text="always")
+    monkeypatch.setenv("NEWSMIRROR_RECORD_RECHECK", "1s")  # one look again, a second after
+    workers = [Running(root, "--concurrency", "2") for _ in range(2)]
+    wait_for(
+        lambda: rows(pg_url, "SELECT count(*) FROM articles WHERE checks = 1") == [(12,)],
+        "every page looked at again",
+    )
+    looked = 0
+    for worker in workers:
+        assert worker.stop() == 0, worker.err
+        last = worker.out[-1]
+        looked += int(last.split(", ")[1].split()[0])  # "worker stopped: P passes, N pages ..."
+    assert looked == 12
+    pages = sorted(path for _, path in farm.starts if path.startswith("/page/"))
+    assert pages == sorted(2 * [f"/page/{k}/{n}.html" for k in range(4) for n in range(3)])
+    assert rows(pg_url, "SELECT count(*) FROM recheck_leases") == [(0,)]
+    assert counts(pg_url) == {f"s0{k}": 3 for k in range(4)}  # nothing new: the pages stood

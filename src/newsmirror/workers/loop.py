@@ -131,18 +131,29 @@ class Worker:
         return tasks
 
     def _lease_checks(self, now: datetime) -> list[Due]:
+        """The due re-checks leased now: up to ``[record] recheck_limit``."""
         settings, lease = self.archive.settings, self.lease
         limit = settings.record.recheck_limit
         if not limit:
             return []
-        # Ask for as many more as other workers hold, so those in their hands are passed over.
-        due = self.archive.store.due_checks(
-            now.timestamp(),
-            settings.recheck_seconds,
-            limit + held_checks(lease.db),
-            list(self.sources),
-        )
-        return lease_checks(lease.db, lease.worker, due, limit, lease.seconds)
+
+        def due() -> list[Due]:
+            # As many more as the workers hold, so those in their hands are passed over.
+            return self.archive.store.due_checks(
+                now.timestamp(),
+                settings.recheck_seconds,
+                limit + held_checks(lease.db),
+                list(self.sources),
+            )
+
+        taken = lease_checks(lease.db, lease.worker, due(), limit, lease.seconds)
+        if not taken:
+            return []
+        # A look another worker noted between the list and the lease (it freed its lease
+        # after noting) is no longer due: asked again now, the list says so.
+        still = set(due())
+        release_checks(lease.db, lease.worker, [c.article for c in taken if c not in still])
+        return [check for check in taken if check in still]
 
     async def _pass(self, fetcher: Getter, preparer: Preparer, source: Source) -> None:
         archive, lease = self.archive, self.lease
