@@ -141,7 +141,7 @@ def test_status_shows_the_workers_and_the_work_due(
     assert "ago" in row  # the last heartbeat
 
 
-def test_a_worker_needs_a_shared_database(
+def test_a_worker_needs_a_shared_database_it_can_reach(
     server: LocalServer,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -153,6 +153,15 @@ def test_a_worker_needs_a_shared_database(
     err = capsys.readouterr().err
     assert "[store] url" in err
     assert len(err.strip().splitlines()) == 1
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("NEWSMIRROR_STORE_URL", f"postgresql://newsmirror:pw@127.0.0.1:{port}/x")
+    assert nm(root, "worker") == 1
+    err = capsys.readouterr().err
+    assert "cannot connect to the database" in err
+    assert len(err.strip().splitlines()) == 1
+    assert "pw" not in err
     assert farm.starts == []
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from newsmirror.archive.archive import Archive
 from newsmirror.errors import Conflict
@@ -40,8 +40,11 @@ from newsmirror.workers.politeness import SharedHosts
 
 log = logging.getLogger(__name__)
 
-# How long a worker with nothing to lease waits before it looks again.
+# How long a worker with nothing to lease waits before it looks again; for re-checks (whose
+# list costs the database more to make) up to RECHECK_IDLE_SECONDS, or the first re-check's
+# delay when that is shorter.
 IDLE_SECONDS = 1.0
+RECHECK_IDLE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,9 @@ class Worker:
         self.on_outcome = on_outcome
         self.sources = {s.abbr: s for s in archive.settings.sources if s.enabled and s.url}
         self.worked = Worked()
+        offsets = archive.settings.recheck_seconds
+        self.recheck_idle = min([RECHECK_IDLE_SECONDS, *offsets[:1]])
+        self.next_recheck = 0.0  # (monotonic) when to look for due re-checks again
 
     async def work(self, stop: asyncio.Event) -> Worked:
         """Work until ``stop`` is set, then finish what is in hand. Cancelled, the passes in
@@ -116,18 +122,22 @@ class Worker:
     ) -> set[asyncio.Task[None]]:
         """Tasks for the due sources and re-checks leased now, as many as there is room for."""
         lease, now = self.lease, datetime.now(UTC)
-        started: list[Coroutine[Any, Any, None]] = []
         checking = any(task.get_name() == RECHECKS.abbr for task in in_hand)
         room = self.concurrency - (len(in_hand) - checking)
-        for abbr in lease_sources(
+        leased = lease_sources(
             lease.db, lease.worker, list(self.sources), now.timestamp(), room, lease.seconds
-        ):
-            started.append(self._pass(fetcher, preparer, self.sources[abbr]))
-        tasks = {asyncio.create_task(coroutine) for coroutine in started}
-        if not checking and (checks := self._lease_checks(now)):
-            tasks.add(
-                asyncio.create_task(self._recheck(fetcher, preparer, checks), name=RECHECKS.abbr)
-            )
+        )
+        tasks = {
+            asyncio.create_task(self._pass(fetcher, preparer, self.sources[abbr]))
+            for abbr in leased
+        }
+        if checking or time.monotonic() < self.next_recheck:
+            return tasks
+        if checks := self._lease_checks(now):
+            recheck = self._recheck(fetcher, preparer, checks)
+            tasks.add(asyncio.create_task(recheck, name=RECHECKS.abbr))
+        else:
+            self.next_recheck = time.monotonic() + self.recheck_idle
         return tasks
 
     def _lease_checks(self, now: datetime) -> list[Due]:
