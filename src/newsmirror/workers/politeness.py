@@ -41,14 +41,15 @@ class SharedHosts:
         # connect timeout); retries wait outside the slot.
         self.seconds = settings.timeout + settings.connect_timeout + MARGIN
 
-    def _take(self, host: str) -> int | None:
+    def take(self, host: str) -> int | None:
+        """One of ``host``'s slots, now held by this worker; None when all are taken."""
         row = self.db.one(
             _TAKE,
             {"host": host, "worker": self.worker, "seconds": self.seconds, "slots": self.slots},
         )
         return None if row is None else int(row[0])
 
-    def _give_back(self, host: str, slot: int) -> None:
+    def give_back(self, host: str, slot: int) -> None:
         with self.db.connection() as connection:
             connection.execute(
                 "UPDATE host_slots SET worker = NULL, expires = NULL "
@@ -59,10 +60,10 @@ class SharedHosts:
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
         wait = FIRST_WAIT
-        while (taken := self._take(host)) is None:
+        while (taken := self.take(host)) is None:
             await asyncio.sleep(wait)
             wait = min(wait * 2, LONGEST_WAIT)
         try:
             yield
         finally:
-            self._give_back(host, taken)
+            self.give_back(host, taken)
