@@ -4,6 +4,7 @@ archive of the farm's feeds."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -29,6 +30,7 @@ PARAGRAPHS = [
     "新加坡南洋理工大学的副教授说，两国希望阻止美国驱动下的那种软实力的回归。",
     "分析人士说，中俄冷战时代的猜忌有可能使双方的合作局限于宽泛或非正式的行动。",
 ]
+STARTED: list[Running] = []  # every worker process started, killed (with its group) at the end
 # A hang is a failure, not a wait without end: what the tests wait for comes long before.
 PATIENCE = 300.0
 
@@ -95,6 +97,14 @@ class Farm:
         return self.feeds * self.items
 
 
+def kill_every_group() -> None:
+    """Kill what is left of every worker started (its helpers too: a worker killed alone leaves
+    its fork server and pool behind, holding the pipes it printed to)."""
+    while STARTED:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(STARTED.pop().process.pid, signal.SIGKILL)
+
+
 class Running:
     """A ``newsmirror -v worker`` process on an archive, what it prints read as it comes (the
     environment is this test's: the store's URL, the fetch settings)."""
@@ -108,6 +118,7 @@ class Running:
             text=True,
             start_new_session=True,  # a group of its own, as a terminal's foreground job
         )
+        STARTED.append(self)
         self.out: list[str] = []
         self.err: list[str] = []
         self._readers = [
@@ -135,10 +146,11 @@ class Running:
         else:
             os.kill(self.process.pid, number)
 
-    def wait(self) -> int:
-        """Its exit code, once it has exited and everything it printed is read."""
+    def wait(self, read_all: bool = True) -> int:
+        """Its exit code, once it has exited and (``read_all``) everything it printed is
+        read."""
         code = self.process.wait(PATIENCE)
-        for reader in self._readers:
+        for reader in self._readers if read_all else ():
             reader.join(PATIENCE)
         return code
 

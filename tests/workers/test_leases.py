@@ -59,7 +59,7 @@ def test_two_workers_leasing_at_once_never_get_the_same_source(pg_url: str, db: 
         finally:
             mine.close()
 
-    ids = [register(db) for _ in range(4)]
+    ids = [register(db, 60) for _ in range(4)]
     for worker in ids:
         got[worker] = []
     threads = [threading.Thread(target=lease_all, args=(worker,)) for worker in ids]
@@ -84,7 +84,7 @@ def test_a_source_is_leased_when_due_and_free_and_released_when_its_pass_ends(
         store.close()
     offer_sources(db, ["s00", "s01", "s02"])
     offer_sources(db, ["s00"])  # offered again: the lease rows stay as they are
-    one, two = register(db), register(db)
+    one, two = register(db, 60), register(db, 60)
     assert lease_sources(db, one, ["s00", "s01", "s02"], NOW, 10, 60) == ["s01", "s02"]
     assert lease_sources(db, two, ["s00", "s01", "s02"], NOW, 10, 60) == []
     assert due_sources(db, ["s00", "s01", "s02"], NOW) == 0
@@ -100,7 +100,7 @@ def test_a_lease_not_renewed_expires_and_another_worker_takes_the_source_over(
     db: Database,
 ) -> None:
     offer_sources(db, ["s00", "s01"])
-    lost, alive, other = register(db), register(db), register(db)
+    lost, alive, other = register(db, 60), register(db, 60), register(db, 60)
     assert lease_sources(db, lost, ["s00"], NOW, 1, 0.2) == ["s00"]
     assert lease_sources(db, alive, ["s01"], NOW, 1, 0.2) == ["s01"]
     heartbeat(db, alive, 3600)  # the live worker renews its lease; the lost one never does
@@ -116,7 +116,7 @@ def test_a_lease_not_renewed_expires_and_another_worker_takes_the_source_over(
 
 def test_deregistering_frees_every_lease_of_the_worker(db: Database) -> None:
     offer_sources(db, ABBRS[:3])
-    leaving, staying = register(db), register(db)
+    leaving, staying = register(db, 60), register(db, 60)
     assert lease_sources(db, leaving, ABBRS[:3], NOW, 2, 60) == ABBRS[:2]
     assert lease_checks(db, leaving, [Due("a", 1), Due("b", 1)], 10, 60) == [
         Due("a", 1),
@@ -145,7 +145,7 @@ def test_re_checks_are_leased_by_one_worker_and_taken_over_when_expired(
         finally:
             mine.close()
 
-    ids = [register(db) for _ in range(3)]
+    ids = [register(db, 60) for _ in range(3)]
     threads = [threading.Thread(target=lease_all, args=(worker,)) for worker in ids]
     for thread in threads:
         thread.start()
@@ -153,12 +153,12 @@ def test_re_checks_are_leased_by_one_worker_and_taken_over_when_expired(
         thread.join()
     assert sorted(check for taken in got.values() for check in taken) == due
 
-    late = register(db)
+    late = register(db, 60)
     assert lease_checks(db, late, due, 1000, 60) == []
     first = ids[0]
     release_checks(db, first, [check.article for check in got[first]])
     assert lease_checks(db, late, due, 5, 60) == sorted(got[first])[:5]  # at most the limit
-    short = register(db)
+    short = register(db, 60)
     mine = lease_checks(db, short, [Due("expiring", 1)], 1, 0.2)
     assert mine == [Due("expiring", 1)]
     while not (taken := lease_checks(db, late, [Due("expiring", 1)], 1, 60)):

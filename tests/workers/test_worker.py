@@ -126,7 +126,7 @@ def test_status_shows_the_workers_and_the_work_due(
     root = shared(tmp_path, farm, monkeypatch, pg_url)
     db = open_workers(pg_url)
     try:
-        worker = register(db)
+        worker = register(db, 60)
         offer_sources(db, ["s00", "s01", "s02"])
         assert lease_sources(db, worker, ["s00"], 2e9, 1, 60) == ["s00"]
     finally:

@@ -47,7 +47,7 @@ class WorkerResult:
 def _registered(db: Database, lease_seconds: float) -> Iterator[int]:
     """This process's worker id while the block runs, its heartbeat beating in a thread (the
     passes may hold the event loop for a while); deregistered, its leases freed, at the end."""
-    worker = register(db)
+    worker = register(db, lease_seconds)
     log.info("registered as worker %d", worker)
     done = threading.Event()
 

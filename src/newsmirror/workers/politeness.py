@@ -2,7 +2,8 @@
 means what it means for one process, requests in flight to one host at once, for all the
 workers together. Each request holds one of the host's slots, a ``host_slots`` row taken with
 one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (two workers taking the last free slot at
-once: one gets it, the other sees it taken and waits), for at most the request's deadline."""
+once: one gets it, the other sees it taken and waits), for at most the request's deadline, or
+until its worker is gone (killed: its heartbeat older than its lease)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,21 @@ from contextlib import asynccontextmanager
 from newsmirror.settings.config import FetchSettings
 from newsmirror.store.postgres.database import Database
 
-_TAKE = """
+# A slot is held while its request's deadline has not passed and its worker is alive (its
+# last heartbeat younger than its lease).
+_HELD = """({slot}.worker IS NOT NULL AND {slot}.expires > now() AND EXISTS (
+    SELECT FROM workers holder WHERE holder.id = {slot}.worker
+    AND holder.heartbeat + make_interval(secs => holder.lease) > now()))"""
+_TAKE = f"""
     INSERT INTO host_slots (host, slot, worker, expires)
     SELECT %(host)s, free.slot, %(worker)s, now() + make_interval(secs => %(seconds)s)
     FROM generate_series(0, %(slots)s - 1) AS free(slot)
     WHERE NOT EXISTS (
         SELECT FROM host_slots held WHERE held.host = %(host)s AND held.slot = free.slot
-        AND held.worker IS NOT NULL AND held.expires > now())
+        AND {_HELD.format(slot="held")})
     ORDER BY free.slot LIMIT 1
     ON CONFLICT (host, slot) DO UPDATE SET worker = excluded.worker, expires = excluded.expires
-    WHERE host_slots.worker IS NULL OR host_slots.expires <= now()
+    WHERE NOT {_HELD.format(slot="host_slots")}
     RETURNING slot"""
 
 # Waiting for a slot: look again soon, then less often (a request takes that long or more).

@@ -22,15 +22,16 @@ def open_workers(url: str) -> Database:
     return open_database(url, TABLES)
 
 
-def register(db: Database) -> int:
-    """A new worker's id (this machine's name and this process's pid)."""
+def register(db: Database, lease_seconds: float) -> int:
+    """A new worker's id (this machine's name and this process's pid), whose leases last
+    ``lease_seconds`` unrenewed."""
     with db.connection() as connection:
         connection.execute(
             "DELETE FROM workers WHERE heartbeat < now() - %s::interval", (FORGOTTEN_AFTER,)
         )
         row = connection.execute(
-            "INSERT INTO workers (host, pid) VALUES (%s, %s) RETURNING id",
-            (socket.gethostname(), os.getpid()),
+            "INSERT INTO workers (host, pid, lease) VALUES (%s, %s, %s) RETURNING id",
+            (socket.gethostname(), os.getpid(), lease_seconds),
         ).fetchone()
     assert row is not None
     return int(row[0])

@@ -7,7 +7,10 @@ CREATE TABLE workers (
     host text NOT NULL,
     pid integer NOT NULL,
     started timestamptz NOT NULL DEFAULT now(),
-    heartbeat timestamptz NOT NULL DEFAULT now()
+    heartbeat timestamptz NOT NULL DEFAULT now(),
+    -- How long what it holds lasts unrenewed (its --lease, in seconds): a worker whose last
+    -- heartbeat is older than that is gone.
+    lease double precision NOT NULL
 );
 
 -- One row per source a worker was configured with; `worker` holds it until `expires`. The
@@ -29,8 +32,8 @@ CREATE TABLE recheck_leases (
 CREATE INDEX recheck_leases_by_worker ON recheck_leases (worker);
 
 -- Per-host politeness across every worker: [fetch] per_host_concurrency slots per host, each
--- held for one request (a row per slot ever used: free when `worker` is NULL or `expires` has
--- passed, so a worker killed mid-request frees its slot after the request's deadline).
+-- held for one request (a row per slot ever used: free when `worker` is NULL, when `expires`,
+-- the request's deadline, has passed, or when its worker is gone).
 CREATE TABLE host_slots (
     host text NOT NULL,
     slot integer NOT NULL,
