@@ -3,4 +3,4 @@ processes, on any number of machines, share the due sources and re-checks throug
 (``leases.py``) and keep per-host politeness together (``politeness.py``); each registers
 itself and renews what it holds while it works (``registry.py``); ``loop.py`` runs one.
 
-The tables are ``store/postgres/migrations/0004_workers.sql``'s."""
+The tables are ``store/postgres/migrations/0005_workers.sql``'s."""
