@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -30,15 +31,24 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def process_pool(workers: int, preload: Sequence[str] = ()) -> ProcessPoolExecutor:
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def process_pool(
+    workers: int, preload: Sequence[str] = (), *, ignore_interrupts: bool = False
+) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes. ``preload``: modules a fork server imports once for all
-    its workers (the ones whose functions they run); a forked pool has them already."""
+    its workers (the ones whose functions they run); a forked pool has them already.
+    ``ignore_interrupts``: a terminal's Ctrl-C (sent to the whole process group) leaves the
+    workers be, for a caller that answers it by finishing the work in hand."""
     method = start_method()
     context = multiprocessing.get_context(method)
     if method == "forkserver" and preload:
         context.set_forkserver_preload(list(preload))  # once: a running server keeps its own
     log.debug("%d worker processes, started by %s", workers, method)
-    return ProcessPoolExecutor(workers, mp_context=context)
+    initializer = _ignore_interrupts if ignore_interrupts else None
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer)
 
 
 def cpus() -> int:

@@ -39,10 +39,12 @@ from newsmirror.cli.report import (
     print_pushes,
     search_table,
     status_table,
+    workload_table,
 )
 from newsmirror.cli.site import add_commands as add_site_commands
 from newsmirror.cli.sources import add_commands as add_sources_commands
 from newsmirror.cli.users import add_commands as add_user_commands
+from newsmirror.cli.worker import add_commands as add_worker_commands
 from newsmirror.errors import ArchiveError, ConfigError, NewsmirrorError, UnknownArticle
 from newsmirror.project.projector import rebuild
 from newsmirror.record.model import RevisionKind, iso
@@ -57,6 +59,7 @@ from newsmirror.services.bulk_extract import (
     write_lines,
 )
 from newsmirror.services.run import replay_warc, run_sources
+from newsmirror.services.worker import workload
 from newsmirror.settings.config import parse_settings
 from newsmirror.settings.configfile import init_archive
 from newsmirror.settings.values import parse_duration
@@ -127,7 +130,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
             for s in archive.settings.sources
         ]
+        load = workload(archive) if archive.settings.store.url else None
     console.print(status_table(rows, datetime.now(UTC)))
+    if load is not None:
+        console.print(workload_table(load, datetime.now(UTC)))
     tried = [row.state for row in rows if row.source.enabled and row.state.last_attempt]
     return 1 if tried and all(state.errors for state in tried) else 0
 
@@ -341,6 +347,7 @@ def parser() -> argparse.ArgumentParser:
     add_user_commands(command)
     add_db_commands(command)
     add_migrate_commands(command)
+    add_worker_commands(command)
 
     add_sources_commands(command)
     return top

@@ -18,6 +18,7 @@ from newsmirror.publish.git import PushResult
 from newsmirror.record.model import Revision
 from newsmirror.search import SearchPage
 from newsmirror.services.lines import outcome_line, page_line
+from newsmirror.services.worker import RECHECKS_COUNTED, Workload
 from newsmirror.settings.sources import Source
 from newsmirror.store.model import SourceState
 
@@ -174,4 +175,24 @@ def search_table(page: SearchPage, tz: tzinfo) -> Table:
         if hit.status:
             title.append(f" ({hit.status})", style="italic")
         table.add_row(day, hit.source, title, hit.path, _marked(hit.snippet))
+    return table
+
+
+def workload_table(load: Workload, now: datetime) -> Table:
+    """The workers of a shared database (host, pid, leases, last heartbeat) and the work due."""
+    rechecks = f"{load.due_rechecks}{'+' if load.due_rechecks >= RECHECKS_COUNTED else ''}"
+    table = Table(
+        title=f"workers: {len(load.workers)}; due: {load.due_sources} sources, {rechecks} re-checks"
+    )
+    for column in ("host", "pid", "started", "sources leased", "re-checks leased", "heartbeat"):
+        table.add_column(column, overflow="fold")
+    for row in load.workers:
+        table.add_row(
+            row.host,
+            str(row.pid),
+            _when(row.started.timestamp(), now),
+            str(row.sources),
+            str(row.rechecks),
+            _when(row.heartbeat.timestamp(), now),
+        )
     return table

@@ -18,7 +18,7 @@ import httpx
 from newsmirror.errors import ConnectFailed, HTTPStatus, ResponseTooLarge, TooManyRedirects
 from newsmirror.fetch.failures import hop, retryable, to_fetch_error
 from newsmirror.fetch.guard import AddressPolicy, vet_target
-from newsmirror.fetch.limits import Limiter
+from newsmirror.fetch.limits import HostGate, Limiter
 from newsmirror.fetch.models import Exchange, Response, Validators
 from newsmirror.fetch.retry import parse_retry_after, retry_delay
 from newsmirror.fetch.transport import build_transport, check_proxy
@@ -80,13 +80,17 @@ class Fetcher:
     """Use as ``async with Fetcher(settings) as fetcher: await fetcher.get(url)``."""
 
     def __init__(
-        self, settings: FetchSettings, capture: Callable[[Exchange], None] | None = None
+        self,
+        settings: FetchSettings,
+        capture: Callable[[Exchange], None] | None = None,
+        gate: HostGate | None = None,
     ) -> None:
         self._settings = settings
         self._capture = capture  # told of every answer received (for WARC records)
         self._policy = AddressPolicy.from_settings(settings)  # ConfigError on a bad CIDR
         check_proxy(settings.proxy)  # ConfigError now rather than at the first fetch
-        self._limiter = Limiter(settings.concurrency, settings.per_host_concurrency)
+        # gate: per-host slots shared with other processes (workers of one database)
+        self._limiter = Limiter(settings.concurrency, settings.per_host_concurrency, gate)
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> Fetcher:

@@ -7,7 +7,7 @@ This module fetches and extracts; what a look means is ``decide.recheck``'s to s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from newsmirror.archive.archive import Archive
@@ -19,6 +19,7 @@ from newsmirror.ingest.apply import Tally, apply_intents
 from newsmirror.ingest.pages import PAGE_ACCEPT
 from newsmirror.prepare.candidates import Preparer
 from newsmirror.record.model import Revision
+from newsmirror.store.model import Due
 
 
 async def _look(
@@ -63,6 +64,13 @@ async def recheck(
     due = archive.store.due_checks(
         now.timestamp(), settings.recheck_seconds, settings.record.recheck_limit, sources
     )
+    return await check_due(archive, fetcher, preparer, due, now)
+
+
+async def check_due(
+    archive: Archive, fetcher: Getter, preparer: Preparer, due: Sequence[Due], now: datetime
+) -> Tally:
+    """Look again at the pages of the ``due`` re-checks; record what changed."""
     histories = [archive.revisions(article) for article, _ in due]
     found = await asyncio.gather(
         *(

@@ -91,7 +91,10 @@ async def pass_source(
     now: datetime,
     images: ImageBudget,
     written: Written | None = None,
+    project: bool = True,
 ) -> Outcome:
+    """Fetch and record ``source``; write its new articles' files unless ``project`` is off
+    (a worker of a shared database: the publisher writes them from the ledger)."""
     store = archive.store
     state = store.source_state(source.abbr)
     if state.config_url != source.url:  # the configured URL changed: what was found is stale
@@ -118,7 +121,8 @@ async def pass_source(
             planned, skipped = await localize_images(archive, fetcher, planned, images)
             tally = record_planned(archive, source.abbr, planned, len(prepared.feed.items), now)
             tally.images_skipped = skipped
-            project_articles(archive, tally.revisions, written)
+            if project:
+                project_articles(archive, tally.revisions, written)
     except (OSError, RecordError, ArchiveError):
         # The disk or the caches failed, not the source: nothing is counted against it, and the
         # run stops with one line (what was recorded stays; the next run catches up).

@@ -216,5 +216,7 @@ class Preparer:
         if self._pool is None:
             # The parent runs an event loop and, once it has resolved a name, threads: the
             # workers then come from a fork server that imported this module once.
-            self._pool = process_pool(self.workers, preload=[__name__])
+            # A Ctrl-C is the parent's to answer: a worker finishes its passes in hand
+            # (`run` stops, and this pool's exit drops what was queued).
+            self._pool = process_pool(self.workers, preload=[__name__], ignore_interrupts=True)
         return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
