@@ -9,15 +9,18 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from api_archive import API, fever_key, login, make_api_archive, reading_of
+from api_archive import API, BACKENDS, fever_key, login, make_api_archive, reading_of, store_url
 from newsmirror.web.app import create_app
 
 FEVER = "/api/fever/"
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    root = make_api_archive(tmp_path_factory.mktemp("fever") / "archive")
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    url = store_url(request, request.param)
+    root = make_api_archive(tmp_path_factory.mktemp("fever") / "archive", url=url)
     with TestClient(create_app(root)) as running:
         yield running
 

@@ -21,7 +21,7 @@ from starlette.responses import PlainTextResponse, Response
 from newsmirror.accounts import credentials
 from newsmirror.accounts.model import Item, User
 from newsmirror.accounts.protocols import PrivateStore
-from newsmirror.accounts.sqlite import SQLitePrivateStore, private_path
+from newsmirror.accounts.stores import open_private_store
 from newsmirror.accounts.throttle import Throttle
 from newsmirror.archive.library import Library
 from newsmirror.render.feed_writers import SyndicationItem
@@ -48,8 +48,9 @@ class Entry:
 
 
 class Reading:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, url: str | None = None) -> None:
         self.root = root
+        self.url = url  # the shared database, where the accounts are then
         self.store: PrivateStore | None = None
         self.synced: Pages[Library] | None = (
             None  # the pages whose index the item ids are in step with
@@ -65,8 +66,8 @@ class Reading:
 
     def private(self) -> PrivateStore | None:
         """The private store; None while the archive has no accounts file (no users yet)."""
-        if self.store is None and private_path(self.root).exists():
-            self.store = SQLitePrivateStore(private_path(self.root))
+        if self.store is None:
+            self.store = open_private_store(self.root, self.url, create=False)
         return self.store
 
     def open(self, pages: Pages[Library]) -> None:
