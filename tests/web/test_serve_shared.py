@@ -1,7 +1,7 @@
 """An archive in a shared PostgreSQL database: several `serve` processes (as behind a proxy,
-each on its own machine with its own copy of the archive's folder) answer the same, and a mark
-made through one is seen through the other; `users` keeps its accounts in the database, and
-accounts move between accounts.sqlite and the database."""
+each on its own machine with its own copy of the archive's folder) answer the same, a mark
+made through one is seen through the other, and failed logins count in all; `users` keeps
+its accounts in the database, and accounts move between accounts.sqlite and the database."""
 
 from __future__ import annotations
 
@@ -67,6 +67,12 @@ def test_two_serve_processes_on_one_database_answer_the_same(tmp_path: Path, pg_
         assert unread_ids(a, bob) == unread  # marks stay per user
         counts = [c.get(API + "/unread-count", headers=alice).json() for c in (a, b)]
         assert counts[0] == counts[1]
+        # A guesser spread over both is slowed down by both.
+        for client in (a, b, a, b, a):
+            wrong = {"Email": "alice", "Passwd": "a-guess"}
+            assert client.post(GREADER + "/accounts/ClientLogin", data=wrong).status_code == 401
+        right = {"Email": "alice", "Passwd": PASSWORDS["alice"]}
+        assert b.post(GREADER + "/accounts/ClientLogin", data=right).status_code == 429
 
 
 def test_users_keep_their_accounts_in_the_shared_database(

@@ -21,6 +21,7 @@ from starlette.responses import PlainTextResponse, Response
 from newsmirror.accounts import credentials
 from newsmirror.accounts.model import Item, User
 from newsmirror.accounts.protocols import PrivateStore
+from newsmirror.accounts.shared_throttle import SharedThrottle
 from newsmirror.accounts.stores import open_private_store
 from newsmirror.accounts.throttle import Throttle
 from newsmirror.archive.library import Library
@@ -55,7 +56,8 @@ class Reading:
         self.synced: Pages[Library] | None = (
             None  # the pages whose index the item ids are in step with
         )
-        self.throttle = Throttle()
+        # Failed tries counted in this process, or by every serve process in the database.
+        self.throttle: Throttle | SharedThrottle = Throttle()
         self.made: Made = {}  # (article, rev) -> its item, oldest first
         self.made_for = ""  # the site the items link to
         self.items_json: ItemsJson = {}  # kept as long as ``made``
@@ -74,6 +76,8 @@ class Reading:
         """Ready before the first request (each server process): the private store open, its
         item ids in step with the index and its per-source totals counted, so that the first
         apps do not wait for that (and every app behind them in this process)."""
+        if self.url:
+            self.throttle = SharedThrottle(self.url)
         store = self.private()
         if store is not None:
             _number_new(store, pages.library)
@@ -81,6 +85,8 @@ class Reading:
             store.unread_counts(0)  # no user has id 0: counts only the totals
 
     def close(self) -> None:
+        if isinstance(self.throttle, SharedThrottle):
+            self.throttle.close()
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -54,3 +54,10 @@ CREATE TABLE reader_mark_log (
     mark text NOT NULL CHECK (mark IN ('read', 'starred')),
     value smallint NOT NULL CHECK (value IN (0, 1))
 );
+-- Failed logins and bad tokens per client address (accounts/shared_throttle.py): every serve
+-- process slows the same guesser down. Rows of addresses quiet for an hour are dropped.
+CREATE TABLE reader_failures (
+    address text PRIMARY KEY,
+    count integer NOT NULL,
+    last double precision NOT NULL  -- seconds since the epoch, by the clock of the process
+);
