@@ -19,6 +19,7 @@ from pathlib import Path
 from newsmirror.archive.archive import Archive
 from newsmirror.errors import ConfigError
 from newsmirror.project.projector import Projected, project_pending
+from newsmirror.project.record_files import project_record
 from newsmirror.publish.commit import Snapshot
 from newsmirror.publish.git import PushResult, push
 from newsmirror.store.postgres.publication import publication
@@ -75,7 +76,9 @@ def publish_archive(
         ExitStack() as stack,
     ):
         snapshot = stack.enter_context(Snapshot(archive.root)) if settings.publish.commit else None
-        projected = project_pending(archive, snapshot.add if snapshot else None, note=False)
+        written = snapshot.add if snapshot else None
+        projected = project_pending(archive, written, note=False)
+        project_record(archive, (article for article, _ in projected.shown), written)
         log.info(
             "%d articles projected, %d files changed", projected.articles, projected.files_changed
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 from newsmirror.archive.archive import Archive
 from newsmirror.ingest.run import Outcome, replay_pass, run_pass
 from newsmirror.project.projector import project_pending
+from newsmirror.project.record_files import project_record
 from newsmirror.publish.commit import Snapshot
 from newsmirror.publish.git import PushResult, push
 from newsmirror.record.warc import Captured, WarcReplay, read_captures
@@ -86,7 +87,13 @@ def run_sources(
                 on_outcome=on_outcome,
                 written=snapshot.add if snapshot else None,
             )
-            project_pending(archive)
+            pending = project_pending(archive)
+            recorded = [r.article for o in outcomes if o.tally for r in o.tally.revisions]
+            project_record(
+                archive,
+                recorded + [article for article, _ in pending.shown],
+                snapshot.add if snapshot else None,
+            )
             message = commit_message(outcomes)
             committed = bool(snapshot and snapshot.commit(message))
         pushes: list[PushResult] = []
