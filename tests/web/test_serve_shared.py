@@ -160,3 +160,19 @@ def test_users_export_from_a_file_imports_into_the_database(
     exported = tmp_path / "again.json"
     assert users(shared, "export", str(exported)) == 0
     assert json.loads(exported.read_text()) == json.loads(backup.read_text())
+
+
+def test_users_and_serve_on_a_database_of_an_old_schema_or_none_are_one_line(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_api_archive(tmp_path / "archive", extra=5)
+    monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)  # never upgraded
+    for command in (["users", "list"], ["serve", "--port", "1"]):
+        capsys.readouterr()
+        assert main(["-C", str(root), *command]) == 1
+        err = capsys.readouterr().err
+        assert err.endswith("run `newsmirror db upgrade`\n") and err.count("\n") == 1, command
+    monkeypatch.setenv("NEWSMIRROR_STORE_URL", "postgresql://nobody@127.0.0.1:9/none")
+    assert users(root, "list") == 1
+    err = capsys.readouterr().err
+    assert "cannot connect to the database" in err and err.count("\n") == 1
