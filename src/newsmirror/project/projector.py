@@ -28,6 +28,7 @@ from newsmirror.render.mirror_format import (
     render_removal,
 )
 from newsmirror.render.paths import ARTICLES_DIR, LISTS_DIR, README_FILE, list_file, version_path
+from newsmirror.store.model import Pending
 from newsmirror.text.escaping import escape_title, path_target
 
 
@@ -96,11 +97,23 @@ def project_pending(
     """Every article file that is behind the record (recorded by workers, after a rebuild or
     an interrupted run), then the lists and the README."""
     pending = archive.store.unprojected()
+    result = _project_rows(archive, pending, written, note)
+    result.files_changed += project_lists(archive)
+    # Workers may have recorded while the lists were made: what the lists show has its file
+    # too, so that no list links to a file the publication lacks.
+    seen = set(pending)
+    late = [row for row in archive.store.unprojected() if row not in seen]
+    result.add(_project_rows(archive, late, written, note))
+    return result
+
+
+def _project_rows(
+    archive: Archive, pending: list[Pending], written: Written | None, note: bool
+) -> Projected:
     result = Projected()
     for start in range(0, len(pending), 500):
-        batch = (archive.read(article) for article in pending[start : start + 500])
+        batch = (archive.read(row) for row in pending[start : start + 500])
         result.add(project_articles(archive, batch, written, note=note))
-    result.files_changed += project_lists(archive)
     return result
 
 
