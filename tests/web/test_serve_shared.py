@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 from test_reader_e2e import serving
 
 from api_archive import API, GREADER, PASSWORDS, login, make_api_archive, users
-from newsmirror.accounts.postgres import PostgresPrivateStore
+from newsmirror.accounts.postgres import open_private
 from newsmirror.accounts.sqlite import PRIVATE_DIR, SQLitePrivateStore, private_path
 from newsmirror.accounts.stores import copy_accounts
 from newsmirror.cli.main import main
@@ -116,7 +116,7 @@ def test_accounts_move_between_accounts_sqlite_and_the_database(
     config.write_text(config.read_text().replace('# url = ""', f'url = "{pg_url}"'))
     assert main(["-C", str(shared), "db", "upgrade"]) == 0
     source = SQLitePrivateStore(private_path(alone))
-    database = PostgresPrivateStore(pg_url)
+    database = open_private(pg_url)
     try:
         assert copy_accounts(source, database) == 2
         assert database.export() == source.export()

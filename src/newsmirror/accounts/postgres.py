@@ -42,10 +42,12 @@ def _item(row: tuple[Any, ...]) -> Item:
 
 
 class PostgresPrivateStore:
-    """Accounts, item ids and marks in the shared database (protocols.PrivateStore)."""
+    """Accounts, item ids and marks in the shared database (protocols.PrivateStore), which
+    ``close`` closes; ``open_private(url)`` opens one."""
 
-    def __init__(self, url: str) -> None:
-        self.db: Database = open_database(url, list(TABLE_OF.values()))
+    def __init__(self, database: Database) -> None:
+        self.db = database
+        database.check_tables(list(TABLE_OF.values()))
         self.totals: tuple[int, dict[str, tuple[int, int]]] | None = None
 
     def close(self) -> None:
@@ -316,6 +318,12 @@ class PostgresPrivateStore:
                     f"""SELECT setval(pg_get_serial_sequence('{table}', '{id_column}'),
                         coalesce((SELECT max({id_column}) FROM {table}), 0) + 1, false)"""
                 )
+
+
+def open_private(url: str) -> PostgresPrivateStore:
+    """The private store in the database at ``url`` (its schema this newsmirror's)."""
+    database = open_database(url, list(TABLE_OF.values()))
+    return PostgresPrivateStore(database)
 
 
 def _lock_marks(connection: Connection, user: int) -> None:

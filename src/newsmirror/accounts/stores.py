@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsmirror.accounts.postgres import PostgresPrivateStore
+from newsmirror.accounts.postgres import open_private
 from newsmirror.accounts.protocols import PrivateStore
 from newsmirror.accounts.sqlite import SQLitePrivateStore, private_path
 
@@ -14,7 +14,7 @@ def open_private_store(root: Path, url: str | None, *, create: bool = True) -> P
     """The private store of the archive at ``root`` whose ``[store] url`` is ``url``; None when
     it is accounts.sqlite, which does not exist, and ``create`` is false."""
     if url:
-        return PostgresPrivateStore(url)
+        return open_private(url)
     path = private_path(root)
     if not create and not path.exists():
         return None
