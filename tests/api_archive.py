@@ -60,8 +60,9 @@ def make_api_archive(root: Path, extra: int = 45, url: str | None = None) -> Pat
     if url:
         text = text.replace('# url = ""', f'url = "{url}"')
     config.write_text(text, encoding="utf-8")
-    if url:
+    if url:  # the record moves into the database, as an operator moves it
         assert main(["-C", str(root), "db", "upgrade"]) == 0
+        assert main(["-C", str(root), "migrate", "--to", url]) == 0
     for name, password in PASSWORDS.items():
         assert users(root, "add", name, "--password-stdin", stdin=password + "\n") == 0
     return root

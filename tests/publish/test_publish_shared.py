@@ -52,8 +52,8 @@ def mirror(root: Path) -> dict[str, bytes]:
 
 
 def committed(root: Path) -> dict[str, str]:
-    """The mirror's files in HEAD's tree: path -> blob."""
-    lines = git(root, "ls-tree", "-r", "HEAD", "--", "README.md", "articles", "lists")
+    """The mirror's files and the record's in HEAD's tree: path -> blob."""
+    lines = git(root, "ls-tree", "-r", "HEAD", "--", "README.md", "articles", "lists", "record")
     return {line.split("\t")[1]: line.split()[2] for line in lines.splitlines()}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -176,3 +177,37 @@ def test_users_and_serve_on_a_database_of_an_old_schema_or_none_are_one_line(
     assert users(root, "list") == 1
     err = capsys.readouterr().err
     assert "cannot connect to the database" in err and err.count("\n") == 1
+
+
+def test_migrate_carries_the_accounts_both_ways(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alone = make_api_archive(tmp_path / "alone", extra=5)
+    with TestClient(create_app(alone)) as client:
+        headers = login(client, "alice")
+        ids = client.get(API + "/stream/items/ids", headers=headers).json()["itemRefs"]
+        client.post(API + "/edit-tag", data={"i": ids[0]["id"], "a": READ}, headers=headers)
+    with closing(SQLitePrivateStore(private_path(alone))) as kept:
+        original = kept.export()
+    monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
+    assert main(["-C", str(alone), "db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(["-C", str(alone), "migrate", "--to", pg_url]) == 0
+    assert "reader accounts: 2 copied" in capsys.readouterr().out
+    with TestClient(create_app(alone)) as client:  # now served from the database
+        headers = login(client, "alice")
+        unread = client.get(
+            API + "/stream/items/ids", params={"xt": READ, "n": 1000}, headers=headers
+        ).json()["itemRefs"]
+        assert ids[0]["id"] not in [ref["id"] for ref in unread]
+    assert main(["-C", str(alone), "migrate", "--to", pg_url]) == 0  # again: nothing twice
+    assert "reader accounts: 0 copied" in capsys.readouterr().out
+
+    back = tmp_path / "back"
+    assert main(["-C", str(alone), "migrate", "--to", str(back)]) == 0
+    assert "reader accounts: 2 copied" in capsys.readouterr().out
+    with closing(SQLitePrivateStore(private_path(back))) as returned:
+        exported = returned.export()
+    assert exported["users"] == original["users"]
+    assert exported["mark_log"] == original["mark_log"]
+    assert exported["marks"] == original["marks"]

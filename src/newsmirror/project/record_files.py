@@ -8,11 +8,12 @@ commit out of order) is in its place by the next publication."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from newsmirror.archive.archive import Archive
 from newsmirror.project.files import write_if_changed
 from newsmirror.project.projector import Written
-from newsmirror.record.log import RecordLog
+from newsmirror.store.postgres.record import PostgresRecord
 
 
 def record_files_of(archive: Archive, articles: Iterable[str]) -> set[str]:
@@ -21,15 +22,14 @@ def record_files_of(archive: Archive, articles: Iterable[str]) -> set[str]:
 
 
 def project_record_files(
-    archive: Archive, files: Iterable[str], written: Written | None = None
+    record: PostgresRecord, root: Path, files: Iterable[str], written: Written | None = None
 ) -> int:
-    """Write each of ``files`` as the record has it; how many changed."""
+    """Write each of ``files`` as ``record`` has them into the archive at ``root``, line for
+    line as recorded; how many changed."""
     changed = 0
     for file in sorted(set(files)):
-        data = b"".join(
-            (entry.revision.to_json() + "\n").encode() for entry in archive.log.read(file)
-        )
-        if write_if_changed(archive.root / file, data, within=archive.root):
+        data = "".join(line + "\n" for line in record.lines(file)).encode()
+        if write_if_changed(root / file, data, within=root):
             changed += 1
             if written:
                 written(file, data)
@@ -41,6 +41,7 @@ def project_record(
 ) -> int:
     """The record files of ``articles`` (just projected), when the record is not in files of
     the tree already; how many changed."""
-    if isinstance(archive.log, RecordLog):
-        return 0
-    return project_record_files(archive, record_files_of(archive, articles), written)
+    if not isinstance(archive.log, PostgresRecord):
+        return 0  # the record is the tree's own files
+    files = record_files_of(archive, articles)
+    return project_record_files(archive.log, archive.root, files, written)
