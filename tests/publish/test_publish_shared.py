@@ -276,3 +276,17 @@ def test_publish_to_a_database_of_an_old_schema_or_none_is_one_line(
     assert nm(root, "publish") == 1
     err = capsys.readouterr().err
     assert "cannot connect to the database" in err and err.count("\n") == 1
+
+
+def test_a_run_of_a_shared_archive_publishes_what_workers_recorded_too(
+    farm: tuple[Path, Path, Worker], capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain, shared, worker = farm
+    assert nm(plain, "run") == 0
+    worker.record_new()
+    capsys.readouterr()
+    assert nm(shared, "run") == 0  # the feeds hold nothing the workers did not record
+    assert "0 new, 0 revised" in capsys.readouterr().out
+    assert committed(shared) == committed(plain)
+    with Archive(shared, write=False) as archive:
+        assert archive.store.unprojected() == []
