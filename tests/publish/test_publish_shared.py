@@ -73,7 +73,7 @@ class Worker:
                 if (revision.article, revision.rev) not in self.copied:
                     self.copied.add((revision.article, revision.rev))
                     batch.append(revision)
-        with Archive(self.shared) as archive:
+        with Archive(self.shared, lock=False) as archive:  # as workers open it
             archive.append(batch)
         return len(batch)
 
