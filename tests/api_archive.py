@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
 from newsmirror.cli.main import main
@@ -17,6 +18,8 @@ from newsmirror.web.reading import Reading
 from reader_archive import make_reader_archive
 
 PASSWORDS = {"alice": "alice-secret-1", "bob": "bob-secret-22"}
+# Where the accounts are: accounts.sqlite, or the shared database of an archive in one.
+BACKENDS = ["sqlite", "postgresql"]
 GREADER = "/api/greader"
 API = GREADER + "/reader/api/0"
 
@@ -36,13 +39,30 @@ def users(root: Path, *args: str, stdin: str = "") -> int:
         return main(["-C", str(root), "users", *args])
 
 
-def make_api_archive(root: Path, extra: int = 45) -> Path:
+def store_url(request: pytest.FixtureRequest, backend: str) -> str | None:
+    """None for "sqlite"; for "postgresql" a new database of the test cluster, dropped when
+    the requesting fixture ends."""
+    if backend == "sqlite":
+        return None
+    postgres = request.getfixturevalue("postgres")
+    name = postgres.create_database()
+    request.addfinalizer(lambda: postgres.drop_database(name))
+    return str(postgres.url(name))
+
+
+def make_api_archive(root: Path, extra: int = 45, url: str | None = None) -> Path:
+    """The reader tests' archive with two users; ``url``: in that shared database."""
     make_reader_archive(root, extra=extra)
     config = root / "newsmirror.toml"
     text = config.read_text(encoding="utf-8")
     # voa goes in a folder; bbc stays outside any.
     text = text.replace('abbr = "voa"\n', 'abbr = "voa"\ngroup = "美国"\n')
+    if url:
+        text = text.replace('# url = ""', f'url = "{url}"')
     config.write_text(text, encoding="utf-8")
+    if url:  # the record moves into the database, as an operator moves it
+        assert main(["-C", str(root), "db", "upgrade"]) == 0
+        assert main(["-C", str(root), "migrate", "--to", url]) == 0
     for name, password in PASSWORDS.items():
         assert users(root, "add", name, "--password-stdin", stdin=password + "\n") == 0
     return root

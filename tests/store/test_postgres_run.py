@@ -1,6 +1,7 @@
 """`newsmirror run` with the archive shared in PostgreSQL (``[store] url``): the record, the
-state, article and search indexes all live in the database, no record file is written, and the
-mirror is the one a run of the same feeds makes with the record in files, byte for byte."""
+state, article and search indexes all live in the database, the record files in the tree are
+only the database's rows written out for git (line for line), and the mirror is the one a run
+of the same feeds makes with the record in files, byte for byte."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from archive_helpers import make_archive, nm, rss
 from newsmirror.settings.sources import Source
 from newsmirror.store.postgres import PostgresStore
+from newsmirror.store.postgres.database import open_database
+from newsmirror.store.postgres.record import PostgresRecord
 from server import LocalServer, Reply
 
 
@@ -22,6 +25,21 @@ def item(n: int, body: str = "Body") -> dict[str, str]:
         "pubDate": f"Sat, 0{n % 9 + 1} Dec 2021 02:39:03 GMT",
         "description": f"<![CDATA[<p>{body} of story {n}.</p>]]>",
     }
+
+
+def record_files_are_the_databases(root: Path, url: str) -> None:
+    """The tree's record files hold the database's rows, line for line, and nothing else."""
+    database = open_database(url, ("record",))
+    try:
+        record = PostgresRecord(database)
+        rows = {file: list(record.lines(file)) for file in record.files()}
+    finally:
+        database.close()
+    files = {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8").splitlines()
+        for p in (root / "record").rglob("*.jsonl")
+    }
+    assert files == rows and rows
 
 
 def mirror(root: Path) -> dict[str, bytes]:
@@ -69,7 +87,7 @@ def test_a_shared_run_keeps_the_record_in_postgresql_and_makes_the_mirror_files_
     server.route("/beta.xml", Reply(body=rss([item(3), item(5, "Another body")])))
     run_both("--all")
 
-    assert not (shared / "record").exists()
+    record_files_are_the_databases(shared, pg_url)
     assert not list((shared / ".newsmirror").glob("*.sqlite"))
     assert mirror(shared) == mirror(in_files)
     assert len([p for p in mirror(shared) if p.startswith("articles/")]) == 5
@@ -92,4 +110,4 @@ def test_a_shared_run_keeps_the_record_in_postgresql_and_makes_the_mirror_files_
         assert store.unprojected() == []
     finally:
         store.close()
-    assert not (shared / "record").exists()
+    record_files_are_the_databases(shared, pg_url)

@@ -9,15 +9,18 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from api_archive import API, fever_key, login, make_api_archive, reading_of
+from api_archive import API, BACKENDS, fever_key, login, make_api_archive, reading_of, store_url
 from newsmirror.web.app import create_app
 
 FEVER = "/api/fever/"
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    root = make_api_archive(tmp_path_factory.mktemp("fever") / "archive")
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    url = store_url(request, request.param)
+    root = make_api_archive(tmp_path_factory.mktemp("fever") / "archive", url=url)
     with TestClient(create_app(root)) as running:
         yield running
 
@@ -50,7 +53,7 @@ def test_a_wrong_key_gets_nothing_but_auth_0(client: TestClient) -> None:
     for form in ({}, {"api_key": "0" * 32}, {"api_key": fever_key("alice").upper()[:-1]}):
         answer = client.post(FEVER + "?api&items&groups&unread_item_ids", data=form)
         assert answer.json() == {"api_version": 3, "auth": 0}
-    reading_of(client).throttle.failures.clear()
+    reading_of(client).throttle.succeeded("testclient")  # the test client starts afresh
 
 
 def test_groups_feeds_and_their_stable_ids(client: TestClient) -> None:

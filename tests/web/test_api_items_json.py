@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from api_archive import API, login, make_api_archive
+from api_archive import API, BACKENDS, login, make_api_archive, store_url
 from newsmirror.archive.archive import Archive
-from newsmirror.record.log import RecordLog
 from newsmirror.web.app import create_app
 from reader_archive import revision
 
@@ -21,9 +20,9 @@ READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
 
 
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return make_api_archive(tmp_path / "archive")
+@pytest.fixture(params=BACKENDS)
+def root(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    return make_api_archive(tmp_path / "archive", url=store_url(request, request.param))
 
 
 @pytest.fixture
@@ -75,11 +74,10 @@ def test_a_new_revision_replaces_the_kept_item(client: TestClient, root: Path) -
     items = answer(client, "/stream/contents/feed/bbc", alice, n=3)["items"]
     newest = items[0]
     n = int(newest["canonical"][0]["href"].rsplit("-", 1)[1].removesuffix(".html"))
-    RecordLog(root).append(
-        [revision(n, "bbc", "改过的标题", "<p>改过的正文。</p>", rev=2, day=n // 24)]
-    )
-    with Archive(root):  # a run indexes what the record gained
-        pass
+    with Archive(root) as archive:  # a run records
+        archive.append(
+            [revision(n, "bbc", "改过的标题", "<p>改过的正文。</p>", rev=2, day=n // 24)]
+        )
     changed = answer(client, "/stream/contents/feed/bbc", alice, n=3)["items"][0]
     assert changed["id"] == newest["id"]
     assert changed["title"] == "改过的标题"

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from test_reader_e2e import serving
 
-from api_archive import PASSWORDS, fever_key, make_api_archive
+from api_archive import BACKENDS, PASSWORDS, fever_key, make_api_archive, store_url
 
 READ = "user/-/state/com.google/read"
 
@@ -48,9 +48,10 @@ def cached_items(work: Path) -> dict[str, tuple[str, int]]:
     return {guid: (feed, unread) for guid, feed, unread in rows}
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_api_archive(tmp_path_factory.mktemp("newsboat") / "archive")
+@pytest.fixture(scope="module", params=BACKENDS)
+def root(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    url = store_url(request, request.param)
+    return make_api_archive(tmp_path_factory.mktemp("newsboat") / "archive", url=url)
 
 
 def test_newsboat_reads_and_a_mark_follows_the_user(root: Path, tmp_path: Path) -> None:

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 # Names go into tokens (``name/secret``) and URLs: a short, plain alphabet keeps them safe there.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 NAME_RULE = "give 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"
+MARKS = ("read", "starred")
+# The tables of a backup (``users export``), by their names in accounts.sqlite; each backend
+# gives their rows with the same columns in the same order, so a backup of one loads into any.
+TABLES = ("users", "items", "feeds", "groups", "marks", "read_counts", "mark_log")
+
+
+def stamp() -> str:
+    """Now, as accounts and the marks' history note it."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)

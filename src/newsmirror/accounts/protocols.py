@@ -1,5 +1,5 @@
-"""What the reader APIs need of a private store, so that a PostgreSQL one can stand in for
-SQLite (``sqlite.PrivateStore``) without the web code changing."""
+"""What the reader APIs need of a private store: accounts.sqlite (``sqlite``) in an archive of
+one machine, the shared database (``postgres``) in one of several; the web code is the same."""
 
 from __future__ import annotations
 
@@ -79,5 +79,17 @@ class Marks(Protocol):
         ...
 
 
-class PrivateStore(Accounts, Items, Marks, Protocol):
+class Backups(Protocol):
+    def export(self) -> dict[str, list[list[object]]]:
+        """Every table's rows (model.TABLES, the columns of accounts.sqlite; token keys as
+        hex), at one moment: what ``users export`` writes."""
+        ...
+
+    def load(self, data: dict[str, list[list[object]]]) -> None:
+        """Restore an ``export`` (of any backend); raises ConfigError when this store has
+        accounts or marks already."""
+        ...
+
+
+class PrivateStore(Accounts, Items, Marks, Backups, Protocol):
     def close(self) -> None: ...

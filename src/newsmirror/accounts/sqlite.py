@@ -14,10 +14,9 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
-from newsmirror.accounts.model import Item, Selection, User
+from newsmirror.accounts.model import MARKS, TABLES, Item, Selection, User, stamp
 from newsmirror.errors import ArchiveError, ConfigError
 
 PRIVATE_DIR = ".newsmirror-private"
@@ -47,8 +46,6 @@ CREATE TABLE IF NOT EXISTS mark_log(
     seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, user INTEGER NOT NULL,
     item INTEGER NOT NULL, mark TEXT NOT NULL, value INTEGER NOT NULL);
 """
-MARKS = ("read", "starred")
-TABLES = ("users", "items", "feeds", "groups", "marks", "read_counts", "mark_log")
 USER_COLUMNS = "id, name, password_hash, token_key, fever_key, created"
 ITEM_COLUMNS = "i.id, i.article, i.source, i.time_ms, coalesce(m.read, 0), coalesce(m.starred, 0)"
 MOST_VARIABLES = 500  # ids per IN (...) list
@@ -56,10 +53,6 @@ MOST_VARIABLES = 500  # ids per IN (...) list
 
 def private_path(root: Path) -> Path:
     return root / PRIVATE_DIR / FILE_NAME
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -122,7 +115,7 @@ class SQLitePrivateStore:
             self.db.execute(
                 """INSERT INTO users(name, password_hash, token_key, fever_key, created)
                    VALUES(?,?,?,?,?)""",
-                (name, password_hash, token_key, fever_key, _now()),
+                (name, password_hash, token_key, fever_key, stamp()),
             )
         except sqlite3.IntegrityError:
             raise ConfigError(
@@ -292,7 +285,7 @@ class SQLitePrivateStore:
     def mark(self, user: int, ids: Sequence[int], mark: str, value: bool) -> int:
         assert mark in MARKS
         changed = 0
-        at = _now()
+        at = stamp()
         with self.transaction():
             for chunk in _chunks(sorted(set(ids))):
                 marks = ",".join("?" * len(chunk))
@@ -344,7 +337,7 @@ class SQLitePrivateStore:
                     WHERE {" AND ".join(clauses)}""",
                 values,
             ).fetchall()
-            self._write(user, rows, "read", True, _now())
+            self._write(user, rows, "read", True, stamp())
         return len(rows)
 
     # Backups

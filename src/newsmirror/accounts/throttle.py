@@ -20,7 +20,20 @@ class _Failures:
     last: float
 
 
+def pause_left(count: int, since: float) -> float | None:
+    """Seconds an address with ``count`` failures, the last ``since`` seconds ago, must still
+    wait (0: go ahead); None when it is to be forgotten."""
+    if count < FREE_FAILURES:
+        return 0.0
+    if since > FORGET_AFTER:
+        return None
+    pause = min(LONGEST_WAIT, FIRST_WAIT * 2.0 ** (count - FREE_FAILURES))
+    return max(0.0, pause - since)
+
+
 class Throttle:
+    """The failures this process has seen (an archive of one machine; see shared_throttle)."""
+
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.failures: dict[str, _Failures] = {}
@@ -28,14 +41,13 @@ class Throttle:
     def wait(self, address: str) -> float:
         """Seconds ``address`` must still wait before its next try (0: go ahead)."""
         found = self.failures.get(address)
-        if found is None or found.count < FREE_FAILURES:
+        if found is None:
             return 0.0
-        since = self.clock() - found.last
-        if since > FORGET_AFTER:
+        left = pause_left(found.count, self.clock() - found.last)
+        if left is None:
             del self.failures[address]
             return 0.0
-        pause = min(LONGEST_WAIT, FIRST_WAIT * 2.0 ** (found.count - FREE_FAILURES))
-        return max(0.0, pause - since)
+        return left
 
     def failed(self, address: str) -> None:
         found = self.failures.pop(address, None)  # re-inserted: dict order is recency

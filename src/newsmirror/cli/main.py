@@ -29,6 +29,8 @@ from newsmirror.cli.options import (
     text_arguments,
     whole,
 )
+from newsmirror.cli.publish import add_commands as add_publish_commands
+from newsmirror.cli.publish import waiting
 from newsmirror.cli.report import (
     RunProgress,
     StatusRow,
@@ -63,6 +65,7 @@ from newsmirror.services.worker import workload
 from newsmirror.settings.config import parse_settings
 from newsmirror.settings.configfile import init_archive
 from newsmirror.settings.values import parse_duration
+from newsmirror.store.postgres.publication import publication
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +93,7 @@ def run_once(args: argparse.Namespace) -> int:
             push_after=args.push,
             on_outcome=progress,
             on_start=progress.start,
+            on_wait=waiting,
         )
     if result.committed:
         console.print(f"committed: {result.message.splitlines()[0]}")
@@ -139,7 +143,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
-    with Archive(root_of(args), wait=args.wait) as archive:
+    archive = Archive(root_of(args), wait=args.wait)
+    url = archive.settings.store.url
+    with publication(url, "newsmirror rebuild", wait=args.wait, on_wait=waiting), archive:
         result = rebuild(archive)
         archive.search.rebuild(archive.log)
     console.print(f"rebuilt {result.articles} articles; {result.files_changed} files changed")
@@ -343,6 +349,7 @@ def parser() -> argparse.ArgumentParser:
     warc.add_argument("files", nargs="+", metavar="FILE", help="WARC or WARC.gz files")
     warc.add_argument("--wait", action="store_true", help="wait for a running pass")
 
+    add_publish_commands(command)
     add_site_commands(command)
     add_user_commands(command)
     add_db_commands(command)

@@ -12,21 +12,26 @@ from pathlib import Path
 
 from newsmirror.accounts import credentials
 from newsmirror.accounts.model import NAME_PATTERN, NAME_RULE
-from newsmirror.accounts.sqlite import SQLitePrivateStore, private_path
+from newsmirror.accounts.protocols import PrivateStore
+from newsmirror.accounts.stores import open_private_store
 from newsmirror.cli.report import console
 from newsmirror.cli.site import Command
 from newsmirror.errors import ArchiveError, ConfigError
+from newsmirror.settings.config import load_settings
 from newsmirror.settings.values import CONFIG_FILE
 
 EXPORT_FORMAT = "newsmirror-accounts"
 SHORTEST_PASSWORD = 8
 
 
-def _store(args: argparse.Namespace) -> SQLitePrivateStore:
+def _store(args: argparse.Namespace) -> PrivateStore:
+    """The archive's private store: accounts.sqlite, or the shared database ([store] url)."""
     root = Path(args.directory or ".")
     if not (root / CONFIG_FILE).is_file():
         raise ArchiveError(f"{root}: not a newsmirror archive; run `newsmirror init`")
-    return SQLitePrivateStore(private_path(root))
+    store = open_private_store(root, load_settings(root).store.url)
+    assert store is not None
+    return store
 
 
 def _name(text: str) -> str:
@@ -75,7 +80,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
-def _change(store: SQLitePrivateStore, args: argparse.Namespace) -> None:
+def _change(store: PrivateStore, args: argparse.Namespace) -> None:
     name = args.name
     if store.user(name) is None:
         raise ConfigError(f"no user {name!r}; see `newsmirror users list`")
@@ -98,7 +103,7 @@ def _change(store: SQLitePrivateStore, args: argparse.Namespace) -> None:
         )
 
 
-def _export(store: SQLitePrivateStore, file: Path) -> None:
+def _export(store: PrivateStore, file: Path) -> None:
     tables = store.export()
     data = {"format": EXPORT_FORMAT, "version": 1, "tables": tables}
     # Password hashes and token keys: readable by the owner only.

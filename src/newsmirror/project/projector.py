@@ -8,8 +8,9 @@ work on the next run; ``rebuild`` marks everything as behind and projects it all
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsmirror.archive.archive import Archive
@@ -27,6 +28,7 @@ from newsmirror.render.mirror_format import (
     render_removal,
 )
 from newsmirror.render.paths import ARTICLES_DIR, LISTS_DIR, README_FILE, list_file, version_path
+from newsmirror.store.model import Pending
 from newsmirror.text.escaping import escape_title, path_target
 
 
@@ -34,6 +36,16 @@ from newsmirror.text.escaping import escape_title, path_target
 class Projected:
     articles: int = 0
     files_changed: int = 0
+    shown: list[tuple[str, int]] = field(default_factory=list)  # (article, rev) now in its file
+    new: Counter[str] = field(default_factory=Counter)  # per source: first revisions projected
+    revised: Counter[str] = field(default_factory=Counter)  # per source: later ones
+
+    def add(self, other: Projected) -> None:
+        self.articles += other.articles
+        self.files_changed += other.files_changed
+        self.shown += other.shown
+        self.new.update(other.new)
+        self.revised.update(other.revised)
 
 
 Written = Callable[[str, bytes], None]  # told of each file written: path, content
@@ -55,11 +67,15 @@ def article_files(archive: Archive, revision: Revision) -> list[tuple[str, str]]
 
 
 def project_articles(
-    archive: Archive, revisions: Iterable[Revision], written: Written | None = None
+    archive: Archive,
+    revisions: Iterable[Revision],
+    written: Written | None = None,
+    *,
+    note: bool = True,
 ) -> Projected:
-    """Write the mirror file of each revision and note it in the index."""
+    """Write the mirror file of each revision and, unless not ``note``, note it in the ledger
+    (a publisher notes them only once they are committed: ``Projected.shown``)."""
     result = Projected()
-    done: list[str] = []
     for revision in revisions:
         for path, text in article_files(archive, revision):
             data = text.encode()
@@ -67,23 +83,37 @@ def project_articles(
                 result.files_changed += 1
                 if written:
                     written(path, data)
-        done.append(revision.article)
+        result.shown.append((revision.article, revision.rev))
+        (result.new if revision.rev == 1 else result.revised)[revision.source] += 1
         result.articles += 1
-    archive.store.mark_projected(done)
+    if note:
+        archive.store.mark_projected(result.shown)
     return result
 
 
-def project_pending(archive: Archive) -> Projected:
-    """Every article file that is behind the record (after a rebuild or an interrupted run),
-    then the lists and the README."""
+def project_pending(
+    archive: Archive, written: Written | None = None, *, note: bool = True
+) -> Projected:
+    """Every article file that is behind the record (recorded by workers, after a rebuild or
+    an interrupted run), then the lists and the README."""
     pending = archive.store.unprojected()
+    result = _project_rows(archive, pending, written, note)
+    result.files_changed += project_lists(archive)
+    # Workers may have recorded while the lists were made: what the lists show has its file
+    # too, so that no list links to a file the publication lacks.
+    seen = set(pending)
+    late = [row for row in archive.store.unprojected() if row not in seen]
+    result.add(_project_rows(archive, late, written, note))
+    return result
+
+
+def _project_rows(
+    archive: Archive, pending: list[Pending], written: Written | None, note: bool
+) -> Projected:
     result = Projected()
     for start in range(0, len(pending), 500):
-        batch = (archive.read(article) for article in pending[start : start + 500])
-        done = project_articles(archive, batch)
-        result.articles += done.articles
-        result.files_changed += done.files_changed
-    result.files_changed += project_lists(archive)
+        batch = (archive.read(row) for row in pending[start : start + 500])
+        result.add(project_articles(archive, batch, written, note=note))
     return result
 
 

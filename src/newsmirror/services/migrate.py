@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsmirror.accounts.stores import accounts_to_database, accounts_to_files
 from newsmirror.archive.archive import CACHE_DIR, STATE_FILE, hold_lock
 from newsmirror.errors import ConfigError, RecordError, RefusedInput
 from newsmirror.record.log import RECORD_DIR, RecordLog
@@ -75,8 +76,7 @@ class Migrated:
 
 @dataclass(frozen=True)
 class Part:
-    """Something migrate carries besides the record, both ways. Reader accounts join
-    ``PARTS`` when they live in the database too."""
+    """Something migrate carries besides the record, both ways."""
 
     name: str
     to_database: Callable[[Path, Database], int]  # archive root -> database; how many copied
@@ -113,7 +113,10 @@ def _copy_states(root: Path, source: SourceStates, target: SourceStates) -> int:
     return copied
 
 
-PARTS: tuple[Part, ...] = (Part("source states", _states_to_database, _states_to_files),)
+PARTS: tuple[Part, ...] = (
+    Part("source states", _states_to_database, _states_to_files),
+    Part("reader accounts", accounts_to_database, accounts_to_files),
+)
 
 
 def migrate(root: Path, target: str) -> tuple[Migrated, list[tuple[str, int]]]:

@@ -12,10 +12,12 @@ from pathlib import Path
 from newsmirror.archive.archive import Archive
 from newsmirror.ingest.run import Outcome, replay_pass, run_pass
 from newsmirror.project.projector import project_pending
+from newsmirror.project.record_files import project_record
 from newsmirror.publish.commit import Snapshot
 from newsmirror.publish.git import PushResult, push
 from newsmirror.record.warc import Captured, WarcReplay, read_captures
 from newsmirror.services.lines import commit_message
+from newsmirror.store.postgres.publication import publication
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +56,18 @@ def run_sources(
     push_after: bool = False,
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
     on_start: Callable[[int], None] = lambda total: None,
+    on_wait: Callable[[str], None] = lambda what: None,
 ) -> RunResult:
     """One pass over ``abbrs`` (default: the enabled sources), due ones only unless ``force``.
 
-    ``wait``: wait for a pass already holding the archive instead of failing. ``on_start`` is
-    told how many sources the pass looks at, ``on_outcome`` each source's outcome as it ends.
+    ``wait``: wait for a pass already holding the archive instead of failing (``on_wait`` is
+    told once whom it waits for, in a shared database). ``on_start`` is told how many sources
+    the pass looks at, ``on_outcome`` each source's outcome as it ends.
     """
-    with Archive(root, wait=wait) as archive:
+    archive = Archive(root, wait=wait)
+    # In a shared database a run projects what workers recorded too: it is a publisher.
+    url = archive.settings.store.url
+    with publication(url, "newsmirror run", wait=wait, on_wait=on_wait), archive:
         settings = archive.settings
         sources = (
             [settings.source(abbr) for abbr in abbrs]
@@ -80,7 +87,13 @@ def run_sources(
                 on_outcome=on_outcome,
                 written=snapshot.add if snapshot else None,
             )
-            project_pending(archive)
+            pending = project_pending(archive)
+            recorded = [r.article for o in outcomes if o.tally for r in o.tally.revisions]
+            project_record(
+                archive,
+                recorded + [article for article, _ in pending.shown],
+                snapshot.add if snapshot else None,
+            )
             message = commit_message(outcomes)
             committed = bool(snapshot and snapshot.commit(message))
         pushes: list[PushResult] = []
@@ -110,7 +123,9 @@ def replay_warc(root: Path, files: Sequence[Path], *, wait: bool = False) -> War
     """Record the feeds and pages of WARC ``files`` as if they had just been fetched."""
     captures: dict[str, Captured] = {}
     problems = []
-    with Archive(root, wait=wait) as archive:
+    archive = Archive(root, wait=wait)
+    url = archive.settings.store.url
+    with publication(url, "newsmirror import-warc", wait=wait, on_wait=lambda what: None), archive:
         for name in files:
             found, problem = read_captures(name, archive.settings.fetch.max_bytes)
             log.info("%s: %d captures", name, len(found))

@@ -144,8 +144,10 @@ class ProjectionLedger(Protocol):
         record file, then offset)."""
         ...
 
-    def mark_projected(self, articles: Iterable[str]) -> None:
-        """Note that the mirror files of ``articles`` show their latest revision (atomic)."""
+    def mark_projected(self, shown: Iterable[tuple[str, int]]) -> None:
+        """Note that the mirror file of each (article, rev) of ``shown`` shows that revision
+        (atomic). An article recorded again since stays behind: workers record while a
+        publisher projects."""
         ...
 
     def mark_all_unprojected(self) -> None:

@@ -162,7 +162,8 @@ class SecurityHeaders:
 
 def create_app(root: Path) -> ASGIApp:
     reader = Reader(root)
-    reading = Reading(root)  # the reader-app APIs' accounts and marks
+    # The reader-app APIs' accounts and marks: in the shared database when the archive is.
+    reading = Reading(root, reader.archive.settings.store.url)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

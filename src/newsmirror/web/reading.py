@@ -21,7 +21,8 @@ from starlette.responses import PlainTextResponse, Response
 from newsmirror.accounts import credentials
 from newsmirror.accounts.model import Item, User
 from newsmirror.accounts.protocols import PrivateStore
-from newsmirror.accounts.sqlite import SQLitePrivateStore, private_path
+from newsmirror.accounts.shared_throttle import SharedThrottle
+from newsmirror.accounts.stores import open_private_store
 from newsmirror.accounts.throttle import Throttle
 from newsmirror.archive.library import Library
 from newsmirror.render.feed_writers import SyndicationItem
@@ -48,13 +49,15 @@ class Entry:
 
 
 class Reading:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, url: str | None = None) -> None:
         self.root = root
+        self.url = url  # the shared database, where the accounts are then
         self.store: PrivateStore | None = None
         self.synced: Pages[Library] | None = (
             None  # the pages whose index the item ids are in step with
         )
-        self.throttle = Throttle()
+        # Failed tries counted in this process, or by every serve process in the database.
+        self.throttle: Throttle | SharedThrottle = Throttle()
         self.made: Made = {}  # (article, rev) -> its item, oldest first
         self.made_for = ""  # the site the items link to
         self.items_json: ItemsJson = {}  # kept as long as ``made``
@@ -65,14 +68,16 @@ class Reading:
 
     def private(self) -> PrivateStore | None:
         """The private store; None while the archive has no accounts file (no users yet)."""
-        if self.store is None and private_path(self.root).exists():
-            self.store = SQLitePrivateStore(private_path(self.root))
+        if self.store is None:
+            self.store = open_private_store(self.root, self.url, create=False)
         return self.store
 
     def open(self, pages: Pages[Library]) -> None:
         """Ready before the first request (each server process): the private store open, its
         item ids in step with the index and its per-source totals counted, so that the first
         apps do not wait for that (and every app behind them in this process)."""
+        if self.url:
+            self.throttle = SharedThrottle(self.url)
         store = self.private()
         if store is not None:
             _number_new(store, pages.library)
@@ -80,6 +85,8 @@ class Reading:
             store.unread_counts(0)  # no user has id 0: counts only the totals
 
     def close(self) -> None:
+        if isinstance(self.throttle, SharedThrottle):
+            self.throttle.close()
         if self.store is not None:
             self.store.close()
             self.store = None

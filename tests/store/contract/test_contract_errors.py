@@ -32,7 +32,7 @@ CALLS: dict[str, Callable[[Store], Any]] = {
     "page_validators": lambda s: s.page_validators("voa-1"),
     "checked": lambda s: s.checked("voa-1", 1, None, None),
     "unprojected": lambda s: s.unprojected(),
-    "mark_projected": lambda s: s.mark_projected(["voa-1"]),
+    "mark_projected": lambda s: s.mark_projected([("voa-1", 1)]),
     "mark_all_unprojected": lambda s: s.mark_all_unprojected(),
     "browse": lambda s: s.browse(),
     "browse_count": lambda s: s.browse_count(),

@@ -125,12 +125,25 @@ def test_the_ledger_knows_which_files_are_behind(harness: Harness) -> None:
     store = harness.store
     pending = store.unprojected()
     assert pending == [Pending(e.revision.article, e.file, e.offset) for e in entries]
-    store.mark_projected(["voa-2", "voa-1"])
+    store.mark_projected([("voa-2", 1), ("voa-1", 1)])
     assert store.unprojected() == []
     (entry,) = harness.record(revision(1, rev=2))
     assert store.unprojected() == [Pending("voa-1", entry.file, entry.offset)]
-    store.mark_projected(["voa-1", "nobody"])
+    store.mark_projected([("voa-1", 2), ("nobody", 1)])
     store.mark_projected([])
     assert store.unprojected() == []
     store.mark_all_unprojected()
     assert [p.article for p in store.unprojected()] == ["voa-2", "voa-1"]
+
+
+def test_a_file_projected_while_its_article_was_recorded_again_stays_behind(
+    harness: Harness,
+) -> None:
+    # A publisher read revision 1; a worker recorded revision 2 before the publisher noted it.
+    harness.record(revision(1))
+    (entry,) = harness.record(revision(1, rev=2))
+    harness.store.mark_projected([("voa-1", 1)])
+    assert harness.store.unprojected() == [Pending("voa-1", entry.file, entry.offset)]
+    harness.store.mark_projected([("voa-1", 2)])
+    harness.store.mark_projected([("voa-1", 1)])  # late news of an older file moves nothing
+    assert harness.store.unprojected() == []

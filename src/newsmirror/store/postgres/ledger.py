@@ -19,8 +19,13 @@ class PostgresProjectionLedger:
         )
         return list(map(Pending._make, rows))
 
-    def mark_projected(self, articles: Iterable[str]) -> None:
-        self.db.run("UPDATE articles SET projected_rev = rev WHERE id = ANY(%s)", (list(articles),))
+    def mark_projected(self, shown: Iterable[tuple[str, int]]) -> None:
+        pairs = list(shown)
+        self.db.run(
+            """UPDATE articles a SET projected_rev = greatest(a.projected_rev, s.rev)
+               FROM unnest(%s::text[], %s::integer[]) AS s(id, rev) WHERE a.id = s.id""",
+            ([article for article, _ in pairs], [rev for _, rev in pairs]),
+        )
 
     def mark_all_unprojected(self) -> None:
         self.db.run("UPDATE articles SET projected_rev = 0")

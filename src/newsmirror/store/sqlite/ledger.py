@@ -20,10 +20,10 @@ class SQLiteProjectionLedger:
         )
         return list(map(Pending._make, rows))
 
-    def mark_projected(self, articles: Iterable[str]) -> None:
+    def mark_projected(self, shown: Iterable[tuple[str, int]]) -> None:
         with transaction(self.db):
             self.db.executemany(
-                "UPDATE articles SET projected_rev = rev WHERE id = ?", [(a,) for a in articles]
+                "UPDATE articles SET projected_rev = max(projected_rev, ?2) WHERE id = ?1", shown
             )
 
     def mark_all_unprojected(self) -> None:
