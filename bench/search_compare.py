@@ -23,7 +23,7 @@ import psycopg
 from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import Revision
 from newsmirror.search import SearchIndex, SearchQuery
-from newsmirror.search.postgres import PostgresSearch, tsquery
+from newsmirror.search.postgres import PostgresSearch, match
 from newsmirror.search.query import parse_query
 from newsmirror.search.searching import USER_COLUMNS
 from newsmirror.search.text import fold
@@ -131,10 +131,13 @@ class Postgres:
         return self.search.search(SearchQuery(text))
 
     def ours_count(self, text: str) -> int:
+        found = match(parse_query(text))
+        if found is None:
+            return 0
+        condition, parameters = found
         with self.search.pool.connection() as db:
             row = db.execute(
-                "SELECT count(*) FROM search_docs WHERE terms @@ %s::tsquery",
-                (tsquery(parse_query(text)),),
+                f"SELECT count(*) FROM search_docs WHERE {condition}", parameters
             ).fetchone()
         return int(row[0]) if row else 0
 

@@ -23,6 +23,7 @@ in a pending list until (auto)vacuum merges them, and plans avoid an index with 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,12 +36,14 @@ from newsmirror.search.query import ParsedQuery, Term, parse_query
 from newsmirror.search.rowids import MINUTE_MS, minute
 from newsmirror.search.searching import MAX_LIMIT, RECENCY_DAYS, TITLE_WEIGHT, WINDOW, make_hit
 from newsmirror.search.snippets import highlighter
-from newsmirror.search.text import fold, terms
+from newsmirror.search.text import CJK, fold, terms
 from newsmirror.text.dateline import text_without_date_line
 
 MAX_POSITION = 16383  # PostgreSQL's largest position in a tsvector
 # A token longer than a query term can be never matches one: cut (a lexeme has at most 2 KB).
 MAX_TOKEN = 100
+GRAM = 4  # characters in the longest grams
+_RUN = re.compile(f"{CJK}+")
 
 
 def _quoted(token: str) -> str:
@@ -48,16 +51,26 @@ def _quoted(token: str) -> str:
 
 
 def tsvector(*texts: str) -> str:
-    """The ``tsvector`` literal of the terms of ``texts``, each one position past the one
-    before, so that no phrase runs from one text into the next."""
+    """The ``tsvector`` literal of the terms of ``texts`` (folded), each one position past the
+    one before, so that no phrase runs from one text into the next."""
     positions: dict[str, list[str]] = {}
     position = 0
     for text in texts:
-        for token in terms(fold(text)).split():
+        for token in terms(text).split():
             position = min(position + 1, MAX_POSITION)
             positions.setdefault(token[:MAX_TOKEN], []).append(str(position))
         position += 1
     return " ".join(f"{_quoted(t)}:{','.join(p)}" for t, p in positions.items())
+
+
+def grams(*texts: str) -> list[str]:
+    """The three- and four-character strings of the CJK runs of ``texts`` (folded)."""
+    found: set[str] = set()
+    for text in texts:
+        for run in _RUN.findall(text):
+            for size in (3, GRAM):
+                found.update(run[at : at + size] for at in range(len(run) - size + 1))
+    return sorted(found)
 
 
 def _phrase(term: Term) -> str:
@@ -67,19 +80,50 @@ def _phrase(term: Term) -> str:
     return f"({' <-> '.join(tokens)})"
 
 
-def tsquery(parsed: ParsedQuery) -> str | None:
-    """The ``tsquery`` literal of a parsed query; None: nothing to find."""
+def _grams(term: Term) -> str | None:
+    """What ``grams`` must hold for ``term``: its one gram for three or four CJK characters,
+    the four-character grams that cover a longer run; None for any other term."""
+    text = term.text
+    if len(text) < 3 or not _RUN.fullmatch(text):
+        return None
+    starts = sorted({*range(0, len(text) - GRAM, GRAM), max(0, len(text) - GRAM)})
+    return f"({' & '.join(_quoted(text[at : at + GRAM]) for at in starts)})"
+
+
+def _exact(term: Term) -> bool:
+    """Whether ``term``'s grams alone tell it (no positions to compare)."""
+    return _grams(term) is not None and len(term.text) <= GRAM
+
+
+def match(parsed: ParsedQuery) -> tuple[str, dict[str, str]] | None:
+    """The SQL condition a document must meet for ``parsed``, and its parameters (``terms``
+    and ``grams``: ``tsquery`` literals); None: nothing to find."""
     if not parsed.include:
         return None
-    found = " & ".join(map(_phrase, parsed.include))
-    if not parsed.exclude:
-        return found
-    return f"{found} & !({' | '.join(map(_phrase, parsed.exclude))})"
+    queries: dict[str, tuple[list[str], list[str]]] = {"terms": ([], []), "grams": ([], [])}
+    for n, side in enumerate((parsed.include, parsed.exclude)):
+        for term in side:
+            if (gram := _grams(term)) is not None:
+                queries["grams"][n].append(gram)
+            if not _exact(term):
+                queries["terms"][n].append(_phrase(term))
+    conditions, parameters = [], {}
+    for column, (include, exclude) in queries.items():
+        test = f"{column} @@ %({column})s::tsquery"
+        if include:
+            excluded = f" & !({' | '.join(exclude)})" if exclude else ""
+            conditions.append(test)
+            parameters[column] = " & ".join(include) + excluded
+        elif exclude:  # exclusions alone are no use to an index: a filter of what was found
+            conditions.append(f"NOT ({test})")
+            parameters[column] = " | ".join(exclude)
+    return " AND ".join(conditions), parameters
 
 
 def _row(revision: Revision, edited: bool) -> dict[str, Any]:
     body = text_without_date_line(revision.text)
     time_ms = epoch_ms(revision.time)
+    title, folded = fold(revision.title), fold(body)
     return {
         "article": revision.article,
         "rev": revision.rev,
@@ -92,26 +136,27 @@ def _row(revision: Revision, edited: bool) -> dict[str, Any]:
         "url": revision.url,
         "title": revision.title,
         "body": body,
-        "terms": tsvector(revision.title, body),
-        "title_terms": tsvector(revision.title),
+        "terms": tsvector(title, folded),
+        "grams": grams(title, folded),
+        "title_terms": tsvector(title),
     }
 
 
 _COLUMNS = (
     "article, rev, source, edited, removed, minute, time_ms, path, url, title, body, terms, "
-    "title_terms"
+    "grams, title_terms"
 )
 _UPSERT = f"""
     INSERT INTO search_docs ({_COLUMNS})
     VALUES (%(article)s, %(rev)s, %(source)s, %(edited)s, %(removed)s, %(minute)s,
             %(time_ms)s, %(path)s, %(url)s, %(title)s, %(body)s, %(terms)s::tsvector,
-            %(title_terms)s::tsvector)
+            array_to_tsvector(%(grams)s::text[]), %(title_terms)s::tsvector)
     ON CONFLICT (article) DO UPDATE SET
         rev = excluded.rev, source = excluded.source,
         edited = search_docs.edited OR excluded.edited, removed = excluded.removed,
         minute = excluded.minute, time_ms = excluded.time_ms, path = excluded.path,
         url = excluded.url, title = excluded.title, body = excluded.body, terms = excluded.terms,
-        title_terms = excluded.title_terms
+        grams = excluded.grams, title_terms = excluded.title_terms
     WHERE excluded.rev > search_docs.rev"""
 
 # The newest matches, ranked; then the page's rows, whose text alone is read.
@@ -121,7 +166,7 @@ _SEARCH = """
                1 + %(title_weight)s * (SELECT count(*) FROM unnest(%(phrases)s::tsquery[]) p
                                        WHERE title_terms @@ p) / %(phrases_count)s AS relevance
         FROM search_docs
-        WHERE terms @@ %(query)s::tsquery AND minute >= %(low)s AND minute < %(high)s
+        WHERE {match} AND minute >= %(low)s AND minute < %(high)s
           AND (%(any_source)s OR source = ANY(%(sources)s))
           AND (%(status)s::text IS NULL OR (%(status)s = 'edited' AND edited)
                OR (%(status)s = 'removed' AND removed))
@@ -143,16 +188,18 @@ _SEARCH = """
 
 
 def search_parameters(query: SearchQuery, parsed: ParsedQuery) -> dict[str, Any] | None:
-    """``_SEARCH``'s parameters for ``query``; None when it can find nothing."""
-    expression = tsquery(parsed)
-    if expression is None or query.status not in (None, *STATUSES):
+    """``_SEARCH``'s parameters for ``query`` (``match``: its condition); None when it can
+    find nothing."""
+    found = match(parsed)
+    if found is None or query.status not in (None, *STATUSES):
         return None
     low, high = (
         default if at is None else minute(at + MINUTE_MS - 1)  # from the next whole minute
         for at, default in ((query.since_ms, 0), (query.until_ms, 1 << 62))
     )
     return {
-        "query": expression,
+        "match": found[0],
+        **found[1],
         "low": low,
         "high": high,
         "any_source": not query.sources,
@@ -204,13 +251,14 @@ class PostgresSearch:
         parameters = search_parameters(query, parsed)
         if parameters is None:
             return SearchPage(query, (), 0, False)
+        sql = _SEARCH.format(match=parameters["match"])
         with self.pool.connection() as db, db.transaction():
             # Never a prepared statement: a generic plan cannot tell a common term from a rare
             # one, and reads every document for both.
-            page = rows = db.execute(_SEARCH, parameters, prepare=False).fetchall()
+            page = rows = db.execute(sql, parameters, prepare=False).fetchall()
             if not rows:  # an empty page, past the last hit or of no size: count all the same
                 first = {**parameters, "offset": 0, "limit": 1}
-                rows = db.execute(_SEARCH, first, prepare=False).fetchall()
+                rows = db.execute(sql, first, prepare=False).fetchall()
             if not rows:
                 return SearchPage(query, (), 0, False)
             found, oldest = int(rows[0][9]), int(rows[0][10])
