@@ -23,10 +23,12 @@ in a pending list until (auto)vacuum merges them, and plans avoid an index with 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
 from newsmirror.record.log import Entry
@@ -42,6 +44,7 @@ from newsmirror.text.dateline import text_without_date_line
 MAX_POSITION = 16383  # PostgreSQL's largest position in a tsvector
 # A token longer than a query term can be never matches one: cut (a lexeme has at most 2 KB).
 MAX_TOKEN = 100
+REACH = 4 * WINDOW  # newest documents a search looks in first
 GRAM = 4  # characters in the longest grams
 _RUN = re.compile(f"{CJK}+")
 
@@ -64,10 +67,11 @@ def tsvector(*texts: str) -> str:
 
 
 def grams(*texts: str) -> list[str]:
-    """The three- and four-character strings of the CJK runs of ``texts`` (folded)."""
+    """The one-, three- and four-character strings of the CJK runs of ``texts`` (folded)."""
     found: set[str] = set()
     for text in texts:
         for run in _RUN.findall(text):
+            found.update(run)
             for size in (3, GRAM):
                 found.update(run[at : at + size] for at in range(len(run) - size + 1))
     return sorted(found)
@@ -81,10 +85,11 @@ def _phrase(term: Term) -> str:
 
 
 def _grams(term: Term) -> str | None:
-    """What ``grams`` must hold for ``term``: its one gram for three or four CJK characters,
-    the four-character grams that cover a longer run; None for any other term."""
+    """What ``grams`` must hold for ``term``: its one gram for one, three or four CJK
+    characters, the four-character grams that cover a longer run; None for any other term
+    (two characters are one bigram of ``terms``)."""
     text = term.text
-    if len(text) < 3 or not _RUN.fullmatch(text):
+    if len(text) == 2 or not _RUN.fullmatch(text):
         return None
     starts = sorted({*range(0, len(text) - GRAM, GRAM), max(0, len(text) - GRAM)})
     return f"({' & '.join(_quoted(text[at : at + GRAM]) for at in starts)})"
@@ -166,7 +171,7 @@ _SEARCH = """
                1 + %(title_weight)s * (SELECT count(*) FROM unnest(%(phrases)s::tsquery[]) p
                                        WHERE title_terms @@ p) / %(phrases_count)s AS relevance
         FROM search_docs
-        WHERE {match} AND minute >= %(low)s AND minute < %(high)s
+        WHERE {match} AND minute >= %(since)s::bigint AND minute < %(high)s::bigint
           AND (%(any_source)s OR source = ANY(%(sources)s))
           AND (%(status)s::text IS NULL OR (%(status)s = 'edited' AND edited)
                OR (%(status)s = 'removed' AND removed))
@@ -215,6 +220,34 @@ def search_parameters(query: SearchQuery, parsed: ParsedQuery) -> dict[str, Any]
     }
 
 
+def _newest(
+    db: Connection[Any], sql: str, parameters: dict[str, Any], density: float
+) -> tuple[list[Any], int, int] | None:
+    """The page of ``sql``, the number of matches in its window and the oldest one's minute;
+    None: no match.
+
+    A common word's newest ``WINDOW`` matches are among the newest documents: the search
+    looks in about the ``REACH`` newest first (``density``: documents a minute), further back
+    only when they hold too few (as far as the matches found so far say it needs), and in the
+    whole range last: the same answer, read from a small part of the indexes.
+    """
+    low, reach = parameters["low"], REACH
+    top = min(parameters["high"], parameters["last"] + 1)
+    while True:
+        since = max(low, top - math.ceil(reach / density)) if density > 0 else low
+        window = {**parameters, "since": since}
+        # Never a prepared statement: a generic plan cannot tell a common term from a rare one.
+        page = rows = db.execute(sql, window, prepare=False).fetchall()
+        if not rows:  # an empty page, past the last hit or of no size: count all the same
+            rows = db.execute(sql, {**window, "offset": 0, "limit": 1}, prepare=False).fetchall()
+        found = int(rows[0][9]) if rows else 0
+        if found >= WINDOW or since == low:
+            return (page, found, int(rows[0][10])) if rows else None
+        # A rare word: its matches are spread over the whole range.
+        density = density if found * 4 >= WINDOW else 0
+        reach = reach * 2 * WINDOW // max(1, found)
+
+
 class PostgresSearch:
     """The search index in the database ``pool`` connects to (its schema upgraded)."""
 
@@ -253,24 +286,27 @@ class PostgresSearch:
             return SearchPage(query, (), 0, False)
         sql = _SEARCH.format(match=parameters["match"])
         with self.pool.connection() as db, db.transaction():
-            # Never a prepared statement: a generic plan cannot tell a common term from a rare
-            # one, and reads every document for both.
-            page = rows = db.execute(sql, parameters, prepare=False).fetchall()
-            if not rows:  # an empty page, past the last hit or of no size: count all the same
-                first = {**parameters, "offset": 0, "limit": 1}
-                rows = db.execute(sql, first, prepare=False).fetchall()
-            if not rows:
+            first, last, count = db.execute(
+                """SELECT min(minute), max(minute),
+                          (SELECT reltuples FROM pg_class WHERE oid = 'search_docs'::regclass)
+                   FROM search_docs"""
+            ).fetchone() or (None, None, None)
+            if first is None:
                 return SearchPage(query, (), 0, False)
-            found, oldest = int(rows[0][9]), int(rows[0][10])
-            total, estimate = found, False
-            if found >= WINDOW:
-                first, last = db.execute(
-                    "SELECT min(minute), max(minute) FROM search_docs"
-                ).fetchone() or (0, 0)
-                top = min(parameters["high"] - 1, last)
-                bottom = max(parameters["low"], first)
-                reach = max(1, top - oldest)
-                total, estimate = max(WINDOW, round(WINDOW * (top - bottom) / reach)), True
+            # Walking the newest documents would read each one's terms: the GIN indexes,
+            # which lead with the minute, find the matches of a time range without that.
+            db.execute("SET LOCAL enable_indexscan = off")
+            density = (count or 0) / (last - first + 1)
+            answer = _newest(db, sql, {**parameters, "last": last}, density)
+        if answer is None:
+            return SearchPage(query, (), 0, False)
+        page, found, oldest = answer
+        total, estimate = found, False
+        if found >= WINDOW:
+            top = min(parameters["high"] - 1, last)
+            bottom = max(parameters["low"], first)
+            reach = max(1, top - oldest)
+            total, estimate = max(WINDOW, round(WINDOW * (top - bottom) / reach)), True
         pattern = highlighter([term.text for term in parsed.include])
         hits = tuple(
             make_hit(article, source, edited, removed, path, title, url, time_ms, body, pattern)

@@ -1,21 +1,35 @@
--- Three- and four-character grams (newsmirror/search/postgres.py): a Chinese word of three or
--- four characters is then one lexeme of the GIN index, matched without reading the document's
--- positions again; longer words are first narrowed by theirs.
+-- Words found in one look-up, newest first (newsmirror/search/postgres.py).
+--
+-- grams: each CJK character, and each run of three and four characters, of the document (no
+-- positions): a Chinese word of one, three or four characters is then one lexeme of a GIN index,
+-- matched without reading the document's positions again (two characters are one bigram of
+-- terms), and a longer one is narrowed by its four-character grams before its phrase is checked.
+--
+-- Both GIN indexes lead with the minute (btree_gin), so a search for the newest matches of a
+-- common word looks up only the recent part of its postings instead of reading them all.
+CREATE EXTENSION IF NOT EXISTS btree_gin;
 ALTER TABLE search_docs ADD COLUMN grams tsvector NOT NULL DEFAULT '';
 ALTER TABLE search_docs ALTER COLUMN grams DROP DEFAULT;
--- Documents indexed before: their grams are the runs of adjacent CJK bigrams in their terms
--- (adjacent bigrams are always of one run: a run's last character follows its last bigram).
+-- The documents indexed before: their grams from their terms, where each CJK bigram stands at
+-- its first character's position (adjacent bigrams are always of one run: a run's last
+-- character, a term of one character, follows its last bigram).
 UPDATE search_docs d SET grams = coalesce((
-    WITH bigrams AS (
+    WITH lexemes AS (
         SELECT lexeme, unnest(positions) AS at FROM unnest(d.terms)
-        WHERE lexeme ~ '^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]{2}$'
+        WHERE lexeme ~ '^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]{1,2}$'
+    ), bigrams AS (
+        SELECT lexeme, at FROM lexemes WHERE char_length(lexeme) = 2
     )
     SELECT array_to_tsvector(array_agg(DISTINCT gram)) FROM (
-        SELECT a.lexeme || right(b.lexeme, 1) AS gram
+        SELECT left(lexeme, 1) AS gram FROM lexemes
+        UNION ALL
+        SELECT a.lexeme || right(b.lexeme, 1)
         FROM bigrams a JOIN bigrams b ON b.at = a.at + 1
         UNION ALL
         SELECT a.lexeme || right(b.lexeme, 1) || right(c.lexeme, 1)
         FROM bigrams a JOIN bigrams b ON b.at = a.at + 1 JOIN bigrams c ON c.at = a.at + 2
     ) found
 ), '');
-CREATE INDEX search_docs_grams ON search_docs USING gin (grams);
+DROP INDEX search_docs_terms;
+CREATE INDEX search_docs_terms ON search_docs USING gin (minute, terms);
+CREATE INDEX search_docs_grams ON search_docs USING gin (minute, grams);
