@@ -221,17 +221,17 @@ def search_parameters(query: SearchQuery, parsed: ParsedQuery) -> dict[str, Any]
 
 
 def _newest(
-    db: Connection[Any], sql: str, parameters: dict[str, Any], density: float
+    db: Connection[Any], sql: str, parameters: dict[str, Any], density: float, reach: int
 ) -> tuple[list[Any], int, int] | None:
     """The page of ``sql``, the number of matches in its window and the oldest one's minute;
     None: no match.
 
     A common word's newest ``WINDOW`` matches are among the newest documents: the search
-    looks in about the ``REACH`` newest first (``density``: documents a minute), further back
+    looks in about the ``reach`` newest first (``density``: documents a minute), further back
     only when they hold too few (as far as the matches found so far say it needs), and in the
     whole range last: the same answer, read from a small part of the indexes.
     """
-    low, reach = parameters["low"], REACH
+    low = parameters["low"]
     top = min(parameters["high"], parameters["last"] + 1)
     while True:
         since = max(low, top - math.ceil(reach / density)) if density > 0 else low
@@ -251,8 +251,10 @@ def _newest(
 class PostgresSearch:
     """The search index in the database ``pool`` connects to (its schema upgraded)."""
 
-    def __init__(self, pool: ConnectionPool) -> None:
+    def __init__(self, pool: ConnectionPool, reach: int = REACH) -> None:
+        """``reach``: how many of the newest documents a search looks in first."""
         self.pool = pool
+        self.reach = reach
 
     def close(self) -> None:
         self.pool.close()
@@ -297,7 +299,7 @@ class PostgresSearch:
             # which lead with the minute, find the matches of a time range without that.
             db.execute("SET LOCAL enable_indexscan = off")
             density = (count or 0) / (last - first + 1)
-            answer = _newest(db, sql, {**parameters, "last": last}, density)
+            answer = _newest(db, sql, {**parameters, "last": last}, density, self.reach)
         if answer is None:
             return SearchPage(query, (), 0, False)
         page, found, oldest = answer
