@@ -452,7 +452,7 @@ def test_empty_feed(name: str) -> None:
 
 DIGEST = """
 import hashlib, sys
-sys.path.insert(0, {tests!r})
+sys.path[:0] = [{here!r}, {tests!r}]
 from test_feed_writers import INFO, ITEMS, NASTY, LONG
 from newsmirror.render.feed_writers import FORMATS
 for _, _, writer in FORMATS.values():
@@ -470,7 +470,9 @@ def test_same_input_same_bytes() -> None:
     # Another process with another hash seed: nothing depends on set or dict ordering.
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        script = DIGEST.format(tests=str(Path(__file__).parents[1]))
+        script = DIGEST.format(
+            here=str(Path(__file__).parent), tests=str(Path(__file__).parents[1])
+        )
         run = subprocess.run(
             [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
         )

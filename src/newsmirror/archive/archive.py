@@ -21,11 +21,12 @@ from newsmirror.record.log import RECORD_DIR, Entry, RecordLog
 from newsmirror.record.model import Revision
 from newsmirror.render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR, README_FILE, zone
 from newsmirror.search import SearchIndex
+from newsmirror.search.backend import SearchStore
 from newsmirror.settings.config import Settings, load_settings
 from newsmirror.settings.values import CONFIG_FILE
 from newsmirror.store.follow import Follower, catch_up, follow
 from newsmirror.store.model import Located
-from newsmirror.store.protocols import SearchStore, Store
+from newsmirror.store.protocols import Store
 from newsmirror.store.sqlite import SQLiteStore
 
 CACHE_DIR = ".newsmirror"

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from newsmirror.record.log import Entry, RecordLog
-from newsmirror.store.follow import Follower, Item
+from newsmirror.record.log import Entry
+from newsmirror.store.follow import Follower
 from newsmirror.store.model import (
     Change,
     Due,
@@ -36,7 +36,6 @@ from newsmirror.store.model import (
 )
 
 if TYPE_CHECKING:
-    from newsmirror.search.model import SearchPage, SearchQuery
     from newsmirror.store.model import Known
 
 
@@ -222,27 +221,11 @@ class Store(
         ...
 
 
-class SearchStore(Follower[Item], Protocol[Item]):
-    """The search index: one document per article (its latest revision), following the
-    record. (Its backends live in search/; this is what the archive asks of one.) Every
-    method may raise StoreError (DamagedCache, DiskFull) and nothing else; a query that
-    cannot be run is an empty page, not an error."""
-
-    def search(self, query: SearchQuery) -> SearchPage:
-        """One page of the articles matching ``query``, as one snapshot of the index."""
-        ...
-
-    def rebuild(self, log: RecordLog) -> int:
-        """Drop everything and take in the whole record again; returns revisions read."""
-        ...
-
-
 __all__ = [
     "Articles",
     "Browsing",
     "ProjectionLedger",
     "RecheckQueue",
-    "SearchStore",
     "SourceStates",
     "Store",
 ]

@@ -17,8 +17,9 @@ from typing import Any
 from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import Revision, iso
 from newsmirror.search import SearchIndex
+from newsmirror.search.backend import SearchStore
 from newsmirror.store.follow import catch_up, follow
-from newsmirror.store.protocols import SearchStore, Store
+from newsmirror.store.protocols import Store
 from newsmirror.store.sqlite import SQLiteStore
 
 

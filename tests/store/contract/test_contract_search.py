@@ -14,8 +14,8 @@ import pytest
 from newsmirror.errors import StoreError
 from newsmirror.record.log import RecordLog
 from newsmirror.search import SearchQuery
+from newsmirror.search.backend import SearchStore
 from newsmirror.store.follow import catch_up, follow
-from newsmirror.store.protocols import SearchStore
 
 from .backends import SEARCH_BACKENDS, SearchBackend, revision
 

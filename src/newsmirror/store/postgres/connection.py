@@ -8,7 +8,6 @@ import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import psycopg
-from psycopg_pool import ConnectionPool
 
 from newsmirror.errors import StoreError
 
@@ -65,31 +64,3 @@ def open_connection(url: str, **options: object) -> psycopg.Connection[tuple[obj
             f"{redacted(url)}: cannot connect to the database ({said}); check "
             "[store] url (NEWSMIRROR_STORE_URL) and that the server is running"
         ) from None
-
-
-def connect(url: str, **options: object) -> psycopg.Connection[tuple[object, ...]]:
-    """A connection to ``url`` whose schema is this newsmirror's (else ``SchemaMismatch``)."""
-    from newsmirror.store.postgres.schema import check
-
-    connection = open_connection(url, **options)
-    try:
-        check(connection, url)
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def open_pool(url: str, max_size: int = 4) -> ConnectionPool:
-    """A pool of up to ``max_size`` connections to ``url``, once one connection has shown that
-    the database can be reached and its schema is this newsmirror's."""
-    connect(url).close()
-    pool: ConnectionPool = ConnectionPool(
-        url,
-        min_size=1,
-        max_size=max_size,
-        kwargs={"connect_timeout": CONNECT_TIMEOUT},
-        open=False,
-    )
-    pool.open(wait=True, timeout=CONNECT_TIMEOUT)
-    return pool

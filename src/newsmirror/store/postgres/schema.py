@@ -10,9 +10,10 @@ import re
 from importlib.resources import files
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from newsmirror.errors import SchemaMismatch, StoreError
-from newsmirror.store.postgres.connection import reason, redacted
+from newsmirror.store.postgres.connection import CONNECT_TIMEOUT, open_connection, reason, redacted
 
 _NAME = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
 # pg_advisory_xact_lock's key for upgrades: any constant no other code uses ("nmschema").
@@ -89,3 +90,29 @@ def upgrade(connection: psycopg.Connection[tuple[object, ...]], url: str) -> tup
     except psycopg.OperationalError as error:
         raise StoreError(f"{redacted(url)}: the upgrade failed ({reason(error)})") from None
     return before, max(before, SCHEMA_VERSION)
+
+
+def connect(url: str, **options: object) -> psycopg.Connection[tuple[object, ...]]:
+    """A connection to ``url`` whose schema is this newsmirror's (else ``SchemaMismatch``)."""
+    connection = open_connection(url, **options)
+    try:
+        check(connection, url)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def open_pool(url: str, max_size: int = 4) -> ConnectionPool:
+    """A pool of up to ``max_size`` connections to ``url``, once one connection has shown that
+    the database can be reached and its schema is this newsmirror's."""
+    connect(url).close()
+    pool: ConnectionPool = ConnectionPool(
+        url,
+        min_size=1,
+        max_size=max_size,
+        kwargs={"connect_timeout": CONNECT_TIMEOUT},
+        open=False,
+    )
+    pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+    return pool
