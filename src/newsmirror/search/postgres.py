@@ -28,11 +28,6 @@ lead with the minute (btree_gin), so one index scan finds a word's matches withi
 without reading its whole posting list, and no document is read to test it; ``_newest`` looks
 in the newest documents first and further back only when they hold too few matches. Walking
 the newest documents one by one is never planned: it reads each one's terms.
-
-Measured by bench/search.py (50,000 articles, a loaded 2-core machine; p50 / p95 ms):
-
-    query                 walking / whole postings     grams, minute-led GIN
-    (figures below)
 """
 
 from __future__ import annotations
