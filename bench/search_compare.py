@@ -100,7 +100,7 @@ class Postgres:
             for batch in batches(log):
                 self.search.index(batch)
             # As autovacuum would: GIN's pending entries merged into the index, statistics.
-            with self.search.pool.connection() as db:
+            with self.search.db.pool.connection() as db:
                 db.autocommit = True
                 db.execute("VACUUM ANALYZE search_docs")
                 db.autocommit = False
@@ -117,7 +117,7 @@ class Postgres:
 
         timed("newsmirror in PostgreSQL (tsvector, GIN)", len(revisions), ours)
         timed("pg_trgm (COPY, then its GIN index)", len(revisions), trgm)
-        with self.search.pool.connection() as db:
+        with self.search.db.pool.connection() as db:
             sizes = "pg_total_relation_size('search_docs'), pg_relation_size('search_docs_terms')"
             total, gin = db.execute(f"SELECT {sizes}").fetchone() or (0, 0)
         trgm = self.trgm.execute("SELECT pg_total_relation_size('docs')").fetchone()
@@ -135,7 +135,7 @@ class Postgres:
         if found is None:
             return 0
         condition, parameters = found
-        with self.search.pool.connection() as db:
+        with self.search.db.pool.connection() as db:
             row = db.execute(
                 f"SELECT count(*) FROM search_docs WHERE {condition}", parameters
             ).fetchone()

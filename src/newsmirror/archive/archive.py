@@ -22,10 +22,12 @@ from newsmirror.record.model import Revision
 from newsmirror.render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR, README_FILE, zone
 from newsmirror.search import SearchIndex
 from newsmirror.search.backend import SearchStore
+from newsmirror.search.postgres import PostgresSearch
 from newsmirror.settings.config import Settings, load_settings
 from newsmirror.settings.values import CONFIG_FILE
 from newsmirror.store.follow import Follower, catch_up, follow
 from newsmirror.store.model import Located
+from newsmirror.store.postgres import PostgresStore, open_pool
 from newsmirror.store.protocols import Store
 from newsmirror.store.sqlite import SQLiteStore
 
@@ -150,8 +152,12 @@ class Archive:
         try:
             if self.write:
                 self._acquire_lock()
-            self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
-            self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
+            if url := self.settings.store.url:  # shared: never deleted and rebuilt here
+                self._store = self._caught_up(PostgresStore(url))
+                self._search = self._caught_up(PostgresSearch(open_pool(url)))
+            else:
+                self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
+                self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
         except BaseException:
             self.__exit__(None, None, None)
             raise

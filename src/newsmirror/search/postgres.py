@@ -34,13 +34,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
-from newsmirror.record.log import Entry
+from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import Revision, RevisionKind, epoch_ms
 from newsmirror.search.model import STATUSES, SearchPage, SearchQuery
 from newsmirror.search.query import ParsedQuery, Term, parse_query
@@ -48,6 +48,8 @@ from newsmirror.search.rowids import MINUTE_MS, minute
 from newsmirror.search.searching import MAX_LIMIT, RECENCY_DAYS, TITLE_WEIGHT, WINDOW, make_hit
 from newsmirror.search.snippets import highlighter
 from newsmirror.search.text import CJK, fold, terms
+from newsmirror.store.follow import catch_up, ends, entries, follow
+from newsmirror.store.postgres.database import Database
 from newsmirror.text.dateline import text_without_date_line
 
 MAX_POSITION = 16383  # PostgreSQL's largest position in a tsvector
@@ -156,6 +158,11 @@ def _row(revision: Revision, edited: bool) -> dict[str, Any]:
     }
 
 
+TABLES = ("search_docs", "search_positions")  # migrations/0001_search.sql, 0003
+_POSITION = """
+    INSERT INTO search_positions (file, indexed_to) VALUES (%s, %s)
+    ON CONFLICT (file) DO UPDATE
+    SET indexed_to = greatest(search_positions.indexed_to, excluded.indexed_to)"""
 _COLUMNS = (
     "article, rev, source, edited, removed, minute, time_ms, path, url, title, body, terms, "
     "grams, title_terms"
@@ -258,37 +265,73 @@ def _newest(
 
 
 class PostgresSearch:
-    """The search index in the database ``pool`` connects to (its schema upgraded)."""
+    """The search index in the database ``pool`` connects to (its schema upgraded), following
+    the record as every cache does (store.follow); its faults are ``StoreError``."""
 
     def __init__(self, pool: ConnectionPool, reach: int = REACH) -> None:
         """``reach``: how many of the newest documents a search looks in first."""
-        self.pool = pool
         self.reach = reach
+        url = pool.conninfo if isinstance(pool.conninfo, str) else pool.name
+        self.db = Database(pool, url)
+        try:
+            self.db.check_tables(TABLES)
+        except BaseException:
+            self.db.close()
+            raise
 
     def close(self) -> None:
-        self.pool.close()
+        self.db.close()
 
     def index(self, entries: Iterable[Entry]) -> None:
+        """Add appended revisions, in one transaction."""
+        follow(self, list(entries))
+
+    def delete(self, article: str) -> None:
+        with self.db.connection() as db:
+            db.execute("DELETE FROM search_docs WHERE article = %s", (article,))
+
+    # Following the record (store.follow)
+
+    def positions(self) -> Mapping[str, int]:
+        rows = self.db.rows("SELECT file, indexed_to FROM search_positions")
+        return {file: int(end) for file, end in rows}
+
+    def reset(self) -> None:
+        with self.db.connection() as db:
+            db.execute("DELETE FROM search_docs")
+            db.execute("DELETE FROM search_positions")
+
+    def batches(self, log: RecordLog, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
+        return entries(log, unread)
+
+    def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:
+        return entries
+
+    def apply(self, batch: Sequence[Entry]) -> None:
         latest: dict[str, Revision] = {}
         edited: set[str] = set()
-        for entry in entries:
+        for entry in batch:
             r = entry.revision
             if r.article not in latest or r.rev > latest[r.article].rev:
                 latest[r.article] = r
             if r.change == RevisionKind.EDITED:
                 edited.add(r.article)
         rows = [_row(r, r.article in edited) for r in latest.values()]
-        with self.pool.connection() as db, db.transaction(), db.cursor() as cursor:
-            cursor.executemany(_UPSERT, rows)
+        with self.db.connection() as db, db.cursor() as cursor:
+            if rows:
+                cursor.executemany(_UPSERT, rows)
             # An edit older than the document (indexed out of order) still marks it.
             cursor.execute(
                 "UPDATE search_docs SET edited = true WHERE article = ANY(%s) AND NOT edited",
                 (sorted(edited),),
             )
+            if batch:
+                cursor.executemany(_POSITION, list(ends(batch).items()))
 
-    def delete(self, article: str) -> None:
-        with self.pool.connection() as db:
-            db.execute("DELETE FROM search_docs WHERE article = %s", (article,))
+    def rebuild(self, log: RecordLog) -> int:
+        """Drop everything and index the whole record again."""
+        self.reset()
+        return catch_up(log, self)
 
     def search(self, query: SearchQuery) -> SearchPage:
         parsed = parse_query(query.text)
@@ -296,7 +339,7 @@ class PostgresSearch:
         if parameters is None:
             return SearchPage(query, (), 0, False)
         sql = _SEARCH.format(match=parameters["match"])
-        with self.pool.connection() as db, db.transaction():
+        with self.db.connection() as db:
             first, last, count = db.execute(
                 """SELECT min(minute), max(minute),
                           (SELECT reltuples FROM pg_class WHERE oid = 'search_docs'::regclass)

@@ -144,7 +144,8 @@ class StoreSettings:
     url: str = setting(
         "",
         "PostgreSQL database shared by several machines, postgresql://user:password@host/db "
-        "(so far only `db upgrade` uses it); empty: files and SQLite in the archive",
+        "(run `db upgrade` first): it keeps the state, article and search indexes; the record "
+        "stays in the archive's files; empty: files and SQLite in the archive",
     )
 
 

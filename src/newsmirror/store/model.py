@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from newsmirror.record.model import RevisionKind
+from newsmirror.record.log import Entry
+from newsmirror.record.model import Revision, RevisionKind, epoch_ms, parse_iso
 
 # Failed fetches of one article's page before its feed summary is left to stand.
 MAX_PAGE_ATTEMPTS = 5
@@ -124,3 +125,36 @@ class Pending(NamedTuple):
     article: str
     record_file: str
     record_offset: int
+
+
+def schedule_start(revision: Revision) -> int:
+    """When an article's re-checks start counting (``due_checks``), in ms: when it was first
+    seen; for an adopted article, when it was published (the old archive had it since), and
+    never, 0, when its file gave no date: it was there before adoption, nobody knows how long."""
+    if revision.origin == "adopted" and not revision.published:
+        return 0
+    return epoch_ms(parse_iso(revision.first_seen))
+
+
+def article_row(entry: Entry) -> tuple[object, ...]:
+    """An appended revision as the columns of its article's row, in the order every backend's
+    articles table takes them (id, source, path, ... record pointer, change, adopted)."""
+    r = entry.revision
+    return (
+        r.article,
+        r.source,
+        r.path,
+        r.rev,
+        r.hash,
+        r.feed_hash or r.hash,
+        r.summary_only,
+        r.title,
+        r.url,
+        epoch_ms(r.time),
+        r.first_seen,
+        schedule_start(r),
+        entry.file,
+        entry.offset,
+        r.change,
+        r.origin == "adopted",
+    )

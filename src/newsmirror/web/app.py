@@ -168,6 +168,7 @@ def create_app(root: Path) -> ASGIApp:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # SQLite connections belong to the thread that made them: the event loop's.
         reader.open()
+        reading.open(reader.current())
         try:
             yield
         finally:

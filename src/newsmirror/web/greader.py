@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -25,6 +26,7 @@ from newsmirror.web.greader_items import (
     LABEL,
     READING_LIST,
     STARRED,
+    answer_json,
     atom_stream,
     groups,
     item_id,
@@ -195,15 +197,15 @@ async def stream_contents(request: Request, user: User, params: Params) -> Respo
     library = reading.library(request)
     items = _store(request).select(user.id, selection)
     entries = reading.entries(library, items, request)
-    answer = {
-        "direction": "ltr",
-        "id": stream_id,
-        "updated": int(time.time()),
-        "items": items_json(entries, library, _site(request)),
-    }
-    if len(items) == selection.limit:
-        answer["continuation"] = str(items[-1].id)
-    return JSONResponse(answer)
+    return _items_answer(
+        {"direction": "ltr", "id": stream_id, "updated": int(time.time())},
+        items_json(entries, library, _site(request), reading.items_json),
+        {"continuation": str(items[-1].id)} if len(items) == selection.limit else {},
+    )
+
+
+def _items_answer(fields: dict[str, Any], items: list[bytes], after: dict[str, Any]) -> Response:
+    return Response(answer_json(fields, items, after), media_type="application/json")
 
 
 async def item_ids(request: Request, user: User, params: Params) -> Response:
@@ -234,12 +236,10 @@ async def item_contents(request: Request, user: User, params: Params) -> Respons
     library = reading.library(request)
     items = _store(request).items(user.id, _ids(params))
     entries = reading.entries(library, items, request)
-    return JSONResponse(
-        {
-            "id": READING_LIST,
-            "updated": int(time.time()),
-            "items": items_json(entries, library, _site(request)),
-        }
+    return _items_answer(
+        {"id": READING_LIST, "updated": int(time.time())},
+        items_json(entries, library, _site(request), reading.items_json),
+        {},
     )
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -16,7 +18,7 @@ from newsmirror.archive.library import Library
 from newsmirror.render import paths
 from newsmirror.render.feed_writers import ATOM_NS, xml_text
 from newsmirror.web.form import BadRequest
-from newsmirror.web.reading import Entry
+from newsmirror.web.reading import Entry, ItemsJson
 
 ITEM_PREFIX = "tag:google.com,2005:reader/item/"
 STATE = "user/-/state/com.google/"
@@ -97,36 +99,74 @@ def tags(item: Item, folder: str | None) -> list[str]:
     return found + [READ] * item.read + [STARRED] * item.starred
 
 
-def items_json(entries: Sequence[Entry], library: Library, site: str) -> list[dict[str, Any]]:
-    """Items as the API gives them; what belongs to a source is made once per source."""
+def _json(value: object) -> str:
+    """JSON as Starlette's JSONResponse writes it."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def json_bytes(value: object) -> bytes:
+    return _json(value).encode()
+
+
+def _members(value: dict[str, Any]) -> bytes:
+    """A JSON object's members, without its braces, in UTF-8."""
+    return _json(value)[1:-1].encode()
+
+
+def answer_json(fields: dict[str, Any], items: Sequence[bytes], after: dict[str, Any]) -> bytes:
+    """``fields``, then ``"items"`` (each already JSON), then ``after``, as one JSON object:
+    the bytes JSONResponse gives, without encoding every item's body once more."""
+    parts = [_members(fields), b'"items":[' + b",".join(items) + b"]"]
+    parts += [_members(after)] if after else []
+    return b"{" + b",".join(parts) + b"}"
+
+
+def items_json(
+    entries: Sequence[Entry], library: Library, site: str, made: ItemsJson
+) -> list[bytes]:
+    """Items as the API gives them, as JSON; what belongs to a source is made once per source,
+    and an article revision's own fields (title, links, body) once (kept in ``made``)."""
     folders = groups(library)
     origins = {
-        source: {
-            "streamId": f"feed/{source}",
-            "title": library.name(source),
-            "htmlUrl": site_links(library, site, source)[1],
-        }
+        source: json_bytes(
+            {
+                "streamId": f"feed/{source}",
+                "title": library.name(source),
+                "htmlUrl": site_links(library, site, source)[1],
+            }
+        )
         for source in {e.item.source for e in entries}
     }
-    return [_item_json(e, origins[e.item.source], folders.get(e.item.source)) for e in entries]
+    return [
+        _item_json(e, origins[e.item.source], folders.get(e.item.source), made) for e in entries
+    ]
 
 
-def _item_json(entry: Entry, origin: dict[str, str], folder: str | None) -> dict[str, Any]:
+@functools.cache
+def _categories(folder: str | None, read: bool, starred: bool) -> bytes:
+    """An item's categories as JSON (few differ: each made once)."""
+    return json_bytes(tags(Item(0, "", "", 0, read, starred), folder))
+
+
+def _item_json(entry: Entry, origin: bytes, folder: str | None, made: ItemsJson) -> bytes:
     f, item = entry.feed, entry.item
-    return {
-        "id": long_id(item.id),
-        "crawlTimeMsec": str(item.time_ms),
-        "timestampUsec": str(item.time_ms * 1000),
-        "published": f.published_ms // 1000,
-        "updated": f.updated_ms // 1000,
-        "title": f.title,
-        "canonical": [{"href": f.original_url or f.link}],
-        "alternate": [{"href": f.link, "type": "text/html"}],
-        "categories": tags(item, folder),
-        "origin": origin,
-        "summary": {"direction": "ltr", "content": f.content_html},
-        "author": ", ".join(f.authors),
-    }
+    key = entry.shelved.id, entry.shelved.rev
+    own = made.get(key)
+    if own is None:
+        links = {
+            "title": f.title,
+            "canonical": [{"href": f.original_url or f.link}],
+            "alternate": [{"href": f.link, "type": "text/html"}],
+        }
+        body = {"summary": {"direction": "ltr", "content": f.content_html}}
+        own = made[key] = _members(links), _members(body | {"author": ", ".join(f.authors)})
+    times = (
+        f'{{"id":"{long_id(item.id)}","crawlTimeMsec":"{item.time_ms}",'
+        f'"timestampUsec":"{item.time_ms * 1000}","published":{f.published_ms // 1000},'
+        f'"updated":{f.updated_ms // 1000},'
+    )
+    categories = b',"categories":' + _categories(folder, item.read, item.starred)
+    return b"".join((times.encode(), own[0], categories, b',"origin":', origin, b",", own[1], b"}"))
 
 
 def atom_stream(

@@ -33,6 +33,8 @@ REMOVED_TITLE = "【已删除】"
 # Items made from the record, kept for the next app that asks: users of one archive sync much
 # the same newest articles, and making one (read, sanitize, links) costs some milliseconds.
 MADE_ITEMS = 4096
+# (article, rev) -> the Google Reader JSON of the item's own fields (greader_items.items_json)
+ItemsJson = dict[tuple[str, int], tuple[bytes, bytes]]
 RECENT_SECONDS = 30 * 86400
 
 
@@ -55,12 +57,27 @@ class Reading:
         self.throttle = Throttle()
         self.made: Made = {}  # (article, rev) -> its item, oldest first
         self.made_for = ""  # the site the items link to
+        self.items_json: ItemsJson = {}  # kept as long as ``made``
+        # Articles as one version of the index has them (a library is made for each): an
+        # app's stream asks for the same newest ones again and again.
+        self.shelved: dict[str, Shelved | None] = {}
+        self.shelved_in: Library | None = None
 
     def private(self) -> PrivateStore | None:
         """The private store; None while the archive has no accounts file (no users yet)."""
         if self.store is None and private_path(self.root).exists():
             self.store = SQLitePrivateStore(private_path(self.root))
         return self.store
+
+    def open(self, pages: Pages[Library]) -> None:
+        """Ready before the first request (each server process): the private store open, its
+        item ids in step with the index and its per-source totals counted, so that the first
+        apps do not wait for that (and every app behind them in this process)."""
+        store = self.private()
+        if store is not None:
+            _number_new(store, pages.library)
+            self.synced = pages
+            store.unread_counts(0)  # no user has id 0: counts only the totals
 
     def close(self) -> None:
         if self.store is not None:
@@ -121,16 +138,21 @@ class Reading:
 
     def entries(self, library: Library, items: list[Item], request: Request) -> list[Entry]:
         site = str(request.url.replace(path="/", query="", fragment=""))
+        if len(self.shelved) > MADE_ITEMS or library is not self.shelved_in:
+            self.shelved, self.shelved_in = {}, library
         found = []
         for item in items:
-            shelved = library.store.shelved(item.article)
+            if item.article not in self.shelved:
+                self.shelved[item.article] = library.store.shelved(item.article)
+            shelved = self.shelved[item.article]
             if shelved is not None:
                 found.append((item, shelved))
         if site != self.made_for:
-            self.made, self.made_for = {}, site
+            self.made, self.items_json, self.made_for = {}, {}, site
         made = feed_items(library, [shelved for _, shelved in found], site, self.made)
-        for key in list(itertools.islice(self.made, max(0, len(self.made) - MADE_ITEMS))):
-            del self.made[key]
+        for kept in (self.made, self.items_json):
+            for key in list(itertools.islice(kept, max(0, len(kept) - MADE_ITEMS))):
+                del kept[key]
         return [
             Entry(item, shelved, _noted(shelved, feed))
             for (item, shelved), feed in zip(found, made, strict=True)

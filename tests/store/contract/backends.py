@@ -2,7 +2,8 @@
 Adding a backend is adding its entry here.
 
 A backend is one entry: how to open its store for an archive folder (made when missing,
-holding what an earlier opening left), and how to damage it so that opening it fails. Tests
+holding what an earlier opening left), and how to damage it so that opening it fails. A
+backend kept in a database is made for each test from a new, empty database (``pg_url``). Tests
 write revisions to a real record (record/*.jsonl in a temporary archive) and hand the store
 what was appended, as a run does (store.follow)."""
 
@@ -18,7 +19,10 @@ from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import Revision, iso
 from newsmirror.search import SearchIndex
 from newsmirror.search.backend import SearchStore
+from newsmirror.search.postgres import PostgresSearch
 from newsmirror.store.follow import catch_up, follow
+from newsmirror.store.postgres import PostgresStore, open_pool, upgrade
+from newsmirror.store.postgres.connection import open_connection
 from newsmirror.store.protocols import Store
 from newsmirror.store.sqlite import SQLiteStore
 
@@ -28,6 +32,8 @@ class Backend:
     name: str
     open: Callable[[Path], Store]  # the store of the archive at this folder
     damage: Callable[[Path], None]  # after it, opening the store raises DamagedCache
+    # A backend kept in a database: the entry to test, given a new, empty database's URL.
+    in_database: Callable[[str], Backend] | None = None
 
 
 def _sqlite_path(root: Path) -> Path:
@@ -40,8 +46,26 @@ def _sqlite_damage(root: Path) -> None:
     _sqlite_path(root).write_bytes(b"not a database " * 300)
 
 
+def _postgres(url: str) -> Backend:
+    def open_store(root: Path) -> Store:
+        with open_connection(url) as connection:  # the schema, made in a new database
+            upgrade(connection, url)
+        return PostgresStore(url)
+
+    def damage(root: Path) -> None:
+        with open_connection(url, autocommit=True) as connection:
+            connection.execute("DROP TABLE article_keys")
+
+    return Backend("postgresql", open_store, damage)
+
+
+def _needs_a_database(root: Path) -> Any:
+    raise AssertionError("the postgresql backend is made from a database (in_database)")
+
+
 BACKENDS = [
     Backend("sqlite", lambda root: SQLiteStore(_sqlite_path(root)), _sqlite_damage),
+    Backend("postgresql", _needs_a_database, _needs_a_database, in_database=_postgres),
 ]
 
 
@@ -49,10 +73,21 @@ BACKENDS = [
 class SearchBackend:
     name: str
     open: Callable[[Path], SearchStore[Any]]  # the search index of the archive at this folder
+    in_database: Callable[[str], SearchBackend] | None = None  # as Backend's
+
+
+def _postgres_search(url: str) -> SearchBackend:
+    def open_index(root: Path) -> SearchStore[Any]:
+        with open_connection(url) as connection:  # the schema, made in a new database
+            upgrade(connection, url)
+        return PostgresSearch(open_pool(url))
+
+    return SearchBackend("postgresql", open_index)
 
 
 SEARCH_BACKENDS = [
     SearchBackend("sqlite", lambda root: SearchIndex(root / ".newsmirror" / "search.sqlite")),
+    SearchBackend("postgresql", _needs_a_database, in_database=_postgres_search),
 ]
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -40,8 +40,11 @@ class Searched:
 
 @pytest.fixture(params=SEARCH_BACKENDS, ids=lambda backend: backend.name)
 def searched(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Searched]:
+    backend: SearchBackend = request.param
+    if backend.in_database is not None:
+        backend = backend.in_database(request.getfixturevalue("pg_url"))
     (tmp_path / "archive").mkdir()
-    opened = Searched(request.param, tmp_path / "archive")
+    opened = Searched(backend, tmp_path / "archive")
     yield opened
     with contextlib.suppress(StoreError):
         opened.index.close()

@@ -8,22 +8,12 @@ from collections.abc import Iterable, Sequence
 
 from newsmirror.record.identity import PATH_KEY
 from newsmirror.record.log import Entry
-from newsmirror.record.model import Revision, epoch_ms, parse_iso
 from newsmirror.store.files import advance
 from newsmirror.store.follow import ends
-from newsmirror.store.model import Change, Known, StoredRevision
+from newsmirror.store.model import Change, Known, StoredRevision, article_row
 from newsmirror.text.urls import url_key
 
 REVISION_COLUMNS = "rev, fetched, change, record_file, record_offset"
-
-
-def _schedule_start(revision: Revision) -> int:
-    """When an article's re-checks start counting (``due_checks``), in ms: when it was first
-    seen; for an adopted article, when it was published (the old archive had it since), and
-    never, 0, when its file gave no date: it was there before adoption, nobody knows how long."""
-    if revision.origin == "adopted" and not revision.published:
-        return 0
-    return epoch_ms(parse_iso(revision.first_seen))
 
 
 def take_in(db: sqlite3.Connection, batch: Sequence[Entry]) -> None:
@@ -44,24 +34,7 @@ def take_in(db: sqlite3.Connection, batch: Sequence[Entry]) -> None:
                    record_file=excluded.record_file,
                    record_offset=excluded.record_offset
                WHERE excluded.rev >= articles.rev""",
-            (
-                r.article,
-                r.source,
-                r.path,
-                r.rev,
-                r.hash,
-                r.feed_hash or r.hash,
-                r.summary_only,
-                r.title,
-                r.url,
-                epoch_ms(r.time),
-                r.first_seen,
-                _schedule_start(r),
-                entry.file,
-                entry.offset,
-                r.change,
-                r.origin == "adopted",
-            ),
+            article_row(entry),
         )
         db.execute(
             """INSERT OR REPLACE INTO revisions(article, rev, fetched, title, change,

@@ -1,0 +1,67 @@
+"""The state and article index in the shared PostgreSQL database (``[store] url``): the same
+cache of the record as store.sqlite keeps in ``state.sqlite`` (protocols.Store), for archives
+whose processes share one database. The record itself stays in the archive's files; this is
+made from it (store.follow) and made again at will, and the source state only costs an
+unconditional fetch when lost. One module per concern; this one joins them and follows the
+record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from newsmirror.record.log import Entry, RecordLog
+from newsmirror.store.follow import entries
+from newsmirror.store.postgres.articles import PostgresArticles, take_in
+from newsmirror.store.postgres.browsing import PostgresBrowsing
+from newsmirror.store.postgres.database import open_database
+from newsmirror.store.postgres.ledger import PostgresProjectionLedger
+from newsmirror.store.postgres.rechecks import PostgresRecheckQueue
+from newsmirror.store.postgres.sources import PostgresSourceStates
+
+# What ``reset`` empties: everything made from the record (sources' state is not).
+FROM_RECORD = ("articles", "revisions", "article_keys", "images", "store_positions")
+# The store's tables (migrations/0002_store.sql): a database of this schema version without
+# one of them was changed by hand, and the store refuses it rather than half-work.
+TABLES = (*FROM_RECORD, "sources", "store_version")
+
+
+class PostgresStore(
+    PostgresArticles,
+    PostgresSourceStates,
+    PostgresRecheckQueue,
+    PostgresProjectionLedger,
+    PostgresBrowsing,
+):
+    """The store in the database at ``url``, whose schema ``newsmirror db upgrade`` made.
+    Raises StoreError when it cannot be reached, SchemaMismatch for another schema version,
+    DamagedCache when its tables are missing."""
+
+    def __init__(self, url: str) -> None:
+        self.db = open_database(url, TABLES)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Following the record
+
+    def positions(self) -> Mapping[str, int]:
+        rows = self.db.rows("SELECT file, indexed_to FROM store_positions")
+        return {file: int(end) for file, end in rows}
+
+    def reset(self) -> None:
+        with self.db.write() as connection:
+            for table in FROM_RECORD:
+                connection.execute(f"DELETE FROM {table}")
+
+    def batches(self, log: RecordLog, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
+        return entries(log, unread)
+
+    def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:
+        return entries
+
+    def apply(self, batch: Sequence[Entry]) -> None:
+        with self.db.write() as connection:
+            take_in(connection, batch)
+
+
+__all__ = ["PostgresStore"]
