@@ -72,7 +72,8 @@ class LocalPostgres:
     def __init__(self, folder: Path | None = None, **settings: str) -> None:
         """``settings``: server settings beyond the defaults (``shared_buffers="512MB"``).
         ``folder``: a cluster kept there, made on the first start and started again on the next
-        (benchmarks reuse what took long to build); by default a temporary one."""
+        (benchmarks reuse what took long to build), or used as it is while another process
+        runs it (and left running); by default a temporary one."""
         self.settings = settings
         self.bin = bindir()
         self.kept = folder is not None
@@ -81,6 +82,10 @@ class LocalPostgres:
         self.port = _free_port()
         self._names = itertools.count(1)
         self.runner = _runner()
+        self.started = True
+        if self.kept and (port := self._running_port()):
+            self.port, self.started = port, False
+            return
         try:
             self._start()
         except BaseException:
@@ -126,8 +131,11 @@ class LocalPostgres:
 
     def url(self, database: str = "postgres") -> str:
         """The database over the unix socket (trusted: no password)."""
+        return self.url_on(self.port, database)
+
+    def url_on(self, port: int, database: str = "postgres") -> str:
         folder = quote(str(self.folder), safe="")
-        return f"postgresql://{USER}@/{database}?host={folder}&port={self.port}"
+        return f"postgresql://{USER}@/{database}?host={folder}&port={port}"
 
     def tcp_url(self, database: str = "postgres", password: str = PASSWORD) -> str:
         return f"postgresql://{USER}:{quote(password, safe='')}@127.0.0.1:{self.port}/{database}"
@@ -143,7 +151,21 @@ class LocalPostgres:
         with psycopg.connect(self.url(), autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
+    def _running_port(self) -> int | None:
+        """The port of the server running on ``data``, if one is (postmaster.pid's 4th line)."""
+        pid_file = self.data / "postmaster.pid"
+        if not pid_file.exists():
+            return None
+        try:
+            port = int(pid_file.read_text().split("\n")[3])
+            with psycopg.connect(self.url_on(port)):
+                return port
+        except (psycopg.Error, IndexError, ValueError):
+            return None
+
     def stop(self) -> None:
+        if not self.started:  # another process's
+            return
         if self.kept:  # its data written out, to start from again
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
             return

@@ -26,8 +26,11 @@ RECENCY_DAYS``. The text is read only for the page's hits, for their snippets.
 Plans. Each search is planned for its own terms (never a prepared statement). Both GIN indexes
 lead with the minute (btree_gin), so one index scan finds a word's matches within a time range
 without reading its whole posting list, and no document is read to test it; ``_newest`` looks
-in the newest documents first and further back only when they hold too few matches. Walking
-the newest documents one by one is never planned: it reads each one's terms.
+in the newest documents first and further back only when they hold too few matches. A bound
+on the minute is written only when it leaves some documents out: in a GIN index each bound is
+a scan of every minute it lets in. No other plan is open to the planner (no btree on the
+minute or the source, no sequential scan, no index walk): each of those tests document after
+document, its terms read back from TOAST, at a cost the planner does not see.
 """
 
 from __future__ import annotations
@@ -187,7 +190,7 @@ _SEARCH = """
                1 + %(title_weight)s * (SELECT count(*) FROM unnest(%(phrases)s::tsquery[]) p
                                        WHERE title_terms @@ p) / %(phrases_count)s AS relevance
         FROM search_docs
-        WHERE {match} AND minute >= %(since)s::bigint AND minute < %(high)s::bigint
+        WHERE {match}{window}
           AND (%(any_source)s OR source = ANY(%(sources)s))
           AND (%(status)s::text IS NULL OR (%(status)s = 'edited' AND edited)
                OR (%(status)s = 'removed' AND removed))
@@ -236,8 +239,16 @@ def search_parameters(query: SearchQuery, parsed: ParsedQuery) -> dict[str, Any]
     }
 
 
+def _window(since: int, high: int, first: int, last: int) -> str:
+    """The condition on the minute for ``since <= minute < high``, with no bound that every
+    document meets: in a GIN index each bound is a scan of the minutes it lets in, and one
+    that lets in all of them reads an entry of every document."""
+    bounds = [" AND minute >= %(since)s::bigint"] if since > first else []
+    return "".join(bounds + ([" AND minute < %(high)s::bigint"] if high <= last else []))
+
+
 def _newest(
-    db: Connection[Any], sql: str, parameters: dict[str, Any], density: float, reach: int
+    db: Connection[Any], parameters: dict[str, Any], density: float, reach: int
 ) -> tuple[list[Any], int, int] | None:
     """The page of ``sql``, the number of matches in its window and the oldest one's minute;
     None: no match.
@@ -247,11 +258,12 @@ def _newest(
     only when they hold too few (as far as the matches found so far say it needs), and in the
     whole range last: the same answer, read from a small part of the indexes.
     """
-    low = parameters["low"]
-    top = min(parameters["high"], parameters["last"] + 1)
+    low, high, first, last = (parameters[k] for k in ("low", "high", "first", "last"))
+    top = min(high, last + 1)
     while True:
         since = max(low, top - math.ceil(reach / density)) if density > 0 else low
         window = {**parameters, "since": since}
+        sql = _SEARCH.format(match=parameters["match"], window=_window(since, high, first, last))
         # Never a prepared statement: a generic plan cannot tell a common term from a rare one.
         page = rows = db.execute(sql, window, prepare=False).fetchall()
         if not rows:  # an empty page, past the last hit or of no size: count all the same
@@ -259,8 +271,9 @@ def _newest(
         found = int(rows[0][9]) if rows else 0
         if found >= WINDOW or since == low:
             return (page, found, int(rows[0][10])) if rows else None
-        # A rare word: its matches are spread over the whole range.
-        density = density if found * 4 >= WINDOW else 0
+        # Far enough back to hold twice the window at the rate found so far; with none found
+        # the word is rare, and its matches are few wherever they are: the whole range.
+        density = density if found else 0
         reach = reach * 2 * WINDOW // max(1, found)
 
 
@@ -338,20 +351,22 @@ class PostgresSearch:
         parameters = search_parameters(query, parsed)
         if parameters is None:
             return SearchPage(query, (), 0, False)
-        sql = _SEARCH.format(match=parameters["match"])
         with self.db.connection() as db:
+            # One snapshot: a bound left out for the span read first holds for every step.
+            db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             first, last, count = db.execute(
-                """SELECT min(minute), max(minute),
+                """SELECT -max(-minute), -min(-minute),  -- search_docs_span
                           (SELECT reltuples FROM pg_class WHERE oid = 'search_docs'::regclass)
                    FROM search_docs"""
             ).fetchone() or (None, None, None)
             if first is None:
                 return SearchPage(query, (), 0, False)
-            # Walking the newest documents would read each one's terms: the GIN indexes,
-            # which lead with the minute, find the matches of a time range without that.
+            # Only the GIN indexes: every other plan tests each document's terms (Plans).
             db.execute("SET LOCAL enable_indexscan = off")
+            db.execute("SET LOCAL enable_seqscan = off")
             density = (count or 0) / (last - first + 1)
-            answer = _newest(db, sql, {**parameters, "last": last}, density, self.reach)
+            limits = {**parameters, "first": first, "last": last}
+            answer = _newest(db, limits, density, self.reach)
         if answer is None:
             return SearchPage(query, (), 0, False)
         page, found, oldest = answer

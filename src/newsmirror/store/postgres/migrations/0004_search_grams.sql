@@ -7,6 +7,12 @@
 --
 -- Both GIN indexes lead with the minute (btree_gin), so a search for the newest matches of a
 -- common word looks up only the recent part of its postings instead of reading them all.
+--
+-- And they are the only indexes a search can take documents from: the btrees on the minute
+-- and the source go. From those the planner would take the recent documents (or a source's)
+-- and test each one's terms, read back from TOAST, where it cannot see the cost: 70 ms for
+-- 2,800 documents of 200,000. The index's span, its first and last minute, is read from a
+-- btree on an expression no search condition names.
 CREATE EXTENSION IF NOT EXISTS btree_gin;
 ALTER TABLE search_docs ADD COLUMN grams tsvector NOT NULL DEFAULT '';
 ALTER TABLE search_docs ALTER COLUMN grams DROP DEFAULT;
@@ -33,3 +39,6 @@ UPDATE search_docs d SET grams = coalesce((
 DROP INDEX search_docs_terms;
 CREATE INDEX search_docs_terms ON search_docs USING gin (minute, terms);
 CREATE INDEX search_docs_grams ON search_docs USING gin (minute, grams);
+DROP INDEX search_docs_recent;
+DROP INDEX search_docs_source;
+CREATE INDEX search_docs_span ON search_docs ((-minute));
