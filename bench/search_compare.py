@@ -23,10 +23,11 @@ import psycopg
 from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import Revision
 from newsmirror.search import SearchIndex, SearchQuery
-from newsmirror.search.postgres import PostgresSearch, tsquery
+from newsmirror.search.postgres import PostgresSearch, match
 from newsmirror.search.query import parse_query
 from newsmirror.search.searching import USER_COLUMNS
 from newsmirror.search.text import fold
+from newsmirror.store.follow import catch_up
 from newsmirror.store.postgres import open_pool, upgrade
 from newsmirror.store.postgres.connection import open_connection
 
@@ -50,6 +51,11 @@ def percentiles(search: Search, queries: list[str]) -> tuple[float, float]:
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return statistics.median(timings), timings[min(len(timings) - 1, round(0.95 * len(timings)))]
+
+
+def ends_of(log: RecordLog) -> dict[str, int]:
+    """Where each record file ends: a follower that has read this far holds all of it."""
+    return {file: (log.root / file).stat().st_size for file in log.files()}
 
 
 def batches(log: RecordLog) -> Iterator[list[Entry]]:
@@ -87,8 +93,11 @@ class Postgres:
 
     def __init__(self, cluster: LocalPostgres) -> None:
         with psycopg.connect(cluster.url(), autocommit=True) as admin:
-            admin.execute("CREATE DATABASE search")
-            admin.execute("CREATE DATABASE trgm LOCALE 'C.UTF-8' TEMPLATE template0")
+            made = {name for (name,) in admin.execute("SELECT datname FROM pg_database")}
+            if "search" not in made:
+                admin.execute("CREATE DATABASE search")
+            if "trgm" not in made:
+                admin.execute("CREATE DATABASE trgm LOCALE 'C.UTF-8' TEMPLATE template0")
         self.url = cluster.url("search")
         with open_connection(self.url) as connection:
             upgrade(connection, self.url)
@@ -97,8 +106,7 @@ class Postgres:
 
     def build(self, log: RecordLog, revisions: list[Revision]) -> None:
         def ours() -> None:
-            for batch in batches(log):
-                self.search.index(batch)
+            catch_up(log, self.search)
             # As autovacuum would: GIN's pending entries merged into the index, statistics.
             with self.search.db.pool.connection() as db:
                 db.autocommit = True
@@ -107,7 +115,8 @@ class Postgres:
 
         def trgm() -> None:
             db = self.trgm
-            db.execute("CREATE EXTENSION pg_trgm")
+            db.execute("DROP TABLE IF EXISTS docs")  # a build that did not finish
+            db.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             db.execute("CREATE TABLE docs (id bigint PRIMARY KEY, doc text NOT NULL)")
             with db.cursor().copy("COPY docs (id, doc) FROM STDIN") as copy:
                 for n, r in enumerate(revisions):
@@ -115,8 +124,14 @@ class Postgres:
             db.execute("CREATE INDEX docs_trgm ON docs USING gin (doc gin_trgm_ops)")
             db.execute("VACUUM ANALYZE docs")
 
-        timed("newsmirror in PostgreSQL (tsvector, GIN)", len(revisions), ours)
-        timed("pg_trgm (COPY, then its GIN index)", len(revisions), trgm)
+        if self.search.positions() != ends_of(log):
+            timed("newsmirror in PostgreSQL (tsvector, GIN)", len(revisions), ours)
+        else:
+            print("  newsmirror in PostgreSQL: the kept database reused")
+        if self.trgm.execute("SELECT to_regclass('docs_trgm')").fetchone() == (None,):
+            timed("pg_trgm (COPY, then its GIN index)", len(revisions), trgm)
+        else:
+            print("  pg_trgm: the kept database reused")
         with self.search.db.pool.connection() as db:
             sizes = "pg_total_relation_size('search_docs'), pg_relation_size('search_docs_terms')"
             total, gin = db.execute(f"SELECT {sizes}").fetchone() or (0, 0)
@@ -131,10 +146,13 @@ class Postgres:
         return self.search.search(SearchQuery(text))
 
     def ours_count(self, text: str) -> int:
+        found = match(parse_query(text))
+        if found is None:
+            return 0
+        condition, parameters = found
         with self.search.db.pool.connection() as db:
             row = db.execute(
-                "SELECT count(*) FROM search_docs WHERE terms @@ %s::tsquery",
-                (tsquery(parse_query(text)),),
+                f"SELECT count(*) FROM search_docs WHERE {condition}", parameters
             ).fetchone()
         return int(row[0]) if row else 0
 
@@ -159,13 +177,19 @@ class Trigram:
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE docs(id INTEGER PRIMARY KEY, doc TEXT NOT NULL)")
         self.db.execute(
-            "CREATE VIRTUAL TABLE tri USING fts5(doc, content='docs', content_rowid='id', "
-            "tokenize='trigram')"
+            "CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, doc TEXT NOT NULL)"
+        )
+        self.db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS tri USING fts5(doc, content='docs', "
+            "content_rowid='id', tokenize='trigram')"
         )
 
     def build(self, revisions: list[Revision]) -> None:
+        if self.db.execute("SELECT count(*) FROM docs").fetchone()[0]:
+            print("  FTS5 trigram tokenizer: the kept index reused")
+            return
+
         def load() -> None:
             with self.db:
                 self.db.executemany(
@@ -214,15 +238,19 @@ def compare(
     log: RecordLog,
     index: SearchIndex,
     kinds: dict[str, list[str]],
+    keep: bool = False,
 ) -> None:
-    """Build the other indexes of the record ``index`` holds; print latency and recall."""
+    """Build the other indexes of the record ``index`` holds; print latency and recall.
+    ``keep``: the indexes and the PostgreSQL cluster stay in ``work``, and a next run reuses
+    them (a database made by an older schema is upgraded first, as ``db upgrade`` would)."""
     print(f"\nthe same record, indexed by the others (SQLite {sqlite3.sqlite_version}):")
     revisions = latest(log)
     trigram = Trigram(work / "trigram.sqlite")
     trigram.build(revisions)
     trigram.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     print(f"  sizes: FTS5 trigram {(work / 'trigram.sqlite').stat().st_size / 1e6:,.0f} MB")
-    with LocalPostgres(shared_buffers="512MB", work_mem="16MB") as cluster:
+    folder = work / "postgres" if keep else None
+    with LocalPostgres(folder, shared_buffers="512MB", work_mem="16MB") as cluster:
         postgres = Postgres(cluster)
         try:
             postgres.build(log, revisions)

@@ -19,19 +19,21 @@ from test_search import DAY, NEWS, Record, later, revision
 from newsmirror.record.model import epoch_ms, parse_iso
 from newsmirror.search import SearchIndex, SearchQuery, marked_html, plain
 from newsmirror.search.backend import SearchBackend
-from newsmirror.search.postgres import PostgresSearch
+from newsmirror.search.postgres import REACH, PostgresSearch, grams, tsvector
 from newsmirror.search.searching import WINDOW
+from newsmirror.search.text import fold
 from newsmirror.store.postgres import open_pool, upgrade
 from newsmirror.store.postgres.connection import open_connection
+from newsmirror.store.postgres.schema import migrations
 from postgres import LocalPostgres
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def postgres_search(url: str) -> PostgresSearch:
+def postgres_search(url: str, reach: int = REACH) -> PostgresSearch:
     with open_connection(url) as connection:
         upgrade(connection, url)
-    return PostgresSearch(open_pool(url))
+    return PostgresSearch(open_pool(url), reach)
 
 
 class Backend(Record):
@@ -306,6 +308,66 @@ def test_both_backends_find_the_same(tmp_path: Path, pg_url: str) -> None:
     assert found > len(asked) * 0.8  # the queries find things: not two empty answers
     sqlite.index.close()
     postgres.index.close()
+
+
+def test_a_search_that_looks_further_back_step_by_step_finds_the_same(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Looking in the newest few documents first, then further back, finds what one look at
+    the whole range finds (and counts as many)."""
+    articles = corpus()
+    revisions = [
+        revision(n, title, body, when=f"2024-05-{1 + n % 28:02d}T{n % 24:02d}:00:00Z")
+        for n, (title, body) in enumerate(articles)
+    ]
+    stepwise = Backend(tmp_path, postgres_search(pg_url, reach=5))
+    stepwise.add(*revisions)
+    with open_connection(pg_url) as connection:
+        connection.autocommit = True
+        connection.execute("ANALYZE search_docs")  # its size: what the steps are planned by
+    whole = PostgresSearch(open_pool(pg_url), reach=1 << 40)
+    differ = []
+    for text in queries(articles)[::3]:
+        one, other = (b.search(SearchQuery(text, limit=100)) for b in (stepwise.index, whole))
+        if [h.article for h in one.hits] != [h.article for h in other.hits]:
+            differ.append(text)
+        elif (one.total, one.total_is_estimate) != (other.total, other.total_is_estimate):
+            differ.append(f"{text} (total)")
+    assert differ == []
+    stepwise.index.close()
+    whole.close()
+
+
+def test_an_upgrade_gives_documents_indexed_before_it_their_grams(pg_url: str) -> None:
+    """The migration that adds grams computes those of the documents already indexed from
+    their terms, as the code computes them for a new one."""
+    texts = [(fold(title), fold(body)) for title, body in corpus()[:60]]
+    grams_version = next(v for v, name, _ in migrations() if name.endswith("_search_grams.sql"))
+    with open_connection(pg_url) as connection:
+        with connection.transaction():
+            connection.execute(
+                "CREATE TABLE schema_version(version integer PRIMARY KEY, "
+                "name text NOT NULL, applied_at timestamptz DEFAULT now())"
+            )
+            for version, name, sql in migrations()[: grams_version - 1]:
+                connection.execute(sql.encode())
+                connection.execute("INSERT INTO schema_version VALUES (%s, %s)", (version, name))
+            for n, (title, body) in enumerate(texts):
+                connection.execute(
+                    """INSERT INTO search_docs (article, rev, source, edited, removed, minute,
+                       time_ms, path, title, body, terms, title_terms)
+                       VALUES (%s, 1, 'voa', false, false, 0, 0, '', %s, %s, %s, %s)""",
+                    (f"a{n}", title, body, tsvector(title, body), tsvector(title)),
+                )
+        assert upgrade(connection, pg_url)[0] == grams_version - 1
+        found = connection.execute("SELECT grams::text FROM search_docs ORDER BY seq").fetchall()
+        expected = [
+            connection.execute(
+                "SELECT array_to_tsvector(%s::text[])::text", (grams(*t),)
+            ).fetchall()[0]
+            for t in texts
+        ]
+    assert found == expected
 
 
 def test_the_cluster_runs_as_a_user_postgresql_accepts(postgres: LocalPostgres) -> None:

@@ -6,26 +6,41 @@ Terms. PostgreSQL's own parsers know nothing of Chinese, so none of them is used
 terms (``text.terms``: CJK bigrams and final characters, folded words) are written as a
 ``tsvector`` literal, lexeme by lexeme with their positions (the ``simple`` way: no stemming, no
 stop words), the body's positions one past the title's so that no phrase runs from one into the
-other. A query term becomes a phrase of its tokens (``'俄乌' <-> '乌战' <-> '战争'``), a lone
-CJK character a prefix (``'中':*``), which the GIN index answers as FTS5's prefix index does.
-PostgreSQL keeps positions up to 16,383: a phrase is found only in an article's first 16,000 or
-so tokens (single terms anywhere).
+other. A query term becomes a phrase of its tokens (``'俄乌' <-> '乌战' <-> '战争'``).
+PostgreSQL keeps positions up to 16,383: such a phrase is found only in an article's first
+16,000 or so tokens (single terms anywhere).
+
+Grams. A phrase is checked against the positions stored in each candidate (a 10 KB ``tsvector``
+read back from TOAST): too slow for the thousand newest matches of a common word. So ``grams``
+also holds, without positions, each CJK character and each run of three and four characters:
+a Chinese word of one, three or four characters is one lexeme there (of two, one bigram of
+``terms``), which the GIN index answers exactly with no document read; a longer one is first
+narrowed by its four-character grams, then its phrase checked. Two lexemes, one meaning: a
+string of three or four characters is in the text exactly when its bigrams stand in a row.
 
 Ranking, as ``searching`` does for terms too common for bm25: the ``WINDOW`` newest matches,
 relevance ``1 + TITLE_WEIGHT`` times the share of the query's terms found in the title (a small
 column of its own: the document's terms are not read again), divided by ``1 + age_days /
 RECENCY_DAYS``. The text is read only for the page's hits, for their snippets.
 
-Plans. Each search is planned for its own terms (never a prepared statement): a rare term is
-found through the GIN index, a common one by walking the newest documents. GIN keeps new entries
-in a pending list until (auto)vacuum merges them, and plans avoid an index with a long one.
+Plans. Each search is planned for its own terms (never a prepared statement). Both GIN indexes
+lead with the minute (btree_gin), so one index scan finds a word's matches within a time range
+without reading its whole posting list, and no document is read to test it; ``_newest`` looks
+in the newest documents first and further back only when they hold too few matches. A bound
+on the minute is written only when it leaves some documents out: in a GIN index each bound is
+a scan of every minute it lets in. No other plan is open to the planner (no btree on the
+minute or the source, no sequential scan, no index walk): each of those tests document after
+document, its terms read back from TOAST, at a cost the planner does not see.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
 from newsmirror.record.log import Entry
@@ -36,7 +51,7 @@ from newsmirror.search.query import ParsedQuery, Term, parse_query
 from newsmirror.search.rowids import MINUTE_MS, minute
 from newsmirror.search.searching import MAX_LIMIT, RECENCY_DAYS, TITLE_WEIGHT, WINDOW, make_hit
 from newsmirror.search.snippets import highlighter
-from newsmirror.search.text import fold, terms
+from newsmirror.search.text import CJK, fold, terms
 from newsmirror.store.follow import catch_up, ends, entries, follow
 from newsmirror.store.postgres.database import Database
 from newsmirror.text.dateline import text_without_date_line
@@ -44,6 +59,9 @@ from newsmirror.text.dateline import text_without_date_line
 MAX_POSITION = 16383  # PostgreSQL's largest position in a tsvector
 # A token longer than a query term can be never matches one: cut (a lexeme has at most 2 KB).
 MAX_TOKEN = 100
+REACH = 4 * WINDOW  # newest documents a search looks in first
+GRAM = 4  # characters in the longest grams
+_RUN = re.compile(f"{CJK}+")
 
 
 def _quoted(token: str) -> str:
@@ -51,16 +69,27 @@ def _quoted(token: str) -> str:
 
 
 def tsvector(*texts: str) -> str:
-    """The ``tsvector`` literal of the terms of ``texts``, each one position past the one
-    before, so that no phrase runs from one text into the next."""
+    """The ``tsvector`` literal of the terms of ``texts`` (folded), each one position past the
+    one before, so that no phrase runs from one text into the next."""
     positions: dict[str, list[str]] = {}
     position = 0
     for text in texts:
-        for token in terms(fold(text)).split():
+        for token in terms(text).split():
             position = min(position + 1, MAX_POSITION)
             positions.setdefault(token[:MAX_TOKEN], []).append(str(position))
         position += 1
     return " ".join(f"{_quoted(t)}:{','.join(p)}" for t, p in positions.items())
+
+
+def grams(*texts: str) -> list[str]:
+    """The one-, three- and four-character strings of the CJK runs of ``texts`` (folded)."""
+    found: set[str] = set()
+    for text in texts:
+        for run in _RUN.findall(text):
+            found.update(run)
+            for size in (3, GRAM):
+                found.update(run[at : at + size] for at in range(len(run) - size + 1))
+    return sorted(found)
 
 
 def _phrase(term: Term) -> str:
@@ -70,19 +99,51 @@ def _phrase(term: Term) -> str:
     return f"({' <-> '.join(tokens)})"
 
 
-def tsquery(parsed: ParsedQuery) -> str | None:
-    """The ``tsquery`` literal of a parsed query; None: nothing to find."""
+def _grams(term: Term) -> str | None:
+    """What ``grams`` must hold for ``term``: its one gram for one, three or four CJK
+    characters, the four-character grams that cover a longer run; None for any other term
+    (two characters are one bigram of ``terms``)."""
+    text = term.text
+    if len(text) == 2 or not _RUN.fullmatch(text):
+        return None
+    starts = sorted({*range(0, len(text) - GRAM, GRAM), max(0, len(text) - GRAM)})
+    return f"({' & '.join(_quoted(text[at : at + GRAM]) for at in starts)})"
+
+
+def _exact(term: Term) -> bool:
+    """Whether ``term``'s grams alone tell it (no positions to compare)."""
+    return _grams(term) is not None and len(term.text) <= GRAM
+
+
+def match(parsed: ParsedQuery) -> tuple[str, dict[str, str]] | None:
+    """The SQL condition a document must meet for ``parsed``, and its parameters (``terms``
+    and ``grams``: ``tsquery`` literals); None: nothing to find."""
     if not parsed.include:
         return None
-    found = " & ".join(map(_phrase, parsed.include))
-    if not parsed.exclude:
-        return found
-    return f"{found} & !({' | '.join(map(_phrase, parsed.exclude))})"
+    queries: dict[str, tuple[list[str], list[str]]] = {"terms": ([], []), "grams": ([], [])}
+    for n, side in enumerate((parsed.include, parsed.exclude)):
+        for term in side:
+            if (gram := _grams(term)) is not None:
+                queries["grams"][n].append(gram)
+            if not _exact(term):
+                queries["terms"][n].append(_phrase(term))
+    conditions, parameters = [], {}
+    for column, (include, exclude) in queries.items():
+        test = f"{column} @@ %({column})s::tsquery"
+        if include:
+            excluded = f" & !({' | '.join(exclude)})" if exclude else ""
+            conditions.append(test)
+            parameters[column] = " & ".join(include) + excluded
+        elif exclude:  # exclusions alone are no use to an index: a filter of what was found
+            conditions.append(f"NOT ({test})")
+            parameters[column] = " | ".join(exclude)
+    return " AND ".join(conditions), parameters
 
 
 def _row(revision: Revision, edited: bool) -> dict[str, Any]:
     body = text_without_date_line(revision.text)
     time_ms = epoch_ms(revision.time)
+    title, folded = fold(revision.title), fold(body)
     return {
         "article": revision.article,
         "rev": revision.rev,
@@ -95,8 +156,9 @@ def _row(revision: Revision, edited: bool) -> dict[str, Any]:
         "url": revision.url,
         "title": revision.title,
         "body": body,
-        "terms": tsvector(revision.title, body),
-        "title_terms": tsvector(revision.title),
+        "terms": tsvector(title, folded),
+        "grams": grams(title, folded),
+        "title_terms": tsvector(title),
     }
 
 
@@ -107,19 +169,19 @@ _POSITION = """
     SET indexed_to = greatest(search_positions.indexed_to, excluded.indexed_to)"""
 _COLUMNS = (
     "article, rev, source, edited, removed, minute, time_ms, path, url, title, body, terms, "
-    "title_terms"
+    "grams, title_terms"
 )
 _UPSERT = f"""
     INSERT INTO search_docs ({_COLUMNS})
     VALUES (%(article)s, %(rev)s, %(source)s, %(edited)s, %(removed)s, %(minute)s,
             %(time_ms)s, %(path)s, %(url)s, %(title)s, %(body)s, %(terms)s::tsvector,
-            %(title_terms)s::tsvector)
+            array_to_tsvector(%(grams)s::text[]), %(title_terms)s::tsvector)
     ON CONFLICT (article) DO UPDATE SET
         rev = excluded.rev, source = excluded.source,
         edited = search_docs.edited OR excluded.edited, removed = excluded.removed,
         minute = excluded.minute, time_ms = excluded.time_ms, path = excluded.path,
         url = excluded.url, title = excluded.title, body = excluded.body, terms = excluded.terms,
-        title_terms = excluded.title_terms
+        grams = excluded.grams, title_terms = excluded.title_terms
     WHERE excluded.rev > search_docs.rev"""
 
 # The newest matches, ranked; then the page's rows, whose text alone is read.
@@ -129,7 +191,7 @@ _SEARCH = """
                1 + %(title_weight)s * (SELECT count(*) FROM unnest(%(phrases)s::tsquery[]) p
                                        WHERE title_terms @@ p) / %(phrases_count)s AS relevance
         FROM search_docs
-        WHERE terms @@ %(query)s::tsquery AND minute >= %(low)s AND minute < %(high)s
+        WHERE {match}{window}
           AND (%(any_source)s OR source = ANY(%(sources)s))
           AND (%(status)s::text IS NULL OR (%(status)s = 'edited' AND edited)
                OR (%(status)s = 'removed' AND removed))
@@ -151,16 +213,18 @@ _SEARCH = """
 
 
 def search_parameters(query: SearchQuery, parsed: ParsedQuery) -> dict[str, Any] | None:
-    """``_SEARCH``'s parameters for ``query``; None when it can find nothing."""
-    expression = tsquery(parsed)
-    if expression is None or query.status not in (None, *STATUSES):
+    """``_SEARCH``'s parameters for ``query`` (``match``: its condition); None when it can
+    find nothing."""
+    found = match(parsed)
+    if found is None or query.status not in (None, *STATUSES):
         return None
     low, high = (
         default if at is None else minute(at + MINUTE_MS - 1)  # from the next whole minute
         for at, default in ((query.since_ms, 0), (query.until_ms, 1 << 62))
     )
     return {
-        "query": expression,
+        "match": found[0],
+        **found[1],
         "low": low,
         "high": high,
         "any_source": not query.sources,
@@ -176,11 +240,51 @@ def search_parameters(query: SearchQuery, parsed: ParsedQuery) -> dict[str, Any]
     }
 
 
+def _window(since: int, high: int, first: int, last: int) -> str:
+    """The condition on the minute for ``since <= minute < high``, with no bound that every
+    document meets: in a GIN index each bound is a scan of the minutes it lets in, and one
+    that lets in all of them reads an entry of every document."""
+    bounds = [" AND minute >= %(since)s::bigint"] if since > first else []
+    return "".join(bounds + ([" AND minute < %(high)s::bigint"] if high <= last else []))
+
+
+def _newest(
+    db: Connection[Any], parameters: dict[str, Any], density: float, reach: int
+) -> tuple[list[Any], int, int] | None:
+    """The page of ``sql``, the number of matches in its window and the oldest one's minute;
+    None: no match.
+
+    A common word's newest ``WINDOW`` matches are among the newest documents: the search
+    looks in about the ``reach`` newest first (``density``: documents a minute), further back
+    only when they hold too few (as far as the matches found so far say it needs), and in the
+    whole range last: the same answer, read from a small part of the indexes.
+    """
+    low, high, first, last = (parameters[k] for k in ("low", "high", "first", "last"))
+    top = min(high, last + 1)
+    while True:
+        since = max(low, top - math.ceil(reach / density)) if density > 0 else low
+        window = {**parameters, "since": since}
+        sql = _SEARCH.format(match=parameters["match"], window=_window(since, high, first, last))
+        # Never a prepared statement: a generic plan cannot tell a common term from a rare one.
+        page = rows = db.execute(sql, window, prepare=False).fetchall()
+        if not rows:  # an empty page, past the last hit or of no size: count all the same
+            rows = db.execute(sql, {**window, "offset": 0, "limit": 1}, prepare=False).fetchall()
+        found = int(rows[0][9]) if rows else 0
+        if found >= WINDOW or since == low:
+            return (page, found, int(rows[0][10])) if rows else None
+        # Far enough back to hold twice the window at the rate found so far; with none found
+        # the word is rare, and its matches are few wherever they are: the whole range.
+        density = density if found else 0
+        reach = reach * 2 * WINDOW // max(1, found)
+
+
 class PostgresSearch:
     """The search index in the database ``pool`` connects to (its schema upgraded), following
     the record as every cache does (store.follow); its faults are ``StoreError``."""
 
-    def __init__(self, pool: ConnectionPool | Database) -> None:
+    def __init__(self, pool: ConnectionPool | Database, reach: int = REACH) -> None:
+        """``reach``: how many of the newest documents a search looks in first."""
+        self.reach = reach
         if isinstance(pool, Database):  # shared with the store and the record
             self.db = pool
         else:
@@ -252,24 +356,30 @@ class PostgresSearch:
         if parameters is None:
             return SearchPage(query, (), 0, False)
         with self.db.connection() as db:
-            # Never a prepared statement: a generic plan cannot tell a common term from a rare
-            # one, and reads every document for both.
-            page = rows = db.execute(_SEARCH, parameters, prepare=False).fetchall()
-            if not rows:  # an empty page, past the last hit or of no size: count all the same
-                first = {**parameters, "offset": 0, "limit": 1}
-                rows = db.execute(_SEARCH, first, prepare=False).fetchall()
-            if not rows:
+            # One snapshot: a bound left out for the span read first holds for every step.
+            db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            first, last, count = db.execute(
+                """SELECT -max(-minute), -min(-minute),  -- search_docs_span
+                          (SELECT reltuples FROM pg_class WHERE oid = 'search_docs'::regclass)
+                   FROM search_docs"""
+            ).fetchone() or (None, None, None)
+            if first is None:
                 return SearchPage(query, (), 0, False)
-            found, oldest = int(rows[0][9]), int(rows[0][10])
-            total, estimate = found, False
-            if found >= WINDOW:
-                first, last = db.execute(
-                    "SELECT min(minute), max(minute) FROM search_docs"
-                ).fetchone() or (0, 0)
-                top = min(parameters["high"] - 1, last)
-                bottom = max(parameters["low"], first)
-                reach = max(1, top - oldest)
-                total, estimate = max(WINDOW, round(WINDOW * (top - bottom) / reach)), True
+            # Only the GIN indexes: every other plan tests each document's terms (Plans).
+            db.execute("SET LOCAL enable_indexscan = off")
+            db.execute("SET LOCAL enable_seqscan = off")
+            density = (count or 0) / (last - first + 1)
+            limits = {**parameters, "first": first, "last": last}
+            answer = _newest(db, limits, density, self.reach)
+        if answer is None:
+            return SearchPage(query, (), 0, False)
+        page, found, oldest = answer
+        total, estimate = found, False
+        if found >= WINDOW:
+            top = min(parameters["high"] - 1, last)
+            bottom = max(parameters["low"], first)
+            reach = max(1, top - oldest)
+            total, estimate = max(WINDOW, round(WINDOW * (top - bottom) / reach)), True
         pattern = highlighter([term.text for term in parsed.include])
         hits = tuple(
             make_hit(article, source, edited, removed, path, title, url, time_ms, body, pattern)
