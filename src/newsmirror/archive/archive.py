@@ -38,6 +38,9 @@ LOCK_FILE = f"{CACHE_DIR}/lock"
 # What a writer writes and git commits: none of it may be a symbolic link (an archive cloned
 # from someone else's repository may hold one to any folder; git commits the link, not files).
 WRITTEN = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, IMAGES_DIR, README_FILE)
+# Revisions handed to the SQLite search index at a time: a transaction per source's batch cost
+# FTS5 a segment to write and merge each time, most of a first run's indexing (bench/ingest.py).
+SEARCH_BATCH = 2_000
 T = TypeVar("T", bound=Follower[Any])
 
 
@@ -101,6 +104,7 @@ class Archive:
         self._lock_handle: int | None = None
         self._store: Store | None = None
         self._search: SearchStore[Any] | None = None
+        self._unsearched: list[Entry] = []  # appended, not yet handed to the search index
         self._private: tempfile.TemporaryDirectory[str] | None = None
 
     @property
@@ -113,6 +117,7 @@ class Archive:
     def search(self) -> SearchStore[Any]:
         if self._search is None:
             raise ArchiveError(f"{self.root}: archive used outside `with`")
+        self._index_appended()
         return self._search
 
     @property
@@ -159,7 +164,7 @@ class Archive:
                 self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
                 self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
         except BaseException:
-            self.__exit__(None, None, None)
+            self._close()
             raise
         return self
 
@@ -183,6 +188,13 @@ class Archive:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        try:
+            if kind is None:
+                self._index_appended()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -197,11 +209,26 @@ class Archive:
             self._private = None
 
     def append(self, batch: Sequence[Revision]) -> list[Entry]:
-        """Record revisions durably, then index them for lookups and for search."""
+        """Record revisions durably, then index them for lookups and for search.
+
+        The SQLite search index takes them ``SEARCH_BATCH`` at a time, and the rest when the
+        search index is next used or the archive is closed: what a crash leaves unindexed the
+        next opening catches up, as after any crash between the record and a cache.
+        """
         entries = self.log.append(batch)
         follow(self.store, entries)
-        follow(self.search, entries)
+        if self.settings.store.url:  # shared: other processes search what was recorded
+            follow(self.search, entries)
+            return entries
+        self._unsearched += entries
+        if len(self._unsearched) >= SEARCH_BATCH:
+            self._index_appended()
         return entries
+
+    def _index_appended(self) -> None:
+        if self._unsearched and self._search is not None:
+            entries, self._unsearched = self._unsearched, []
+            follow(self._search, entries)
 
     def revisions(self, article: str) -> list[Revision]:
         """Every revision of ``article``, oldest first, as the record has them; [] for an
