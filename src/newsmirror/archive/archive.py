@@ -22,6 +22,7 @@ from newsmirror.record.model import Revision
 from newsmirror.render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR, README_FILE, zone
 from newsmirror.search import SearchIndex
 from newsmirror.search.backend import SearchStore
+from newsmirror.search.following import Following
 from newsmirror.search.postgres import PostgresSearch
 from newsmirror.settings.config import Settings, load_settings
 from newsmirror.settings.values import CONFIG_FILE
@@ -38,9 +39,6 @@ LOCK_FILE = f"{CACHE_DIR}/lock"
 # What a writer writes and git commits: none of it may be a symbolic link (an archive cloned
 # from someone else's repository may hold one to any folder; git commits the link, not files).
 WRITTEN = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, IMAGES_DIR, README_FILE)
-# Revisions handed to the SQLite search index at a time: a transaction per source's batch cost
-# FTS5 a segment to write and merge each time, most of a first run's indexing (bench/ingest.py).
-SEARCH_BATCH = 2_000
 T = TypeVar("T", bound=Follower[Any])
 
 
@@ -104,7 +102,7 @@ class Archive:
         self._lock_handle: int | None = None
         self._store: Store | None = None
         self._search: SearchStore[Any] | None = None
-        self._unsearched: list[Entry] = []  # appended, not yet handed to the search index
+        self._following: Following | None = None  # the SQLite search index, while writing
         self._private: tempfile.TemporaryDirectory[str] | None = None
 
     @property
@@ -117,7 +115,8 @@ class Archive:
     def search(self) -> SearchStore[Any]:
         if self._search is None:
             raise ArchiveError(f"{self.root}: archive used outside `with`")
-        self._index_appended()
+        if self._following is not None:
+            return self._following.index()
         return self._search
 
     @property
@@ -163,6 +162,8 @@ class Archive:
             else:
                 self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
                 self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
+                if self.write and isinstance(self._search, SearchIndex):
+                    self._following = Following(self._search, caches / SEARCH_FILE, self.root)
         except BaseException:
             self._close()
             raise
@@ -188,13 +189,18 @@ class Archive:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        try:
-            if kind is None:
-                self._index_appended()
-        finally:
-            self._close()
+        self._close(finish=kind is None)
 
-    def _close(self) -> None:
+    def _close(self, finish: bool = False) -> None:
+        """Release the caches and the lock; ``finish``: index what was appended first."""
+        try:
+            if self._following is not None:
+                self._following.close(finish)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        self._following = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -211,24 +217,16 @@ class Archive:
     def append(self, batch: Sequence[Revision]) -> list[Entry]:
         """Record revisions durably, then index them for lookups and for search.
 
-        The SQLite search index takes them ``SEARCH_BATCH`` at a time, and the rest when the
-        search index is next used or the archive is closed: what a crash leaves unindexed the
-        next opening catches up, as after any crash between the record and a cache.
+        The SQLite search index takes them later, many batches at once and, in a large pass,
+        in another process (search/following.py).
         """
         entries = self.log.append(batch)
         follow(self.store, entries)
-        if self.settings.store.url:  # shared: other processes search what was recorded
+        if self._following is not None:
+            self._following.appended(entries)
+        else:
             follow(self.search, entries)
-            return entries
-        self._unsearched += entries
-        if len(self._unsearched) >= SEARCH_BATCH:
-            self._index_appended()
         return entries
-
-    def _index_appended(self) -> None:
-        if self._unsearched and self._search is not None:
-            entries, self._unsearched = self._unsearched, []
-            follow(self._search, entries)
 
     def revisions(self, article: str) -> list[Revision]:
         """Every revision of ``article``, oldest first, as the record has them; [] for an
