@@ -60,10 +60,11 @@ def project_articles(
     """Write the mirror file of each revision and note it in the index."""
     result = Projected()
     done: list[str] = []
+    checked: set[Path] = set()  # folders found inside the archive
     for revision in revisions:
         for path, text in article_files(archive, revision):
             data = text.encode()
-            if write_if_changed(archive.root / path, data, within=archive.root):
+            if write_if_changed(archive.root / path, data, within=archive.root, checked=checked):
                 result.files_changed += 1
                 if written:
                     written(path, data)
