@@ -27,6 +27,7 @@ from newsmirror.record.protocol import Record
 from newsmirror.render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR, README_FILE, zone
 from newsmirror.search import SearchIndex
 from newsmirror.search.backend import SearchStore
+from newsmirror.search.following import Following
 from newsmirror.search.postgres import TABLES as SEARCH_TABLES
 from newsmirror.search.postgres import PostgresSearch
 from newsmirror.settings.config import Settings, load_settings
@@ -122,6 +123,7 @@ class Archive:
         self._lock_handle: int | None = None
         self._store: Store | None = None
         self._search: SearchStore[Any] | None = None
+        self._following: Following | None = None  # the SQLite search index, while writing
         self._private: tempfile.TemporaryDirectory[str] | None = None
 
     @property
@@ -140,6 +142,8 @@ class Archive:
     def search(self) -> SearchStore[Any]:
         if self._search is None:
             raise ArchiveError(f"{self.root}: archive used outside `with`")
+        if self._following is not None:
+            return self._following.index()
         return self._search
 
     @property
@@ -188,8 +192,10 @@ class Archive:
             else:
                 self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
                 self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
+                if self.write and isinstance(self._search, SearchIndex):
+                    self._following = Following(self._search, caches / SEARCH_FILE, self.root)
         except BaseException:
-            self.__exit__(None, None, None)
+            self._close()
             raise
         return self
 
@@ -213,6 +219,18 @@ class Archive:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        self._close(finish=kind is None)
+
+    def _close(self, finish: bool = False) -> None:
+        """Release the caches and the lock; ``finish``: index what was appended first."""
+        try:
+            if self._following is not None:
+                self._following.close(finish)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        self._following = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -233,13 +251,17 @@ class Archive:
     def append(self, batch: Sequence[Revision]) -> list[Entry]:
         """Record revisions durably, then index them for lookups and for search: in a shared
         database all in one transaction (``Conflict`` when another process recorded one of
-        them first, and nothing kept)."""
+        them first, and nothing kept). The SQLite search index takes them later, many batches
+        at once and, in a large pass, in another process (search/following.py)."""
         with self._together():
             entries = self.log.append(batch)
             # The store last: its version row, which every writer of the database moves, is
             # then locked only for the store's few statements before the commit, not while
             # the search index cuts the batch's terms.
-            follow(self.search, entries)
+            if self._following is not None:
+                self._following.appended(entries)
+            else:
+                follow(self.search, entries)
             follow(self.store, entries)
         return entries
 

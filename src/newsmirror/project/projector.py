@@ -76,10 +76,11 @@ def project_articles(
     """Write the mirror file of each revision and, unless not ``note``, note it in the ledger
     (a publisher notes them only once they are committed: ``Projected.shown``)."""
     result = Projected()
+    checked: set[Path] = set()  # folders found inside the archive
     for revision in revisions:
         for path, text in article_files(archive, revision):
             data = text.encode()
-            if write_if_changed(archive.root / path, data, within=archive.root):
+            if write_if_changed(archive.root / path, data, within=archive.root, checked=checked):
                 result.files_changed += 1
                 if written:
                     written(path, data)

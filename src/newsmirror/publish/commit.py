@@ -11,6 +11,8 @@ first, fast-import never sees ``done``, fails, and moves no branch.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import stat
@@ -25,6 +27,7 @@ from newsmirror.publish.git import git
 from newsmirror.publish.locks import clear_stale_locks
 
 log = logging.getLogger(__name__)
+PIPE_BYTES = 1 << 20
 
 
 def _changes(root: Path) -> list[str]:
@@ -45,6 +48,14 @@ def _quoted(path: str) -> bytes:
         escaped = path.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         return f'"{escaped}"'.encode()
     return path.encode()
+
+
+def _widen(process: subprocess.Popen[bytes]) -> None:
+    """Give fast-import's input pipe 1 MB, not 64 KB (Linux): the run goes on writing files
+    while fast-import compresses the last ones, instead of waiting for it at every other file."""
+    if process.stdin is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError):  # more than the system allows: the pipe stays as is
+            fcntl.fcntl(process.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _data(payload: bytes) -> bytes:
@@ -74,6 +85,7 @@ class Snapshot:
             raise PublishError(
                 "git is not installed; install it or set [publish] commit = false"
             ) from None
+        _widen(self._process)
         self._marks: dict[str, tuple[int, int, int]] = {}  # path -> (mark, size, mtime_ns)
 
     def __enter__(self) -> Snapshot:

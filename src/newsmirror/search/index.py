@@ -23,6 +23,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 
@@ -90,6 +91,9 @@ class SearchIndex:
         # Minutes found full (their first rowid) -> a later minute to look at instead, so many
         # articles of one minute cost a look each, not one per full minute before theirs.
         self._full: dict[int, int] = {}
+        # FTS5 rows to write at the end of the transaction (_terms): ('delete' or None, rowid,
+        # body, title, source, status).
+        self._rows: list[tuple[str | None, int, bytes, bytes, str, str]] = []
         self.workers: int | None = None  # reading a backlog (catch_up); None: by its size
         self.db = connect(path, readonly=readonly)
         # Searches run while a pass writes: wait for its transaction rather than fail.
@@ -145,9 +149,24 @@ class SearchIndex:
         try:
             with transaction(self.db):
                 yield
+                self._terms()
         except BaseException:
             self._full.clear()  # what it remembers of full minutes was rolled back
             raise
+        finally:
+            self._rows.clear()
+
+    def _terms(self) -> None:
+        """Write the FTS5 rows the transaction made, in rowid order. FTS5 writes its pending
+        terms out as a new segment whenever a rowid is lower than the one before, and each
+        source's articles start again at its newest minute: in the order they came, a batch of
+        many sources cost a segment (and its merging) per source. The rows are independent of
+        each other, except a rowid's delete and insert, which a stable sort keeps in order."""
+        self._rows.sort(key=itemgetter(1))
+        self.db.executemany(
+            "INSERT INTO fts(fts, rowid, body, title, source, status) VALUES(?, ?, ?, ?, ?, ?)",
+            self._rows,
+        )
 
     def search(self, query: SearchQuery) -> SearchPage:
         self.db.execute("BEGIN")  # one snapshot, whatever a pass writes meanwhile
@@ -263,10 +282,7 @@ class SearchIndex:
     ) -> tuple[bytes, bytes]:
         """Take a document out; the title and body it had indexed."""
         old_title, old_body = indexed(self.log.read_at(file, offset))
-        self.db.execute(
-            "INSERT INTO fts(fts, rowid, body, title, source, status) VALUES('delete',?,?,?,?,?)",
-            (docid, old_body, old_title, source_term(source), status),
-        )
+        self._rows.append(("delete", docid, old_body, old_title, source_term(source), status))
         self.db.execute("DELETE FROM docs WHERE docid = ?", (docid,))
         self._counts.subtract(_keys(source, status))
         return old_title, old_body
@@ -292,10 +308,7 @@ class SearchIndex:
             "INSERT INTO docs VALUES(?, ?, ?, ?, ?, ?, ?)",
             (docid, doc.article, doc.rev, doc.source, status, doc.file, doc.offset),
         )
-        self.db.execute(
-            "INSERT INTO fts(rowid, body, title, source, status) VALUES(?, ?, ?, ?, ?)",
-            (docid, doc.body, doc.title, source_term(doc.source), status),
-        )
+        self._rows.append((None, docid, doc.body, doc.title, source_term(doc.source), status))
         self._counts.update(_keys(doc.source, status))
 
     def _free_docid(self, time_ms: int) -> int:
