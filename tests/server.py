@@ -11,12 +11,15 @@ taking the request and returning a ``Reply``.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gzip
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -128,3 +131,28 @@ class LocalServer:
                 handler.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    """Files of a folder, without a log line per request."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def handle(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle()  # or the browser moved on to the next page
+
+
+@contextlib.contextmanager
+def served(www: Path, under: str) -> Iterator[str]:
+    """The URL of ``www/under/``, served over HTTP on 127.0.0.1."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=www))
+    serving = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    serving.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/{under}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        serving.join()

@@ -27,7 +27,8 @@ traceback.
     │   └── HostileFeed      entity declarations (XML bombs, external entities)
     ├── RecordError          a record file cannot be read or appended to
     ├── StoreError           the shared database cannot be reached or used (its URL is named)
-    │   └── SchemaMismatch   the database's schema is older or newer than this newsmirror's
+    │   ├── SchemaMismatch   the database's schema is older or newer than this newsmirror's
+    │   └── Conflict         another process recorded the same revision or path first
     └── PublishError         a git commit or push failed
 """
 
@@ -146,6 +147,12 @@ class RecordError(NewsmirrorError):
 
 class SchemaMismatch(StoreError):
     """The database's schema is of another version than this newsmirror's."""
+
+
+class Conflict(StoreError):
+    """The shared database refused a batch because another process recorded the same revision
+    (or took the same path) first; nothing of the batch was kept. Try the source again later:
+    it is no failure of the source."""
 
 
 class PublishError(NewsmirrorError):

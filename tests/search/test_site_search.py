@@ -7,15 +7,10 @@ no inline script, no console error.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -28,6 +23,7 @@ from newsmirror.project import search_index
 from newsmirror.project.site import build
 from newsmirror.record.log import RecordLog
 from reader_archive import HOSTILE_TITLE, make_reader_archive, revision
+from server import served
 
 PUTIN = revision(6, "voa", "普京访问北京", "<p>俄罗斯总统普京（Vladimir Putin）抵达北京。</p>")
 FINAL = re.compile(r"results|Nothing found|failed")
@@ -36,29 +32,6 @@ FINAL = re.compile(r"results|Nothing found|failed")
 def build_site(root: Path, out: Path, *, search: bool = True) -> None:
     with Archive(root, wait=True) as archive:
         build(archive, out, "", search=search)
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def handle(self) -> None:
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            super().handle()  # or the browser moved on to the next page
-
-
-@contextlib.contextmanager
-def served(www: Path, under: str) -> Iterator[str]:
-    """The URL of ``www/under/``, served over HTTP on 127.0.0.1."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=www))
-    serving = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    serving.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/{under}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        serving.join()
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,9 @@
-"""`newsmirror run` with the store in PostgreSQL (``[store] url``): the record stays in the
-archive's files, the state, article and search indexes live in the database, and the mirror is
-the one SQLite makes of the same record, byte for byte."""
+"""`newsmirror run` with the archive shared in PostgreSQL (``[store] url``): the record, the
+state, article and search indexes all live in the database, no record file is written, and the
+mirror is the one a run of the same feeds makes with the record in files, byte for byte."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -37,7 +36,7 @@ def mirror(root: Path) -> dict[str, bytes]:
     return found
 
 
-def test_a_run_with_the_store_in_postgresql_makes_the_mirror_sqlite_makes(
+def test_a_shared_run_keeps_the_record_in_postgresql_and_makes_the_mirror_files_make(
     server: LocalServer,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -48,36 +47,49 @@ def test_a_run_with_the_store_in_postgresql_makes_the_mirror_sqlite_makes(
         Source("Alpha", "alpha", server.url("/alpha.xml")),
         Source("Beta", "beta", server.url("/beta.xml")),
     ]
-    in_database = make_archive(tmp_path / "in-database", sources, monkeypatch)
+    in_files = make_archive(tmp_path / "in-files", sources, monkeypatch)
+    shared = make_archive(tmp_path / "shared", sources, monkeypatch)
+
+    def run_both(*args: str) -> None:
+        """The same feeds, run by the archive in files and by the shared one."""
+        assert nm(in_files, "run", *args) == 0
+        monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
+        try:
+            assert nm(shared, "run", *args) == 0
+        finally:
+            monkeypatch.delenv("NEWSMIRROR_STORE_URL")
+
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
-    assert nm(in_database, "db", "upgrade") == 0
+    assert nm(shared, "db", "upgrade") == 0
+    monkeypatch.delenv("NEWSMIRROR_STORE_URL")
     server.route("/alpha.xml", Reply(body=rss([item(1), item(2)])))
     server.route("/beta.xml", Reply(body=rss([item(3)])))
-    assert nm(in_database, "run") == 0
-    server.route("/alpha.xml", Reply(body=rss([item(1, "Edited body"), item(2), item(4)])))
-    assert nm(in_database, "run", "--all") == 0
+    run_both()
+    server.route("/alpha.xml", Reply(body=rss([item(1), item(2), item(4)])))
+    server.route("/beta.xml", Reply(body=rss([item(3), item(5, "Another body")])))
+    run_both("--all")
 
-    assert not (in_database / ".newsmirror" / "state.sqlite").exists()
-    assert not (in_database / ".newsmirror" / "search.sqlite").exists()
+    assert not (shared / "record").exists()
+    assert not list((shared / ".newsmirror").glob("*.sqlite"))
+    assert mirror(shared) == mirror(in_files)
+    assert len([p for p in mirror(shared) if p.startswith("articles/")]) == 5
+
+    # An edit: a second revision, recorded and indexed in the database.
+    server.route("/alpha.xml", Reply(body=rss([item(1, "Edited body"), item(2), item(4)])))
+    monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
+    assert nm(shared, "run", "--all") == 0
     capsys.readouterr()
-    assert nm(in_database, "search", "edited") == 0
+    assert nm(shared, "search", "edited") == 0
     assert "Story 1" in capsys.readouterr().out  # found in the database's index
+    assert nm(shared, "show", "https://news.example.com/a/1.html") == 0
+    assert "Edited body" in capsys.readouterr().out  # read from the database's record
     store = PostgresStore(pg_url)
     try:
-        assert store.article_counts() == {"alpha": 3, "beta": 1}
+        assert store.article_counts() == {"alpha": 3, "beta": 2}
         edited = store.resolve("https://news.example.com/a/1.html")
         assert edited is not None
         assert [r.rev for r in store.revisions_of(edited)] == [1, 2]
         assert store.unprojected() == []
     finally:
         store.close()
-
-    # The same record, projected by an archive whose store is SQLite.
-    monkeypatch.delenv("NEWSMIRROR_STORE_URL")
-    alone = make_archive(tmp_path / "alone", sources, monkeypatch)
-    shutil.copytree(in_database / "record", alone / "record")
-    assert nm(alone, "rebuild") == 0
-    assert (alone / ".newsmirror" / "state.sqlite").is_file()
-    assert mirror(alone) == mirror(in_database)
-    # Four articles, and the edited one's first revision beside it.
-    assert len([p for p in mirror(in_database) if p.startswith("articles/")]) == 5
+    assert not (shared / "record").exists()

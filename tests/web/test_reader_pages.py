@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from lxml import html
 from starlette.testclient import TestClient
-from test_site_search import served
 
 from archive_helpers import nm
 from browser import Tab
@@ -18,6 +17,7 @@ from newsmirror.clean import plain_text
 from newsmirror.record.log import RecordLog
 from newsmirror.web.app import create_app
 from reader_archive import make_reader_archive, revision
+from server import served
 
 BODY = (
     "<div><i>Sun, 30 Nov 2025 09:13:47 GMT</i></div>"

@@ -1,4 +1,8 @@
-"""An archive folder: its settings, record, state and lock, opened together."""
+"""An archive folder: its settings, record, state and lock, opened together.
+
+With ``[store] url`` set (shared mode) the record, the state and the search index are in one
+PostgreSQL database, reached through one pool, and ``append`` records a batch and takes it into
+both indexes in one transaction of it."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timezone
 from pathlib import Path
 from types import TracebackType
@@ -19,15 +23,21 @@ from newsmirror.clean import ImagePolicy
 from newsmirror.errors import ArchiveBusy, ArchiveError, DamagedCache
 from newsmirror.record.log import RECORD_DIR, Entry, RecordLog
 from newsmirror.record.model import Revision
+from newsmirror.record.protocol import Record
 from newsmirror.render.paths import ARTICLES_DIR, IMAGES_DIR, LISTS_DIR, README_FILE, zone
 from newsmirror.search import SearchIndex
 from newsmirror.search.backend import SearchStore
+from newsmirror.search.postgres import TABLES as SEARCH_TABLES
 from newsmirror.search.postgres import PostgresSearch
 from newsmirror.settings.config import Settings, load_settings
 from newsmirror.settings.values import CONFIG_FILE
 from newsmirror.store.follow import Follower, catch_up, follow
 from newsmirror.store.model import Located
-from newsmirror.store.postgres import PostgresStore, open_pool
+from newsmirror.store.postgres import PostgresStore
+from newsmirror.store.postgres.database import Database, open_database
+from newsmirror.store.postgres.record import TABLES as RECORD_TABLES
+from newsmirror.store.postgres.record import PostgresRecord
+from newsmirror.store.postgres.store import TABLES as STORE_TABLES
 from newsmirror.store.protocols import Store
 from newsmirror.store.sqlite import SQLiteStore
 
@@ -85,9 +95,12 @@ def _rebuilt_if_damaged(path: Path, open_cache: Callable[[Path], T]) -> T:
 
 
 class Archive:
-    """Open with ``with Archive(root) as archive:``; holds the lock for writers."""
+    """Open with ``with Archive(root) as archive:``; holds the lock for writers, but for a
+    worker of a shared archive (``lock=False``), which shares the database with others."""
 
-    def __init__(self, root: Path, *, write: bool = True, wait: bool = False) -> None:
+    def __init__(
+        self, root: Path, *, write: bool = True, wait: bool = False, lock: bool = True
+    ) -> None:
         self.root = root.resolve()
         if not (self.root / CONFIG_FILE).is_file():
             raise ArchiveError(
@@ -95,13 +108,27 @@ class Archive:
                 "run `newsmirror init` there or pass -C DIR"
             )
         self.settings: Settings = load_settings(self.root)
+        if not lock and not self.settings.store.url:
+            raise ArchiveError(
+                f"{self.root}: only an archive in a shared database is opened without its lock; "
+                "set [store] url (or NEWSMIRROR_STORE_URL)"
+            )
         self.write = write
         self.wait = wait
-        self.log = RecordLog(self.root)
+        self.lock = lock
+        # The record: the archive's files, or the shared database's once it is opened.
+        self._log: Record | None = None if self.settings.store.url else RecordLog(self.root)
+        self._database: Database | None = None
         self._lock_handle: int | None = None
         self._store: Store | None = None
         self._search: SearchStore[Any] | None = None
         self._private: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def log(self) -> Record:
+        if self._log is None:
+            raise ArchiveError(f"{self.root}: archive used outside `with`")
+        return self._log
 
     @property
     def store(self) -> Store:
@@ -150,11 +177,14 @@ class Archive:
                         "folder itself there (git would commit the link, not what it links to)"
                     )
         try:
-            if self.write:
+            if self.write and self.lock:
                 self._acquire_lock()
             if url := self.settings.store.url:  # shared: never deleted and rebuilt here
-                self._store = self._caught_up(PostgresStore(url))
-                self._search = self._caught_up(PostgresSearch(open_pool(url)))
+                tables = (*RECORD_TABLES, *STORE_TABLES, *SEARCH_TABLES)
+                self._database = open_database(url, tables, max_size=8)
+                self._log = PostgresRecord(self._database)
+                self._store = self._caught_up(PostgresStore(self._database))
+                self._search = self._caught_up(PostgresSearch(self._database))
             else:
                 self._store = _rebuilt_if_damaged(caches / STATE_FILE, self._open_store)
                 self._search = _rebuilt_if_damaged(caches / SEARCH_FILE, self._open_search)
@@ -189,6 +219,10 @@ class Archive:
         if self._search is not None:
             self._search.close()
             self._search = None
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+            self._log = None
         if self._lock_handle is not None:
             os.close(self._lock_handle)  # closing releases the flock
             self._lock_handle = None
@@ -197,11 +231,22 @@ class Archive:
             self._private = None
 
     def append(self, batch: Sequence[Revision]) -> list[Entry]:
-        """Record revisions durably, then index them for lookups and for search."""
-        entries = self.log.append(batch)
-        follow(self.store, entries)
-        follow(self.search, entries)
+        """Record revisions durably, then index them for lookups and for search: in a shared
+        database all in one transaction (``Conflict`` when another process recorded one of
+        them first, and nothing kept)."""
+        with self._together():
+            entries = self.log.append(batch)
+            follow(self.store, entries)
+            follow(self.search, entries)
         return entries
+
+    @contextlib.contextmanager
+    def _together(self) -> Iterator[None]:
+        if self._database is None:  # files: the caches catch up after a crash in between
+            yield
+        else:
+            with self._database.together():
+                yield
 
     def revisions(self, article: str) -> list[Revision]:
         """Every revision of ``article``, oldest first, as the record has them; [] for an
@@ -214,25 +259,32 @@ class Archive:
         return self.log.read_at(row.record_file, row.record_offset)
 
     def _acquire_lock(self) -> None:
-        lock = self.root / LOCK_FILE
-        if lock.is_symlink():  # never ours: writing the pid through it would truncate its target
-            lock.unlink()
-        handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(handle, 64, 0).decode(errors="replace").strip() or "another process"
-            os.close(handle)
-            raise ArchiveBusy(
-                f"{self.root}: another newsmirror run holds the archive (pid {holder}); "
-                "wait for it to finish, or pass --wait"
-            ) from None
-        self._lock_handle = handle
-        try:
-            os.ftruncate(handle, 0)
-            os.pwrite(handle, str(os.getpid()).encode(), 0)
-        except OSError as error:
-            raise ArchiveError(
-                f"{self.root / LOCK_FILE}: cannot write: {error.strerror}; free space or fix "
-                "the disk and run again"
-            ) from None
+        self._lock_handle = hold_lock(self.root, self.wait)
+
+
+def hold_lock(root: Path, wait: bool = False) -> int:
+    """Take the archive folder's lock (``ArchiveBusy`` when another process has it, unless
+    ``wait``); closing the returned descriptor releases it."""
+    lock = root / LOCK_FILE
+    if lock.is_symlink():  # never ours: writing the pid through it would truncate its target
+        lock.unlink()
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(handle, 64, 0).decode(errors="replace").strip() or "another process"
+        os.close(handle)
+        raise ArchiveBusy(
+            f"{root}: another newsmirror run holds the archive (pid {holder}); "
+            "wait for it to finish, or pass --wait"
+        ) from None
+    try:
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, str(os.getpid()).encode(), 0)
+    except OSError as error:
+        os.close(handle)
+        raise ArchiveError(
+            f"{root / LOCK_FILE}: cannot write: {error.strerror}; free space or fix "
+            "the disk and run again"
+        ) from None
+    return handle

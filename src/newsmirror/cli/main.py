@@ -20,6 +20,7 @@ from newsmirror.archive.archive import Archive
 from newsmirror.archive.history import changes, history, render_diff, word_diff
 from newsmirror.cli.adopt import add_commands as add_adopt_commands
 from newsmirror.cli.db import add_commands as add_db_commands
+from newsmirror.cli.migrate import add_commands as add_migrate_commands
 from newsmirror.cli.options import (
     Parser,
     configure_logging,
@@ -339,6 +340,7 @@ def parser() -> argparse.ArgumentParser:
     add_site_commands(command)
     add_user_commands(command)
     add_db_commands(command)
+    add_migrate_commands(command)
 
     add_sources_commands(command)
     return top

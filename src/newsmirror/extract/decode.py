@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from newsmirror.text.charsets import decode, header_charset
+from newsmirror.text.xml import xml_text
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The same characters as references: &#8; &#x1F &#65535; (the semicolon is optional in HTML).
 _NOT_XML_REFERENCE = re.compile(
     r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9])"
@@ -35,5 +35,5 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
 
 def xml_safe(text: str) -> str:
     """``text`` without the characters, raw or referenced, that XML cannot hold."""
-    text = _NOT_XML_CHAR.sub("", text)
+    text = xml_text(text)
     return _NOT_XML_REFERENCE.sub("", text) if "&#" in text else text

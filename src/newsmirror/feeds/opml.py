@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from email.utils import formatdate
 
@@ -13,10 +12,9 @@ from newsmirror.feeds.encoding import as_utf8_xml, decode_document
 from newsmirror.feeds.model import Outline
 from newsmirror.feeds.sniff import declares_entities
 from newsmirror.feeds.text import is_web_url, resolve_url
+from newsmirror.text.xml import xml_text
 
 ABBR_ATTRIBUTE = "newsmirrorAbbr"
-# XML 1.0 cannot hold these characters at all, not even escaped; lxml would raise on them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _parser() -> lxml.etree.XMLParser:
@@ -74,7 +72,7 @@ def write_opml(title: str, outlines: Sequence[Outline]) -> bytes:
     """An OPML 2.0 document (UTF-8) listing ``outlines``; read_opml reads it back unchanged."""
     root = lxml.etree.Element("opml", version="2.0")
     head = lxml.etree.SubElement(root, "head")
-    lxml.etree.SubElement(head, "title").text = _NOT_XML.sub("", title)
+    lxml.etree.SubElement(head, "title").text = xml_text(title)
     lxml.etree.SubElement(head, "dateCreated").text = formatdate(usegmt=True)  # RFC 822
     body = lxml.etree.SubElement(root, "body")
     for outline in outlines:
@@ -90,7 +88,7 @@ def write_opml(title: str, outlines: Sequence[Outline]) -> bytes:
             attrs[ABBR_ATTRIBUTE] = outline.abbr
         element = lxml.etree.SubElement(body, "outline")
         for name, value in attrs.items():  # set one by one to keep this order in the output
-            element.set(name, _NOT_XML.sub("", value))
+            element.set(name, xml_text(value))
     document: bytes = lxml.etree.tostring(
         root, xml_declaration=True, encoding="UTF-8", pretty_print=True
     )

@@ -26,12 +26,14 @@ RECORD_DIR = "record"
 
 @dataclass(frozen=True)
 class Entry:
-    """A revision and where its line sits in the record."""
+    """A revision and where its line sits in the record: in files, the byte offsets of the
+    line and past its newline; in the shared database (store.postgres.record), its row's
+    ``seq`` and ``seq + 1``. Either way ``end`` is the position a follower has read to."""
 
     revision: Revision
-    file: str  # relative to the archive root
-    offset: int  # byte offset of the line
-    end: int  # byte offset after the line's newline
+    file: str  # the (logical) record file, relative to the archive root
+    offset: int  # where the line starts
+    end: int  # where the next line starts
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,25 @@ class Unread:
 
     restart: bool  # a file shrank or went away (replaced from git, say): read all again
     files: tuple[tuple[str, int], ...]  # (file, byte offset to read from), files with more
+
+
+def record_file(revision: Revision) -> str:
+    """The record file a revision belongs in: its source's, of the month it was fetched."""
+    month = parse_iso(revision.fetched).strftime("%Y-%m")
+    return f"{RECORD_DIR}/{revision.source}/{month}.jsonl"
+
+
+def unread_of(sizes: Mapping[str, int], read_to: Mapping[str, int]) -> Unread:
+    """What a follower that read ``read_to`` (file -> position) has yet to read of a record
+    whose files reach ``sizes`` (file -> position past its end), in the order of ``sizes``."""
+    restart = any(read_to.get(f, 0) > size for f, size in sizes.items()) or bool(
+        set(read_to) - set(sizes)
+    )
+    done = {} if restart else read_to
+    return Unread(
+        restart,
+        tuple((f, done.get(f, 0)) for f, size in sizes.items() if size > done.get(f, 0)),
+    )
 
 
 def _fsync_dir(path: Path) -> None:
@@ -51,13 +72,14 @@ def _fsync_dir(path: Path) -> None:
 
 
 class RecordLog:
+    """The record in the archive's files (record.protocol.Record): positions are bytes."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.directory = root / RECORD_DIR
 
     def file_for(self, revision: Revision) -> str:
-        month = parse_iso(revision.fetched).strftime("%Y-%m")
-        return f"{RECORD_DIR}/{revision.source}/{month}.jsonl"
+        return record_file(revision)
 
     def files(self) -> list[str]:
         """Every record file, in a stable order (source, then month)."""
@@ -75,15 +97,7 @@ class RecordLog:
 
     def unread(self, read_to: Mapping[str, int]) -> Unread:
         """The files with lines past ``read_to`` (file -> bytes read), from there."""
-        sizes = {file: self.size(file) for file in self.files()}
-        restart = any(read_to.get(f, 0) > size for f, size in sizes.items()) or bool(
-            set(read_to) - set(sizes)
-        )
-        done = {} if restart else read_to
-        return Unread(
-            restart,
-            tuple((f, done.get(f, 0)) for f, size in sizes.items() if size > done.get(f, 0)),
-        )
+        return unread_of({file: self.size(file) for file in self.files()}, read_to)
 
     def append(self, revisions: Iterable[Revision]) -> list[Entry]:
         """Append revisions durably; returns where each one landed."""
@@ -159,6 +173,21 @@ class RecordLog:
                         raise RecordError(f"{file} at byte {position}: {error}") from None
                     yield Entry(revision, file, position, end)
                     position = end
+        except FileNotFoundError:
+            return
+
+    def lines(self, file: str) -> Iterator[str]:
+        """The whole lines of ``file`` as written, without their newlines (a torn last line
+        is skipped): what a copy of the record carries byte for byte."""
+        try:
+            with open(self.root / file, "rb") as handle:
+                for number, line in enumerate(handle, 1):
+                    if not line.endswith(b"\n"):
+                        return
+                    try:
+                        yield line[:-1].decode()
+                    except UnicodeDecodeError:
+                        raise RecordError(f"{file} line {number}: not UTF-8") from None
         except FileNotFoundError:
             return
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from newsmirror.record.model import iso
+from newsmirror.text.xml import xml_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -28,11 +28,6 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Atom in the default namespace (lxml-stubs types prefixes as str; None is the default).
 _ATOM_NSMAP: dict[Any, str] = {None: ATOM_NS}
-
-# The complement of XML 1.0's Char production: C0 controls other than tab and newlines, lone
-# surrogates, U+FFFE and U+FFFF. lxml refuses them, no reader could parse them, and a lone
-# surrogate cannot even be encoded as UTF-8 (which is why JSON Feed values are cleaned too).
-_ILLEGAL = re.compile(r"[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 @dataclass(frozen=True)
@@ -57,11 +52,6 @@ class FeedInfo:
     id: str  # stable feed id
     language: str = "zh"
     description: str = ""
-
-
-def xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids."""
-    return _ILLEGAL.sub("", text)
 
 
 def atom_id(stable_id: str) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from newsmirror.record.log import Entry, RecordLog
+from newsmirror.record.log import Entry
+from newsmirror.record.protocol import Record
 from newsmirror.search.model import SearchPage, SearchQuery
 from newsmirror.store.follow import Follower, Item
 
@@ -39,6 +40,6 @@ class SearchStore(Follower[Item], Protocol[Item]):
         """One page of the articles matching ``query``, as one snapshot of the index."""
         ...
 
-    def rebuild(self, log: RecordLog) -> int:
+    def rebuild(self, log: Record) -> int:
         """Drop everything and take in the whole record again; returns revisions read."""
         ...

@@ -31,6 +31,7 @@ import opencc
 from newsmirror.errors import StoreError
 from newsmirror.record.log import Entry, RecordLog
 from newsmirror.record.model import RevisionKind
+from newsmirror.record.protocol import Record
 from newsmirror.search.documents import Document, documents, documents_of, indexed, line_ranges
 from newsmirror.search.model import STATUSES, SearchPage, SearchQuery
 from newsmirror.search.rowids import SLOTS, first_rowid, minute, minute_of
@@ -157,7 +158,7 @@ class SearchIndex:
 
     # Following the record (store.follow)
 
-    def catch_up(self, log: RecordLog, *, workers: int | None = None) -> int:
+    def catch_up(self, log: Record, *, workers: int | None = None) -> int:
         """Index what the record has and the index lacks; returns revisions read.
 
         ``workers``: processes reading the record and cutting terms (0: none). By default one
@@ -170,7 +171,7 @@ class SearchIndex:
         finally:
             self.workers = None
 
-    def rebuild(self, log: RecordLog) -> int:
+    def rebuild(self, log: Record) -> int:
         """Drop everything and index the whole record again."""
         self.reset()
         return self.catch_up(log)
@@ -186,10 +187,13 @@ class SearchIndex:
         with self._transaction():
             self._create()
 
-    def batches(
-        self, log: RecordLog, unread: Sequence[tuple[str, int]]
-    ) -> Iterator[list[Document]]:
-        """The backlog's documents, ``TRANSACTION`` at a time."""
+    def batches(self, log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[list[Document]]:
+        """The backlog's documents, ``TRANSACTION`` at a time (a record kept elsewhere than in
+        files, a file at a time, read here)."""
+        if not isinstance(log, RecordLog):
+            for entries in follow.entries(log, unread):
+                yield documents(entries)
+            return
         workers = self.workers
         if workers is None:
             backlog = sum(log.size(file) - start for file, start in unread)

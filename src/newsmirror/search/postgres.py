@@ -28,8 +28,9 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from newsmirror.record.log import Entry, RecordLog
+from newsmirror.record.log import Entry
 from newsmirror.record.model import Revision, RevisionKind, epoch_ms
+from newsmirror.record.protocol import Record
 from newsmirror.search.model import STATUSES, SearchPage, SearchQuery
 from newsmirror.search.query import ParsedQuery, Term, parse_query
 from newsmirror.search.rowids import MINUTE_MS, minute
@@ -179,9 +180,12 @@ class PostgresSearch:
     """The search index in the database ``pool`` connects to (its schema upgraded), following
     the record as every cache does (store.follow); its faults are ``StoreError``."""
 
-    def __init__(self, pool: ConnectionPool) -> None:
-        url = pool.conninfo if isinstance(pool.conninfo, str) else pool.name
-        self.db = Database(pool, url)
+    def __init__(self, pool: ConnectionPool | Database) -> None:
+        if isinstance(pool, Database):  # shared with the store and the record
+            self.db = pool
+        else:
+            url = pool.conninfo if isinstance(pool.conninfo, str) else pool.name
+            self.db = Database(pool, url)
         try:
             self.db.check_tables(TABLES)
         except BaseException:
@@ -210,7 +214,7 @@ class PostgresSearch:
             db.execute("DELETE FROM search_docs")
             db.execute("DELETE FROM search_positions")
 
-    def batches(self, log: RecordLog, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
+    def batches(self, log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
         return entries(log, unread)
 
     def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:
@@ -237,7 +241,7 @@ class PostgresSearch:
             if batch:
                 cursor.executemany(_POSITION, list(ends(batch).items()))
 
-    def rebuild(self, log: RecordLog) -> int:
+    def rebuild(self, log: Record) -> int:
         """Drop everything and index the whole record again."""
         self.reset()
         return catch_up(log, self)

@@ -1,7 +1,8 @@
 """How a cache follows the record: the one catch-up mechanism of every cache (the state and
 article index, the search index), whatever its backend.
 
-A follower keeps how far it has read each record file (``positions``). Opening the archive
+A follower keeps how far it has read each record file (``positions``: numbers only the record
+interprets, record.protocol). Opening the archive
 calls ``catch_up``, which hands it what the record has past those positions, so a crash between
 appending to the record and indexing it is repaired before anything reads the cache; a file
 that shrank or went away (replaced from git, say) makes it start again from nothing. While a
@@ -13,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol, TypeVar
 
-from newsmirror.record.log import Entry, RecordLog
+from newsmirror.record.log import Entry
+from newsmirror.record.protocol import Record
 
 
 class Positioned(Protocol):
@@ -40,9 +42,7 @@ class Follower(Protocol[Item]):
         """Forget everything taken in, positions included: the record will be read again."""
         ...
 
-    def batches(
-        self, log: RecordLog, unread: Sequence[tuple[str, int]]
-    ) -> Iterator[Sequence[Item]]:
+    def batches(self, log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[Sequence[Item]]:
         """What to take in of ``unread`` ((file, from byte), in record order), in batches."""
         ...
 
@@ -60,7 +60,7 @@ class Follower(Protocol[Item]):
         ...
 
 
-def catch_up(log: RecordLog, follower: Follower[Item]) -> int:
+def catch_up(log: Record, follower: Follower[Item]) -> int:
     """Hand ``follower`` what the record has past its positions; returns revisions taken in."""
     unread = log.unread(follower.positions())
     if unread.restart:
@@ -77,7 +77,7 @@ def follow(follower: Follower[Item], entries: Sequence[Entry]) -> None:
     follower.apply(follower.prepare(entries))
 
 
-def entries(log: RecordLog, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
+def entries(log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
     """The unread record, one batch per file: a follower's ``batches`` when it takes entries."""
     for file, start in unread:
         yield list(log.read(file, start))

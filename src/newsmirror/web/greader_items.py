@@ -16,7 +16,8 @@ from lxml import etree
 from newsmirror.accounts.model import Item, Selection
 from newsmirror.archive.library import Library
 from newsmirror.render import paths
-from newsmirror.render.feed_writers import ATOM_NS, xml_text
+from newsmirror.render.feed_writers import ATOM_NS
+from newsmirror.text.xml import xml_text
 from newsmirror.web.form import BadRequest
 from newsmirror.web.reading import Entry, ItemsJson
 

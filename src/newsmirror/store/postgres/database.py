@@ -1,10 +1,13 @@
 """The store's way into the shared database: a pool of connections whose every fault is a
 ``StoreError`` of one line naming the database (its URL without the password) and what to do,
 never psycopg's own exception. Each ``connection()`` block is one transaction: committed when
-the block ends, rolled back, all of it, when it raises; a block that writes is a ``write()``."""
+the block ends, rolled back, all of it, when it raises; a block that writes is a ``write()``.
+Inside a ``together()`` block every ``connection()`` of the thread is that block's one
+transaction: the record, the store and the search index take in a batch all or nothing."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -13,7 +16,7 @@ import psycopg
 from psycopg import errors
 from psycopg_pool import ConnectionPool
 
-from newsmirror.errors import DamagedCache, DiskFull, StoreError
+from newsmirror.errors import Conflict, DamagedCache, DiskFull, StoreError
 from newsmirror.store.postgres.connection import reason, redacted
 from newsmirror.store.postgres.schema import open_pool
 
@@ -31,6 +34,13 @@ def fault(url: str, error: psycopg.Error) -> StoreError:
             f"{where}: the store's tables are not this version's ({said}); "
             "restore the database, or make a new one with `newsmirror db upgrade`"
         )
+    if isinstance(
+        error, errors.UniqueViolation | errors.DeadlockDetected | errors.SerializationFailure
+    ):
+        return Conflict(
+            f"{where}: refused, another process recorded it first ({said}); nothing of the "
+            "batch was kept: try again later"
+        )
     if isinstance(error, psycopg.OperationalError):
         return StoreError(
             f"{where}: the database cannot be used ({said}); check that the server is running "
@@ -44,6 +54,7 @@ class Database:
 
     def __init__(self, pool: ConnectionPool, url: str) -> None:
         self.pool, self.url = pool, url
+        self._held = threading.local()  # the connection of this thread's together() block
 
     def check_tables(self, tables: Sequence[str]) -> None:
         """Raise ``DamagedCache`` unless the database has ``tables``."""
@@ -64,12 +75,30 @@ class Database:
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
-        """One connection, and one transaction, for the block."""
+        """One connection, and one transaction, for the block (``together()``'s, inside it)."""
+        held: Connection | None = getattr(self._held, "connection", None)
+        if held is not None:
+            yield held
+            return
         try:
             with self.pool.connection() as connection:
                 yield connection
         except psycopg.Error as error:
             raise fault(self.url, error) from None
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """One transaction for everything the thread does with the database in the block:
+        committed when it ends, none of it kept when it raises."""
+        if getattr(self._held, "connection", None) is not None:
+            yield  # already in one
+            return
+        with self.connection() as connection:
+            self._held.connection = connection
+            try:
+                yield
+            finally:
+                self._held.connection = None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

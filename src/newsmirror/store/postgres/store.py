@@ -1,7 +1,7 @@
 """The state and article index in the shared PostgreSQL database (``[store] url``): the same
 cache of the record as store.sqlite keeps in ``state.sqlite`` (protocols.Store), for archives
-whose processes share one database. The record itself stays in the archive's files; this is
-made from it (store.follow) and made again at will, and the source state only costs an
+whose processes share one database, where the record is too (record.PostgresRecord). It is
+made from the record (store.follow) and made again at will, and the source state only costs an
 unconditional fetch when lost. One module per concern; this one joins them and follows the
 record."""
 
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from newsmirror.record.log import Entry, RecordLog
+from newsmirror.record.log import Entry
+from newsmirror.record.protocol import Record
 from newsmirror.store.follow import entries
 from newsmirror.store.postgres.articles import PostgresArticles, take_in
 from newsmirror.store.postgres.browsing import PostgresBrowsing
-from newsmirror.store.postgres.database import open_database
+from newsmirror.store.postgres.database import Database, open_database
 from newsmirror.store.postgres.ledger import PostgresProjectionLedger
 from newsmirror.store.postgres.rechecks import PostgresRecheckQueue
 from newsmirror.store.postgres.sources import PostgresSourceStates
@@ -34,10 +35,15 @@ class PostgresStore(
 ):
     """The store in the database at ``url``, whose schema ``newsmirror db upgrade`` made.
     Raises StoreError when it cannot be reached, SchemaMismatch for another schema version,
-    DamagedCache when its tables are missing."""
+    DamagedCache when its tables are missing. Given a ``Database``, the store shares its pool
+    (and its ``together()`` transactions) with the record and the search index."""
 
-    def __init__(self, url: str) -> None:
-        self.db = open_database(url, TABLES)
+    def __init__(self, url: str | Database) -> None:
+        if isinstance(url, str):
+            self.db = open_database(url, TABLES)
+        else:
+            self.db = url
+            url.check_tables(TABLES)
 
     def close(self) -> None:
         self.db.close()
@@ -53,7 +59,7 @@ class PostgresStore(
             for table in FROM_RECORD:
                 connection.execute(f"DELETE FROM {table}")
 
-    def batches(self, log: RecordLog, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
+    def batches(self, log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
         return entries(log, unread)
 
     def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:

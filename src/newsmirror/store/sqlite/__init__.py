@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from newsmirror.record.log import Entry, RecordLog
+from newsmirror.record.log import Entry
+from newsmirror.record.protocol import Record
 from newsmirror.store.files import positions, transaction
 from newsmirror.store.follow import entries
 from newsmirror.store.sqlite.articles import SQLiteArticles, take_in
@@ -50,7 +51,7 @@ class SQLiteStore(
             for table in FROM_RECORD:
                 self.db.execute(f"DELETE FROM {table}")
 
-    def batches(self, log: RecordLog, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
+    def batches(self, log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
         return entries(log, unread)
 
     def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:
