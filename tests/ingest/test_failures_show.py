@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from test_full_text import page, summary_item
 
 from archive_helpers import make_archive, nm, rss
+from article_pages import page, summary_item
 from newsmirror.settings.sources import Source
 from newsmirror.web.app import create_app
 from server import LocalServer, Reply

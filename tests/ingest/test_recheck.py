@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_full_text import PARAGRAPHS, page, summary_item
 
 from archive_helpers import articles, make_archive, nm, rss
+from article_pages import PARAGRAPHS, page, summary_item
 from newsmirror.archive.archive import Archive
 from newsmirror.record.model import Revision
 from newsmirror.settings.sources import Source

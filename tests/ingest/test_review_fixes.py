@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_full_text import page, summary_item
 
 from archive_helpers import articles, git_log, make_archive, nm, rss
+from article_pages import page, summary_item
 from newsmirror.archive.archive import Archive
 from newsmirror.feeds import Outline, write_opml
 from newsmirror.settings.sources import Source

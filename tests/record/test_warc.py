@@ -8,12 +8,12 @@ import resource
 from pathlib import Path
 
 import pytest
-from test_full_text import page, summary_item
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive_helpers import make_archive, nm, rss
+from article_pages import page, summary_item
 from newsmirror.settings.sources import Source
 from server import LocalServer, Reply
 
