@@ -23,6 +23,8 @@ CAPTION = '<div><small style="color: #999;">{}</small></div>'
 _BOLD = re.compile(r"</?strong>")
 _HI = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", "#sup": "sup"}
 _WORDS = re.compile(r"\W+")
+_SPACE_RUN = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]+>")
 
 
 @lru_cache(maxsize=8192)
@@ -120,7 +122,7 @@ class Renderer:
     def emit(self, html: str) -> None:
         # A block that only repeats the caption just written (trafilatura keeps figcaptions as
         # a paragraph or list after the image) is that caption, not more text.
-        if self.pending_caption and norm(re.sub(r"<[^>]+>", "", html)) == self.pending_caption:
+        if self.pending_caption and norm(_TAG.sub("", html)) == self.pending_caption:
             self.pending_caption = ""
             return
         self.pending_caption = ""
@@ -140,8 +142,8 @@ class Renderer:
         self.flush(run)
 
     def flush(self, run: list[str]) -> None:
-        inner = re.sub(r"\s+", " ", "".join(run)).strip()
-        if norm(re.sub(r"<[^>]+>", "", inner)):
+        inner = _SPACE_RUN.sub(" ", "".join(run)).strip()
+        if norm(_TAG.sub("", inner)):
             self.emit(f"<p>{inner}</p>")
 
     def image(self, node: etree._Element) -> None:
@@ -172,7 +174,7 @@ class Renderer:
                 self.listing(child)
             inner += "".join(self.out)
             self.out = saved
-            if norm(re.sub(r"<[^>]+>", "", inner)) or "<img" in inner:
+            if norm(_TAG.sub("", inner)) or "<img" in inner:
                 items.append(f"<li>{inner}</li>")
         if items:
             self.emit(f"<{kind}>{''.join(items)}</{kind}>")
@@ -201,7 +203,7 @@ class Renderer:
             if not (skip_lists and child.tag == "list"):
                 parts.append(self.inline(child))
             parts.append(escape(child.tail or ""))
-        return re.sub(r"\s+", " ", "".join(parts))
+        return _SPACE_RUN.sub(" ", "".join(parts))
 
     def inline(self, node: etree._Element) -> str:
         tag = node.tag

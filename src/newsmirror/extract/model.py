@@ -7,7 +7,7 @@ from datetime import datetime
 
 # Recorded with every body extracted from a page, so that a change of extractor is never
 # mistaken for an edit of the article. Bump the version when extraction output changes.
-EXTRACTOR = "newsmirror-extract/3"
+EXTRACTOR = "newsmirror-extract/4"
 
 
 @dataclass(frozen=True)
