@@ -12,11 +12,10 @@ import os
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsmirror.archive.archive import Archive
-from newsmirror.record.model import Revision, iso
+from newsmirror.record.model import Revision
 from newsmirror.services.migrate import migrate
 from newsmirror.settings.configfile import init_archive
 from newsmirror.store.postgres import upgrade
@@ -24,40 +23,11 @@ from newsmirror.store.postgres.connection import open_connection
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from postgres import LocalPostgres
+from store import revisions
 
 BATCH = 200  # revisions a run appends at once
-START = datetime(2026, 1, 1, tzinfo=UTC)
-SOURCES = ("voa", "bbc", "rfi", "dw", "nyt")
 # A body of some 1,500 characters, Chinese and Latin, as an article's text is.
 BODY = "俄乌战争进入第三年，联合国安理会周二再次召开紧急会议。Reuters reported on Tuesday. " * 25
-
-
-def revisions(count: int) -> list[Revision]:
-    made = []
-    for n in range(count):
-        source, moment = SOURCES[n % len(SOURCES)], START + timedelta(minutes=7 * n)
-        for rev in range(1, 4 if n % 10 == 0 else 2):
-            made.append(
-                Revision(
-                    article=f"{source}-{n}",
-                    rev=rev,
-                    source=source,
-                    path=f"articles/{source}/{moment:%Y/%m/%d}-{n}.md",
-                    url=f"https://{source}.example/{n}.html",
-                    guid=None,
-                    title=f"第{n}篇 Story {n}",
-                    published=iso(moment),
-                    updated=None,
-                    first_seen=iso(moment),
-                    fetched=iso(moment + timedelta(hours=rev - 1)),
-                    html=f"<p>{BODY}{n}.{rev}</p>",
-                    text=f"{BODY}{n}.{rev}",
-                    hash=f"h{n}.{rev}",
-                    keys=(f"url:{source}.example/{n}.html",),
-                    change="" if rev == 1 else "edited",
-                )
-            )
-    return made
 
 
 def append_all(root: Path, made: list[Revision]) -> float:
@@ -75,7 +45,7 @@ def report(name: str, count: int, seconds: float) -> None:
 
 def main() -> None:
     articles = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
-    made = revisions(articles)
+    made = revisions(articles, BODY)
     print(f"{len(made):,} revisions of {articles:,} articles, batches of {BATCH}")
     with tempfile.TemporaryDirectory() as folder, LocalPostgres() as cluster:
         base = Path(folder)

@@ -33,7 +33,9 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 SOURCES = ("voa", "bbc", "rfi", "dw", "nyt")
 
 
-def revisions(count: int) -> list[Revision]:
+def revisions(count: int, body: str = "") -> list[Revision]:
+    """``count`` articles over five sources, one in ten edited twice; ``body`` begins each
+    text (the article number and revision end it)."""
     made = []
     for n in range(count):
         source, moment = SOURCES[n % len(SOURCES)], START + timedelta(minutes=7 * n)
@@ -46,13 +48,13 @@ def revisions(count: int) -> list[Revision]:
                     path=f"articles/{source}/{moment:%Y/%m/%d}-{n}.md",
                     url=f"https://{source}.example/{n}.html",
                     guid=None,
-                    title=f"Story {n}",
+                    title=f"第{n}篇 Story {n}" if body else f"Story {n}",
                     published=iso(moment),
                     updated=None,
                     first_seen=iso(moment),
                     fetched=iso(moment + timedelta(hours=rev - 1)),
-                    html=f"<p>{n}</p>",
-                    text=f"{n}",
+                    html=f"<p>{body}{n}.{rev}</p>" if body else f"<p>{n}</p>",
+                    text=f"{body}{n}.{rev}" if body else f"{n}",
                     hash=f"h{n}.{rev}",
                     keys=(f"url:{source}.example/{n}.html",),
                     change="" if rev == 1 else "edited",

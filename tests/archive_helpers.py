@@ -53,3 +53,15 @@ def rss(items: list[dict[str, str]], title: str = "Feed") -> bytes:
         'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
         f"<title>{title}</title><link>https://example.com/</link>{body}</channel></rss>"
     ).encode()
+
+
+def mirror(root: Path) -> dict[str, bytes]:
+    """Every file the projection writes (what git commits), by path."""
+    found = {"README.md": (root / "README.md").read_bytes()}
+    for folder in ("articles", "lists"):
+        found |= {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted((root / folder).rglob("*"))
+            if p.is_file()
+        }
+    return found

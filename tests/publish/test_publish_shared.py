@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from archive_helpers import git_log, make_archive, nm, rss
+from archive_helpers import git_log, make_archive, mirror, nm, rss
 from newsmirror.archive.archive import LOCK_FILE, Archive
 from newsmirror.record.model import Revision
 from newsmirror.settings.sources import Source
@@ -37,18 +37,6 @@ def item(n: int, body: str = "Body") -> dict[str, str]:
 def git(root: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
     return done.stdout.strip()
-
-
-def mirror(root: Path) -> dict[str, bytes]:
-    """Every file the projection writes, by path."""
-    found = {"README.md": (root / "README.md").read_bytes()}
-    for folder in ("articles", "lists"):
-        found |= {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted((root / folder).rglob("*"))
-            if p.is_file()
-        }
-    return found
 
 
 def committed(root: Path) -> dict[str, str]:

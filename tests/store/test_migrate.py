@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_postgres_run import item, mirror
+from test_postgres_run import item
 
-from archive_helpers import make_archive, nm, rss
+from archive_helpers import make_archive, mirror, nm, rss
 from newsmirror.settings.sources import Source
 from newsmirror.store.postgres import PostgresStore, upgrade
 from newsmirror.store.postgres.connection import open_connection

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive_helpers import make_archive, nm, rss
+from archive_helpers import make_archive, mirror, nm, rss
 from newsmirror.settings.sources import Source
 from newsmirror.store.postgres import PostgresStore
 from newsmirror.store.postgres.database import open_database
@@ -40,18 +40,6 @@ def record_files_are_the_databases(root: Path, url: str) -> None:
         for p in (root / "record").rglob("*.jsonl")
     }
     assert files == rows and rows
-
-
-def mirror(root: Path) -> dict[str, bytes]:
-    """Every file the projection writes (what git commits), by path."""
-    found = {"README.md": (root / "README.md").read_bytes()}
-    for folder in ("articles", "lists"):
-        found |= {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted((root / folder).rglob("*"))
-            if p.is_file()
-        }
-    return found
 
 
 def test_a_shared_run_keeps_the_record_in_postgresql_and_makes_the_mirror_files_make(

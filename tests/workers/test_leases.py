@@ -5,13 +5,9 @@ leased once due. Against a real, throwaway PostgreSQL cluster."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-
-import pytest
 
 from newsmirror.store.model import Due, SourceState
-from newsmirror.store.postgres import PostgresStore, upgrade
-from newsmirror.store.postgres.connection import open_connection
+from newsmirror.store.postgres import PostgresStore
 from newsmirror.store.postgres.database import Database
 from newsmirror.workers.leases import (
     due_sources,
@@ -31,15 +27,6 @@ from newsmirror.workers.registry import (
 
 NOW = 2_000_000_000.0  # every source below is due by then
 ABBRS = [f"s{n:02}" for n in range(40)]
-
-
-@pytest.fixture
-def db(pg_url: str) -> Iterator[Database]:
-    with open_connection(pg_url) as connection:
-        upgrade(connection, pg_url)
-    database = open_workers(pg_url)
-    yield database
-    database.close()
 
 
 def held(db: Database) -> dict[str, int]:

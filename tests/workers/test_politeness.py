@@ -6,28 +6,14 @@ heartbeat is older than its lease."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import replace
 
-import pytest
-
 from newsmirror.settings.config import FetchSettings
-from newsmirror.store.postgres import upgrade
-from newsmirror.store.postgres.connection import open_connection
 from newsmirror.store.postgres.database import Database
 from newsmirror.workers.politeness import SharedHosts
-from newsmirror.workers.registry import deregister, heartbeat, open_workers, register
+from newsmirror.workers.registry import deregister, heartbeat, register
 
 TWO = replace(FetchSettings(), per_host_concurrency=2)
-
-
-@pytest.fixture
-def db(pg_url: str) -> Iterator[Database]:
-    with open_connection(pg_url) as connection:
-        upgrade(connection, pg_url)
-    database = open_workers(pg_url)
-    yield database
-    database.close()
 
 
 def test_a_request_of_any_worker_waits_while_the_host_s_slots_are_taken(db: Database) -> None:

@@ -11,23 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from archive_helpers import make_archive, nm
+from archive_helpers import make_archive, mirror, nm
 from farm import Farm, Running, counts, rows, shared, wait_for
 from server import LocalServer
 
 FEEDS, ITEMS = 12, 8
-
-
-def mirror(root: Path) -> dict[str, bytes]:
-    """Every file the projection writes (what git commits), by path."""
-    found = {"README.md": (root / "README.md").read_bytes()}
-    for folder in ("articles", "lists"):
-        found |= {
-            p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted((root / folder).rglob("*"))
-            if p.is_file()
-        }
-    return found
 
 
 def test_a_worker_killed_mid_pass_loses_nothing_and_records_nothing_twice(
