@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from archive_helpers import make_archive, mirror, nm, rss
@@ -99,3 +100,54 @@ def test_a_shared_run_keeps_the_record_in_postgresql_and_makes_the_mirror_files_
     finally:
         store.close()
     record_files_are_the_databases(shared, pg_url)
+
+
+def test_a_source_another_process_recorded_first_is_passed_again_and_stops_no_other(
+    server: LocalServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    pg_url: str,
+) -> None:
+    sources = [
+        Source("Alpha", "alpha", server.url("/alpha.xml")),
+        Source("Beta", "beta", server.url("/beta.xml")),
+    ]
+    shared = make_archive(tmp_path / "shared", sources, monkeypatch)
+    monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
+    assert nm(shared, "db", "upgrade") == 0
+    server.route("/alpha.xml", Reply(body=rss([item(1), item(2)])))
+    server.route("/beta.xml", Reply(body=rss([item(3)])))
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        # What a worker beating this run to alpha's revisions looks like to the run: the
+        # database refuses alpha's batch as a duplicate.
+        admin.execute(
+            """CREATE FUNCTION beaten() RETURNS trigger LANGUAGE plpgsql AS
+               $$ BEGIN
+                   IF NEW.file LIKE 'record/alpha/%' THEN
+                       RAISE unique_violation USING MESSAGE = 'recorded by a worker';
+                   END IF;
+                   RETURN NEW;
+               END $$;
+               CREATE TRIGGER beaten BEFORE INSERT ON record
+               FOR EACH ROW EXECUTE FUNCTION beaten()"""
+        )
+        capsys.readouterr()
+        assert nm(shared, "run") == 0  # beta was recorded: not every source failed
+        said = capsys.readouterr()
+        assert "alpha" in said.out + said.err and "passed again next run" in said.out + said.err
+        assert "Traceback" not in said.err
+        store = PostgresStore(pg_url)
+        try:
+            assert store.article_counts() == {"beta": 1}  # nothing of alpha's batch kept
+            alpha = store.source_state("alpha")
+            assert alpha.errors == 0 and alpha.etag is None  # no failure of the source
+        finally:
+            store.close()
+        admin.execute("DROP TRIGGER beaten ON record")
+    assert nm(shared, "run") == 0  # alpha is still due: the next run passes it
+    store = PostgresStore(pg_url)
+    try:
+        assert store.article_counts() == {"alpha": 2, "beta": 1}
+    finally:
+        store.close()

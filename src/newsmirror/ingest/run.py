@@ -15,7 +15,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from newsmirror.archive.archive import Archive
-from newsmirror.errors import ArchiveError, HTTPStatus, NewsmirrorError, NotAFeed, RecordError
+from newsmirror.errors import (
+    ArchiveError,
+    Conflict,
+    HTTPStatus,
+    NewsmirrorError,
+    NotAFeed,
+    RecordError,
+)
 from newsmirror.feeds import discover_feeds, looks_like_html
 from newsmirror.fetch import Fetcher, Getter, Response, Validators
 from newsmirror.ingest.apply import Tally
@@ -175,9 +182,16 @@ async def fetch_all(
                     error = f"{source.abbr}: no feed URL; set `url` in the config"
                     outcome = Outcome(source, error=error)
                 else:
-                    outcome = await pass_source(
-                        archive, fetcher, preparer, source, now, images, written
-                    )
+                    try:
+                        outcome = await pass_source(
+                            archive, fetcher, preparer, source, now, images, written
+                        )
+                    except Conflict as conflict:
+                        # A worker of the shared database recorded one of these revisions
+                        # first: nothing of the batch was kept, the source's state is as it
+                        # was (still due), and the others go on.
+                        error = f"{source.abbr}: {conflict}; it is passed again next run"
+                        outcome = Outcome(source, error=error)
                 on_outcome(outcome)
                 return outcome
 
