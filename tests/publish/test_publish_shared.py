@@ -23,6 +23,8 @@ from newsmirror.settings.sources import Source
 from newsmirror.store.postgres.publication import PUBLICATION_LOCK
 from server import LocalServer, Reply
 
+OLD_ARCHIVE = Path(__file__).parents[1] / "data" / "dm-archive"
+
 
 def item(n: int, body: str = "Body") -> dict[str, str]:
     return {
@@ -169,8 +171,14 @@ def test_a_run_or_publish_that_may_not_wait_names_the_publisher_at_work(
             "newsmirror publish on test is publishing this archive; wait for it to finish, "
             "or leave out --no-wait\n"
         )
-        assert nm(shared, "run") == 1  # a run projects too: it is a publisher
+        # A run, a re-check and an adoption project and commit too: each is a publisher.
+        assert nm(shared, "run") == 1
         assert "newsmirror publish on test is publishing" in capsys.readouterr().err
+        assert nm(shared, "recheck", "--source", "alpha", "--since", "2021-01-01") == 1
+        assert "newsmirror publish on test is publishing" in capsys.readouterr().err
+        assert nm(shared, "adopt", str(OLD_ARCHIVE)) == 1
+        said = capsys.readouterr().err
+        assert said.endswith("wait for it to finish and adopt again\n") and said.count("\n") == 1
         assert not (shared / "articles").exists()
     assert nm(shared, "publish", "--no-wait") == 0
     assert committed(shared) == committed(plain)

@@ -20,6 +20,7 @@ from newsmirror.prepare.candidates import Preparer
 from newsmirror.project.projector import project_pending
 from newsmirror.publish.commit import commit_all
 from newsmirror.record.model import epoch_ms
+from newsmirror.store.postgres.publication import publication
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,18 @@ def adopt_archive(root: Path, old: Path) -> Adoption:
     its articles recorded, its folders added as sources where none was configured, committed.
     A wrong ``old`` is refused before the archive is opened: it leaves nothing behind."""
     check_folder(old)
-    with Archive(root) as archive:
+    archive = Archive(root)
+    # Adopting projects and commits: in a shared database it is a publisher, one at a time.
+    with (
+        publication(
+            archive.settings.store.url,
+            "newsmirror adopt",
+            wait=False,
+            on_wait=lambda what: None,
+            busy="wait for it to finish and adopt again",
+        ),
+        archive,
+    ):
         result = adopt(archive, old)
         log.info("%s: %d articles adopted", old, result.adopted)
         if archive.settings.publish.commit:
@@ -62,7 +74,9 @@ def recheck_source(
     """Fetch again, ``delay`` seconds apart, the page of every article of ``source`` published
     since ``since``; record, project and commit what changed. ``progress`` is told (pages
     checked, pages to check, the tally so far) after each page."""
-    with Archive(root, wait=wait) as archive:
+    archive = Archive(root, wait=wait)
+    url = archive.settings.store.url  # it projects and commits: a publisher
+    with publication(url, "newsmirror recheck", wait=wait, on_wait=lambda what: None), archive:
         archive.settings.source(source)  # an unknown source is a one-line error
 
         async def checks() -> Tally:
