@@ -78,7 +78,7 @@ def farm(
         Source("Beta", "beta", server.url("/beta.xml")),
     ]
     plain = make_archive(tmp_path / "plain", sources, monkeypatch)
-    shared = make_archive(tmp_path / "shared", sources, monkeypatch)
+    shared = make_archive(tmp_path / "in-database", sources, monkeypatch)
     config = shared / "newsmirror.toml"
     config.write_text(config.read_text().replace('# url = ""', f'url = "{pg_url}"'))
     assert nm(shared, "db", "upgrade") == 0

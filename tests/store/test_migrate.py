@@ -73,7 +73,7 @@ def test_the_record_goes_into_a_database_and_back_and_every_mirror_is_the_same(
         store.close()
 
     # An archive sharing the database projects the same mirror.
-    shared = make_archive(tmp_path / "shared", sources, monkeypatch)
+    shared = make_archive(tmp_path / "in-database", sources, monkeypatch)
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
     assert nm(shared, "rebuild") == 0
     assert mirror(shared) == mirror(in_files)

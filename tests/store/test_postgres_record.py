@@ -98,7 +98,7 @@ def test_the_database_keeps_each_line_as_the_file_would(pg_url: str, tmp_path: P
 @pytest.fixture
 def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_url: str) -> Path:
     """An archive whose record and caches are in a new, upgraded database."""
-    root = make_archive(tmp_path / "shared", [], monkeypatch)
+    root = make_archive(tmp_path / "in-database", [], monkeypatch)
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", upgraded(pg_url))
     return root
 
@@ -133,7 +133,7 @@ def test_a_connection_lost_in_the_middle_of_an_append_keeps_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     url = upgraded(postgres.tcp_url(pg_database))
-    root = make_archive(tmp_path / "shared", [], monkeypatch)
+    root = make_archive(tmp_path / "in-database", [], monkeypatch)
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", url)
     with open_connection(url, autocommit=True) as admin:
         # The connection dies once the record's and the search index's rows are in, as the
@@ -258,7 +258,7 @@ def test_a_run_with_wrong_credentials_is_one_line_and_records_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     upgraded(postgres.tcp_url(pg_database))
-    root = make_archive(tmp_path / "shared", [], monkeypatch)
+    root = make_archive(tmp_path / "in-database", [], monkeypatch)
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", postgres.tcp_url(pg_database, "wrong"))
     assert nm(root, "run") != 0
     (message,) = capsys.readouterr().err.splitlines()

@@ -55,7 +55,7 @@ def test_a_shared_run_keeps_the_record_in_postgresql_and_makes_the_mirror_files_
         Source("Beta", "beta", server.url("/beta.xml")),
     ]
     in_files = make_archive(tmp_path / "in-files", sources, monkeypatch)
-    shared = make_archive(tmp_path / "shared", sources, monkeypatch)
+    shared = make_archive(tmp_path / "in-database", sources, monkeypatch)
 
     def run_both(*args: str) -> None:
         """The same feeds, run by the archive in files and by the shared one."""
@@ -113,7 +113,7 @@ def test_a_source_another_process_recorded_first_is_passed_again_and_stops_no_ot
         Source("Alpha", "alpha", server.url("/alpha.xml")),
         Source("Beta", "beta", server.url("/beta.xml")),
     ]
-    shared = make_archive(tmp_path / "shared", sources, monkeypatch)
+    shared = make_archive(tmp_path / "in-database", sources, monkeypatch)
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
     assert nm(shared, "db", "upgrade") == 0
     server.route("/alpha.xml", Reply(body=rss([item(1), item(2)])))

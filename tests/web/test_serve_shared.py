@@ -111,7 +111,7 @@ def test_accounts_move_between_accounts_sqlite_and_the_database(
         ids = client.get(API + "/stream/items/ids", headers=headers).json()["itemRefs"]
         for ref in ids[:3]:
             client.post(API + "/edit-tag", data={"i": ref["id"], "a": READ}, headers=headers)
-    shared = make_api_archive(tmp_path / "shared", extra=5)  # its own accounts: moved aside
+    shared = make_api_archive(tmp_path / "in-database", extra=5)  # its own accounts: moved aside
     shutil.rmtree(shared / PRIVATE_DIR)
     config = shared / "newsmirror.toml"
     config.write_text(config.read_text().replace('# url = ""', f'url = "{pg_url}"'))
@@ -149,7 +149,7 @@ def test_users_export_from_a_file_imports_into_the_database(
     alone = make_api_archive(tmp_path / "alone", extra=5)
     backup = tmp_path / "accounts.json"
     assert users(alone, "export", str(backup)) == 0
-    shared = make_api_archive(tmp_path / "shared", extra=5, url=pg_url)
+    shared = make_api_archive(tmp_path / "in-database", extra=5, url=pg_url)
     capsys.readouterr()
     assert users(shared, "import", str(backup)) == 2  # it has accounts already
     err = capsys.readouterr().err
