@@ -65,3 +65,14 @@ def mirror(root: Path) -> dict[str, bytes]:
             if p.is_file()
         }
     return found
+
+
+def story_item(n: int, body: str = "Body") -> dict[str, str]:
+    """Item ``n`` of a feed of news.example.com, its description ``body`` of story n."""
+    return {
+        "title": f"Story {n}",
+        "link": f"https://news.example.com/a/{n}.html",
+        "guid": f"id-{n}",
+        "pubDate": f"Sat, 0{n % 9 + 1} Dec 2021 02:39:03 GMT",
+        "description": f"<![CDATA[<p>{body} of story {n}.</p>]]>",
+    }

@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from archive_helpers import git_log, make_archive, mirror, nm, rss
+from archive_helpers import git_log, make_archive, mirror, nm, rss, story_item
 from newsmirror.archive.archive import LOCK_FILE, Archive
 from newsmirror.record.model import Revision
 from newsmirror.settings.sources import Source
@@ -24,16 +24,6 @@ from newsmirror.store.postgres.publication import PUBLICATION_LOCK
 from server import LocalServer, Reply
 
 OLD_ARCHIVE = Path(__file__).parents[1] / "data" / "dm-archive"
-
-
-def item(n: int, body: str = "Body") -> dict[str, str]:
-    return {
-        "title": f"Story {n}",
-        "link": f"https://news.example.com/a/{n}.html",
-        "guid": f"id-{n}",
-        "pubDate": f"Sat, 0{n % 9 + 1} Dec 2021 02:39:03 GMT",
-        "description": f"<![CDATA[<p>{body} of story {n}.</p>]]>",
-    }
 
 
 def git(root: Path, *args: str) -> str:
@@ -82,13 +72,15 @@ def farm(
     config = shared / "newsmirror.toml"
     config.write_text(config.read_text().replace('# url = ""', f'url = "{pg_url}"'))
     assert nm(shared, "db", "upgrade") == 0
-    server.route("/alpha.xml", Reply(body=rss([item(1), item(2)])))
-    server.route("/beta.xml", Reply(body=rss([item(3)])))
+    server.route("/alpha.xml", Reply(body=rss([story_item(1), story_item(2)])))
+    server.route("/beta.xml", Reply(body=rss([story_item(3)])))
     yield plain, shared, Worker(plain, shared)
 
 
 def edit_alpha(server: LocalServer) -> None:
-    server.route("/alpha.xml", Reply(body=rss([item(1, "Edited body"), item(2), item(4)])))
+    server.route(
+        "/alpha.xml", Reply(body=rss([story_item(1, "Edited body"), story_item(2), story_item(4)]))
+    )
 
 
 def test_publish_makes_the_mirror_and_the_commit_a_plain_run_makes(

@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_postgres_run import item
 
-from archive_helpers import make_archive, mirror, nm, rss
+from archive_helpers import make_archive, mirror, nm, rss, story_item
 from newsmirror.settings.sources import Source
 from newsmirror.store.postgres import PostgresStore, upgrade
 from newsmirror.store.postgres.connection import open_connection
@@ -45,10 +44,12 @@ def in_files(
 ) -> Path:
     """An archive in files with two runs recorded: new articles, then an edit."""
     root = make_archive(tmp_path / "in-files", sources, monkeypatch)
-    server.route("/alpha.xml", Reply(body=rss([item(1), item(2)])))
-    server.route("/beta.xml", Reply(body=rss([item(3, "长文：俄乌战争")])))
+    server.route("/alpha.xml", Reply(body=rss([story_item(1), story_item(2)])))
+    server.route("/beta.xml", Reply(body=rss([story_item(3, "长文：俄乌战争")])))
     assert nm(root, "run") == 0
-    server.route("/alpha.xml", Reply(body=rss([item(1, "Edited body"), item(2), item(4)])))
+    server.route(
+        "/alpha.xml", Reply(body=rss([story_item(1, "Edited body"), story_item(2), story_item(4)]))
+    )
     assert nm(root, "run", "--all") == 0
     return root
 
@@ -107,7 +108,7 @@ def test_a_database_with_another_record_is_refused_and_left_as_it_is(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     other = make_archive(tmp_path / "other", sources, monkeypatch)
-    server.route("/alpha.xml", Reply(body=rss([item(7)])))
+    server.route("/alpha.xml", Reply(body=rss([story_item(7)])))
     assert nm(other, "run", "--source", "alpha") == 0
     upgraded(pg_url)
     assert nm(other, "migrate", "--to", pg_url) == 0

@@ -10,22 +10,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from archive_helpers import make_archive, mirror, nm, rss
+from archive_helpers import make_archive, mirror, nm, rss, story_item
 from newsmirror.settings.sources import Source
 from newsmirror.store.postgres import PostgresStore
 from newsmirror.store.postgres.database import open_database
 from newsmirror.store.postgres.record import PostgresRecord
 from server import LocalServer, Reply
-
-
-def item(n: int, body: str = "Body") -> dict[str, str]:
-    return {
-        "title": f"Story {n}",
-        "link": f"https://news.example.com/a/{n}.html",
-        "guid": f"id-{n}",
-        "pubDate": f"Sat, 0{n % 9 + 1} Dec 2021 02:39:03 GMT",
-        "description": f"<![CDATA[<p>{body} of story {n}.</p>]]>",
-    }
 
 
 def record_files_are_the_databases(root: Path, url: str) -> None:
@@ -69,11 +59,11 @@ def test_a_shared_run_keeps_the_record_in_postgresql_and_makes_the_mirror_files_
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
     assert nm(shared, "db", "upgrade") == 0
     monkeypatch.delenv("NEWSMIRROR_STORE_URL")
-    server.route("/alpha.xml", Reply(body=rss([item(1), item(2)])))
-    server.route("/beta.xml", Reply(body=rss([item(3)])))
+    server.route("/alpha.xml", Reply(body=rss([story_item(1), story_item(2)])))
+    server.route("/beta.xml", Reply(body=rss([story_item(3)])))
     run_both()
-    server.route("/alpha.xml", Reply(body=rss([item(1), item(2), item(4)])))
-    server.route("/beta.xml", Reply(body=rss([item(3), item(5, "Another body")])))
+    server.route("/alpha.xml", Reply(body=rss([story_item(1), story_item(2), story_item(4)])))
+    server.route("/beta.xml", Reply(body=rss([story_item(3), story_item(5, "Another body")])))
     run_both("--all")
 
     record_files_are_the_databases(shared, pg_url)
@@ -82,7 +72,9 @@ def test_a_shared_run_keeps_the_record_in_postgresql_and_makes_the_mirror_files_
     assert len([p for p in mirror(shared) if p.startswith("articles/")]) == 5
 
     # An edit: a second revision, recorded and indexed in the database.
-    server.route("/alpha.xml", Reply(body=rss([item(1, "Edited body"), item(2), item(4)])))
+    server.route(
+        "/alpha.xml", Reply(body=rss([story_item(1, "Edited body"), story_item(2), story_item(4)]))
+    )
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
     assert nm(shared, "run", "--all") == 0
     capsys.readouterr()
@@ -116,8 +108,8 @@ def test_a_source_another_process_recorded_first_is_passed_again_and_stops_no_ot
     shared = make_archive(tmp_path / "in-database", sources, monkeypatch)
     monkeypatch.setenv("NEWSMIRROR_STORE_URL", pg_url)
     assert nm(shared, "db", "upgrade") == 0
-    server.route("/alpha.xml", Reply(body=rss([item(1), item(2)])))
-    server.route("/beta.xml", Reply(body=rss([item(3)])))
+    server.route("/alpha.xml", Reply(body=rss([story_item(1), story_item(2)])))
+    server.route("/beta.xml", Reply(body=rss([story_item(3)])))
     with psycopg.connect(pg_url, autocommit=True) as admin:
         # What a worker beating this run to alpha's revisions looks like to the run: the
         # database refuses alpha's batch as a duplicate.

@@ -158,3 +158,20 @@ def article_row(entry: Entry) -> tuple[object, ...]:
         r.change,
         r.origin == "adopted",
     )
+
+
+def browse_filter(
+    placeholder: str, source: str | None, start_ms: int | None, end_ms: int | None
+) -> tuple[str, tuple[object, ...]]:
+    """The WHERE clause (empty when nothing is asked) and its values for browsing articles of
+    ``source`` in [start_ms, end_ms), with the backend's ``placeholder`` (``?`` or ``%s``)."""
+    clauses, values = [], []
+    for clause, value in (
+        ("source = ", source),
+        ("time_ms >= ", start_ms),
+        ("time_ms < ", end_ms),
+    ):
+        if value is not None:
+            clauses.append(clause + placeholder)
+            values.append(value)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(values)

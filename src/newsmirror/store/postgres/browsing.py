@@ -5,28 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from newsmirror.record.model import RevisionKind
-from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Listed, Shelved
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Listed, Shelved, browse_filter
 from newsmirror.store.postgres.database import Database
 
 SHELVED = """id, source, path, title, url, time_ms, rev, change, record_file, record_offset,
     summary_only::int"""
 DAY_MS = 86_400_000
 EPOCH = date(1970, 1, 1)
-
-
-def _filter(
-    source: str | None, start_ms: int | None, end_ms: int | None
-) -> tuple[str, tuple[object, ...]]:
-    clauses, values = [], []
-    for clause, value in (
-        ("source = %s", source),
-        ("time_ms >= %s", start_ms),
-        ("time_ms < %s", end_ms),
-    ):
-        if value is not None:
-            clauses.append(clause)
-            values.append(value)
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(values)
 
 
 class PostgresBrowsing:
@@ -40,7 +25,7 @@ class PostgresBrowsing:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Shelved]:
-        where, values = _filter(source, start_ms, end_ms)
+        where, values = browse_filter("%s", source, start_ms, end_ms)
         rows = self.db.rows(
             f"""SELECT {SHELVED} FROM articles {where}
                 ORDER BY time_ms DESC, path DESC LIMIT %s OFFSET %s""",
@@ -51,7 +36,7 @@ class PostgresBrowsing:
     def browse_count(
         self, source: str | None = None, start_ms: int | None = None, end_ms: int | None = None
     ) -> int:
-        where, values = _filter(source, start_ms, end_ms)
+        where, values = browse_filter("%s", source, start_ms, end_ms)
         row = self.db.one(f"SELECT count(*) FROM articles {where}", values)
         return int(row[0]) if row else 0
 

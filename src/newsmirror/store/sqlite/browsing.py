@@ -5,25 +5,10 @@ from __future__ import annotations
 import sqlite3
 
 from newsmirror.record.model import RevisionKind
-from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Listed, Shelved
+from newsmirror.store.model import MAX_PAGE_ATTEMPTS, Listed, Shelved, browse_filter
 
 SHELVED = """id, source, path, title, url, time_ms, rev, change, record_file, record_offset,
     summary_only"""
-
-
-def _filter(
-    source: str | None, start_ms: int | None, end_ms: int | None
-) -> tuple[str, tuple[object, ...]]:
-    clauses, values = [], []
-    for clause, value in (
-        ("source = ?", source),
-        ("time_ms >= ?", start_ms),
-        ("time_ms < ?", end_ms),
-    ):
-        if value is not None:
-            clauses.append(clause)
-            values.append(value)
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), tuple(values)
 
 
 class SQLiteBrowsing:
@@ -37,7 +22,7 @@ class SQLiteBrowsing:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Shelved]:
-        where, values = _filter(source, start_ms, end_ms)
+        where, values = browse_filter("?", source, start_ms, end_ms)
         rows = self.db.execute(
             f"""SELECT {SHELVED} FROM articles {where}
                 ORDER BY time_ms DESC, path DESC LIMIT ? OFFSET ?""",
@@ -48,7 +33,7 @@ class SQLiteBrowsing:
     def browse_count(
         self, source: str | None = None, start_ms: int | None = None, end_ms: int | None = None
     ) -> int:
-        where, values = _filter(source, start_ms, end_ms)
+        where, values = browse_filter("?", source, start_ms, end_ms)
         return int(self.db.execute(f"SELECT count(*) FROM articles {where}", values).fetchone()[0])
 
     def days(self, source: str, offset_ms: int) -> list[tuple[str, int]]:
