@@ -238,9 +238,7 @@ class PostgresPrivateStore:
     def mark(self, user: int, ids: Sequence[int], mark: str, value: bool) -> int:
         assert mark in MARKS
         with self.db.connection() as connection:
-            connection.execute(
-                "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)", (MARKS_LOCK, user)
-            )
+            _lock_marks(connection, user)
             # Only items whose mark differs: the log holds changes, not repeats.
             rows = connection.execute(
                 f"""SELECT i.id, i.source FROM reader_items i
@@ -262,9 +260,7 @@ class PostgresPrivateStore:
             clauses.append("i.time_ms < %s")
             values.append(until_ms)
         with self.db.connection() as connection:
-            connection.execute(
-                "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)", (MARKS_LOCK, user)
-            )
+            _lock_marks(connection, user)
             rows = connection.execute(
                 f"""SELECT i.id, i.source FROM reader_items i
                     LEFT JOIN reader_marks m ON m.user_id = %s AND m.item = i.id

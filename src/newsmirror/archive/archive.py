@@ -13,7 +13,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import timezone
 from pathlib import Path
 from types import TracebackType
@@ -49,6 +49,8 @@ LOCK_FILE = f"{CACHE_DIR}/lock"
 # What a writer writes and git commits: none of it may be a symbolic link (an archive cloned
 # from someone else's repository may hold one to any folder; git commits the link, not files).
 WRITTEN = (ARTICLES_DIR, LISTS_DIR, RECORD_DIR, IMAGES_DIR, README_FILE)
+# Every table of a shared archive's database: the record, the store and the search index.
+SHARED_TABLES = (*RECORD_TABLES, *STORE_TABLES, *SEARCH_TABLES)
 T = TypeVar("T", bound=Follower[Any])
 
 
@@ -184,8 +186,7 @@ class Archive:
             if self.write and self.lock:
                 self._acquire_lock()
             if url := self.settings.store.url:  # shared: never deleted and rebuilt here
-                tables = (*RECORD_TABLES, *STORE_TABLES, *SEARCH_TABLES)
-                self._database = open_database(url, tables, max_size=8)
+                self._database = open_database(url, SHARED_TABLES, max_size=8)
                 self._log = PostgresRecord(self._database)
                 self._store = self._caught_up(PostgresStore(self._database))
                 self._search = self._caught_up(PostgresSearch(self._database))
@@ -253,7 +254,9 @@ class Archive:
         database all in one transaction (``Conflict`` when another process recorded one of
         them first, and nothing kept). The SQLite search index takes them later, many batches
         at once and, in a large pass, in another process (search/following.py)."""
-        with self._together():
+        # In files there is no transaction: the caches catch up after a crash in between.
+        together = self._database.together() if self._database else contextlib.nullcontext()
+        with together:
             entries = self.log.append(batch)
             # The store last: its version row, which every writer of the database moves, is
             # then locked only for the store's few statements before the commit, not while
@@ -264,14 +267,6 @@ class Archive:
                 follow(self.search, entries)
             follow(self.store, entries)
         return entries
-
-    @contextlib.contextmanager
-    def _together(self) -> Iterator[None]:
-        if self._database is None:  # files: the caches catch up after a crash in between
-            yield
-        else:
-            with self._database.together():
-                yield
 
     def revisions(self, article: str) -> list[Revision]:
         """Every revision of ``article``, oldest first, as the record has them; [] for an

@@ -4,14 +4,12 @@ from cli.py; the commands that use the database check its schema when they conne
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
 from newsmirror.cli.report import console
+from newsmirror.cli.site import Command
 from newsmirror.errors import ConfigError
 from newsmirror.settings.config import load_settings
-
-Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
 def store_url(directory: str | None) -> str:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from newsmirror.cli.report import console
-
-Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+from newsmirror.cli.site import Command
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -4,13 +4,11 @@ database. Kept apart from cli.py, as ``serve`` and ``build`` are."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
 from newsmirror.cli.report import console, errors, print_pushes
+from newsmirror.cli.site import Command
 from newsmirror.services.publish import publish_archive
-
-Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
 def waiting(what: str) -> None:

@@ -4,16 +4,14 @@ Ctrl-C or SIGTERM (it finishes the passes in hand; a second one cuts them short)
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
 from newsmirror.cli.options import whole
 from newsmirror.cli.report import console, errors, print_outcome
+from newsmirror.cli.site import Command
 from newsmirror.ingest.run import Outcome
 from newsmirror.services.worker import run_worker
 from newsmirror.settings.values import parse_duration
-
-Command = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

@@ -16,11 +16,6 @@ from newsmirror.project.projector import Written
 from newsmirror.store.postgres.record import PostgresRecord
 
 
-def record_files_of(archive: Archive, articles: Iterable[str]) -> set[str]:
-    """The record files holding a revision of ``articles``."""
-    return {row.record_file for article in articles for row in archive.store.revisions_of(article)}
-
-
 def project_record_files(
     record: PostgresRecord, root: Path, files: Iterable[str], written: Written | None = None
 ) -> int:
@@ -43,5 +38,5 @@ def project_record(
     the tree already; how many changed."""
     if not isinstance(archive.log, PostgresRecord):
         return 0  # the record is the tree's own files
-    files = record_files_of(archive, articles)
+    files = archive.log.files_of(articles)
     return project_record_files(archive.log, archive.root, files, written)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from psycopg import Connection
@@ -52,7 +52,7 @@ from newsmirror.search.rowids import MINUTE_MS, minute
 from newsmirror.search.searching import MAX_LIMIT, RECENCY_DAYS, TITLE_WEIGHT, WINDOW, make_hit
 from newsmirror.search.snippets import highlighter
 from newsmirror.search.text import CJK, fold, terms
-from newsmirror.store.follow import catch_up, ends, entries, follow
+from newsmirror.store.follow import FollowsEntries, catch_up, ends, follow
 from newsmirror.store.postgres.database import Database
 from newsmirror.text.dateline import text_without_date_line
 
@@ -278,22 +278,23 @@ def _newest(
         reach = reach * 2 * WINDOW // max(1, found)
 
 
-class PostgresSearch:
+class PostgresSearch(FollowsEntries):
     """The search index in the database ``pool`` connects to (its schema upgraded), following
     the record as every cache does (store.follow); its faults are ``StoreError``."""
 
     def __init__(self, pool: ConnectionPool | Database, reach: int = REACH) -> None:
         """``reach``: how many of the newest documents a search looks in first."""
         self.reach = reach
-        if isinstance(pool, Database):  # shared with the store and the record
-            self.db = pool
+        if isinstance(pool, Database):  # shared with the store and the record: theirs to close
+            self.db, owned = pool, False
         else:
             url = pool.conninfo if isinstance(pool.conninfo, str) else pool.name
-            self.db = Database(pool, url)
+            self.db, owned = Database(pool, url), True
         try:
             self.db.check_tables(TABLES)
         except BaseException:
-            self.db.close()
+            if owned:
+                self.db.close()
             raise
 
     def close(self) -> None:
@@ -318,12 +319,6 @@ class PostgresSearch:
             db.execute("DELETE FROM search_docs")
             db.execute("DELETE FROM search_positions")
 
-    def batches(self, log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
-        return entries(log, unread)
-
-    def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:
-        return entries
-
     def apply(self, batch: Sequence[Entry]) -> None:
         latest: dict[str, Revision] = {}
         edited: set[str] = set()
@@ -337,11 +332,11 @@ class PostgresSearch:
         with self.db.connection() as db, db.cursor() as cursor:
             if rows:
                 cursor.executemany(_UPSERT, rows)
-            # An edit older than the document (indexed out of order) still marks it.
-            cursor.execute(
-                "UPDATE search_docs SET edited = true WHERE article = ANY(%s) AND NOT edited",
-                (sorted(edited),),
-            )
+            if edited:  # an edit older than the document (indexed out of order) still marks it
+                cursor.execute(
+                    "UPDATE search_docs SET edited = true WHERE article = ANY(%s) AND NOT edited",
+                    (sorted(edited),),
+                )
             if batch:
                 cursor.executemany(_POSITION, list(ends(batch).items()))
 

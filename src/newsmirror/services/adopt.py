@@ -37,7 +37,6 @@ def adopt_archive(root: Path, old: Path) -> Adoption:
             archive.settings.store.url,
             "newsmirror adopt",
             wait=False,
-            on_wait=lambda what: None,
             busy="wait for it to finish and adopt again",
         ),
         archive,
@@ -76,7 +75,7 @@ def recheck_source(
     checked, pages to check, the tally so far) after each page."""
     archive = Archive(root, wait=wait)
     url = archive.settings.store.url  # it projects and commits: a publisher
-    with publication(url, "newsmirror recheck", wait=wait, on_wait=lambda what: None), archive:
+    with publication(url, "newsmirror recheck", wait=wait), archive:
         archive.settings.source(source)  # an unknown source is a one-line error
 
         async def checks() -> Tally:

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsmirror.accounts.stores import accounts_to_database, accounts_to_files
-from newsmirror.archive.archive import CACHE_DIR, STATE_FILE, hold_lock
+from newsmirror.archive.archive import CACHE_DIR, SHARED_TABLES, STATE_FILE, hold_lock
 from newsmirror.errors import ConfigError, RecordError, RefusedInput
 from newsmirror.record.log import RECORD_DIR, RecordLog
 from newsmirror.record.protocol import Record
-from newsmirror.search.postgres import TABLES as SEARCH_TABLES
 from newsmirror.search.postgres import PostgresSearch
 from newsmirror.settings.config import load_settings
 from newsmirror.settings.values import CONFIG_FILE
@@ -36,7 +35,6 @@ from newsmirror.store.postgres import PostgresStore, redacted
 from newsmirror.store.postgres.database import Database, open_database
 from newsmirror.store.postgres.record import TABLES as RECORD_TABLES
 from newsmirror.store.postgres.record import PostgresRecord
-from newsmirror.store.postgres.store import TABLES as STORE_TABLES
 from newsmirror.store.protocols import SourceStates
 from newsmirror.store.sqlite import SQLiteStore
 
@@ -136,10 +134,6 @@ def migrate(root: Path, target: str) -> tuple[Migrated, list[tuple[str, int]]]:
     return to_files(root, Path(target))
 
 
-def _tables() -> tuple[str, ...]:
-    return (*RECORD_TABLES, *STORE_TABLES, *SEARCH_TABLES)
-
-
 def to_database(root: Path, url: str) -> tuple[Migrated, list[tuple[str, int]]]:
     """The archive's record files into the database at ``url``, checked; then its state and
     search indexes built there from them."""
@@ -150,7 +144,7 @@ def to_database(root: Path, url: str) -> tuple[Migrated, list[tuple[str, int]]]:
         if not log.files():
             raise RefusedInput(f"{root}: no record to copy (no {RECORD_DIR}/*/*.jsonl)")
         source = digests(log)
-        database = open_database(url, _tables())
+        database = open_database(url, SHARED_TABLES)
         try:
             record = PostgresRecord(database)
             with database.together(), database.connection() as connection:

@@ -125,7 +125,7 @@ def replay_warc(root: Path, files: Sequence[Path], *, wait: bool = False) -> War
     problems = []
     archive = Archive(root, wait=wait)
     url = archive.settings.store.url
-    with publication(url, "newsmirror import-warc", wait=wait, on_wait=lambda what: None), archive:
+    with publication(url, "newsmirror import-warc", wait=wait), archive:
         for name in files:
             found, problem = read_captures(name, archive.settings.fetch.max_bytes)
             log.info("%s: %d captures", name, len(found))

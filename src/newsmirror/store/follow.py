@@ -89,3 +89,14 @@ def ends(batch: Sequence[Positioned]) -> dict[str, int]:
     for item in batch:
         found[item.file] = max(found.get(item.file, 0), item.end)
     return found
+
+
+class FollowsEntries:
+    """A follower that takes the record's entries as they are: the unread record one batch
+    per file, and appended entries unchanged."""
+
+    def batches(self, log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
+        return entries(log, unread)
+
+    def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:
+        return entries

@@ -110,6 +110,8 @@ def lease_checks(
 
 
 def release_checks(db: Database, worker: int, articles: Sequence[str]) -> None:
+    if not articles:
+        return
     with db.connection() as connection:
         connection.execute(
             "DELETE FROM recheck_leases WHERE worker = %s AND article = ANY(%s)",

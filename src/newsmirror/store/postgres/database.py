@@ -54,13 +54,17 @@ class Database:
 
     def __init__(self, pool: ConnectionPool, url: str) -> None:
         self.pool, self.url = pool, url
+        self._checked: set[str] = set()  # tables found already: each is asked for once
         self._held = threading.local()  # the connection of this thread's together() block
 
     def check_tables(self, tables: Sequence[str]) -> None:
         """Raise ``DamagedCache`` unless the database has ``tables``."""
+        wanted = [table for table in tables if table not in self._checked]
+        if not wanted:
+            return
         row = self.one(
             "SELECT array_agg(t) FROM unnest(%s::text[]) t WHERE to_regclass(t) IS NULL",
-            (list(tables),),
+            (wanted,),
         )
         missing = row[0] if row and row[0] else []
         if missing:
@@ -69,6 +73,7 @@ class Database:
                 "although its schema version says it has it; restore the database, or make a "
                 "new one with `newsmirror db upgrade`"
             )
+        self._checked.update(wanted)
 
     def close(self) -> None:
         self.pool.close()

@@ -50,7 +50,7 @@ def publication(
     who: str,
     *,
     wait: bool,
-    on_wait: Callable[[str], None],
+    on_wait: Callable[[str], None] = lambda what: None,
     busy: str = "wait for it to finish, or pass --wait",
 ) -> Iterator[None]:
     """Hold the publication lock of the database at ``url`` for the block (nothing without a

@@ -62,6 +62,14 @@ class PostgresRecord:
         """Each file's position past its last row, in file order."""
         return {file: int(end) for file, end in self.db.rows(_ENDS)}
 
+    def files_of(self, articles: Iterable[str]) -> set[str]:
+        """The files holding a revision of ``articles``, in one query (UNIQUE (article, rev)
+        is their index)."""
+        rows = self.db.rows(
+            "SELECT DISTINCT file FROM record WHERE article = ANY(%s)", (sorted(set(articles)),)
+        )
+        return {row[0] for row in rows}
+
     def unread(self, read_to: Mapping[str, int]) -> Unread:
         return unread_of(self.ends(), read_to)
 

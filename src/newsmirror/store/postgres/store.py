@@ -7,11 +7,10 @@ record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from newsmirror.record.log import Entry
-from newsmirror.record.protocol import Record
-from newsmirror.store.follow import entries
+from newsmirror.store.follow import FollowsEntries
 from newsmirror.store.postgres.articles import PostgresArticles, take_in
 from newsmirror.store.postgres.browsing import PostgresBrowsing
 from newsmirror.store.postgres.database import Database, open_database
@@ -32,6 +31,7 @@ class PostgresStore(
     PostgresRecheckQueue,
     PostgresProjectionLedger,
     PostgresBrowsing,
+    FollowsEntries,
 ):
     """The store in the database at ``url``, whose schema ``newsmirror db upgrade`` made.
     Raises StoreError when it cannot be reached, SchemaMismatch for another schema version,
@@ -58,12 +58,6 @@ class PostgresStore(
         with self.db.write() as connection:
             for table in FROM_RECORD:
                 connection.execute(f"DELETE FROM {table}")
-
-    def batches(self, log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
-        return entries(log, unread)
-
-    def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:
-        return entries
 
     def apply(self, batch: Sequence[Entry]) -> None:
         with self.db.write() as connection:

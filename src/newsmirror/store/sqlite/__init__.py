@@ -10,13 +10,12 @@ and follows the record (store.follow).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from newsmirror.record.log import Entry
-from newsmirror.record.protocol import Record
 from newsmirror.store.files import positions, transaction
-from newsmirror.store.follow import entries
+from newsmirror.store.follow import FollowsEntries
 from newsmirror.store.sqlite.articles import SQLiteArticles, take_in
 from newsmirror.store.sqlite.browsing import SQLiteBrowsing
 from newsmirror.store.sqlite.ledger import SQLiteProjectionLedger
@@ -31,6 +30,7 @@ class SQLiteStore(
     SQLiteRecheckQueue,
     SQLiteProjectionLedger,
     SQLiteBrowsing,
+    FollowsEntries,
 ):
     """The store at ``path`` (made when missing). Raises DamagedCache for a damaged file."""
 
@@ -50,12 +50,6 @@ class SQLiteStore(
         with transaction(self.db):
             for table in FROM_RECORD:
                 self.db.execute(f"DELETE FROM {table}")
-
-    def batches(self, log: Record, unread: Sequence[tuple[str, int]]) -> Iterator[list[Entry]]:
-        return entries(log, unread)
-
-    def prepare(self, entries: Sequence[Entry]) -> Sequence[Entry]:
-        return entries
 
     def apply(self, batch: Sequence[Entry]) -> None:
         with transaction(self.db):
